@@ -1,0 +1,38 @@
+# ckanext-utt1service — the commands the README lists.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+.PHONY: help dev setup test test-e2e stop status clean i18n
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+dev:  ## set up everything and serve the portal with demo data at http://127.0.0.1:5000
+	@bin/dev
+
+setup:  ## set up everything without serving (packages, venv, services, ckan.ini, demo data)
+	@bin/setup
+
+test:  ## run the whole test suite against real PostgreSQL, Solr, Redis and Chromium
+	@bin/test
+
+test-e2e:  ## only the browser tests
+	@bin/test -m e2e
+
+stop:  ## stop PostgreSQL, Redis, Solr and the dev background processes
+	@for f in .local/worker.pid .local/mail.pid; do [ -f $$f ] && kill $$(cat $$f) 2>/dev/null; rm -f $$f; done; true
+	@bin/services stop
+
+status:  ## which services are running
+	@bin/services status
+
+clean:  ## stop everything and delete local data (.local, ckan.ini) after asking
+	@read -p "Delete all local data in .local/ and ckan.ini (databases, index, uploads)? [y/N] " a; \
+	  if [ "$$a" = y ] || [ "$$a" = Y ]; then \
+	    $(MAKE) --no-print-directory stop; \
+	    pg=$$(bin/services pg-home); rm -rf .local ckan.ini "$$pg/pg"; echo "local data deleted"; \
+	  else echo "nothing deleted"; fi
+
+i18n:  ## extract strings into the .pot and merge them into the Thai catalog
+	@.venv/bin/python setup.py -q extract_messages && .venv/bin/python setup.py -q update_catalog -l th
+	@echo "now translate the empty msgstr entries in ckanext/utt1service/i18n/th/LC_MESSAGES/ckanext-utt1service.po"

@@ -1,0 +1,24 @@
+# Shared settings and helpers of the bin/ scripts (sourced, not run).
+LOCAL=${UTT1_LOCAL:-$ROOT/.local}
+LOG=$LOCAL/log
+PG_PORT=${PG_PORT:-55432}
+PG_USER=${PG_USER:-ckan}
+PG_PASSWORD=${PG_PASSWORD:-ckan}
+REDIS_PORT=${REDIS_PORT:-56379}
+SOLR_PORT=${SOLR_PORT:-58983}
+SOLR_CORES=${SOLR_CORES:-"ckan ckan_test"}
+VENV=${VENV:-$ROOT/.venv}
+SMTP_PORT=${SMTP_PORT:-58025}
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+die() { printf '\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Runs a named step and prints how long it took.
+timed() {
+  local name=$1; shift
+  local t0; t0=$(date +%s.%N)
+  "$@"
+  awk -v a="$t0" -v b="$(date +%s.%N)" -v n="$name" 'BEGIN { printf "    (%s took %.1f s)\n", n, b - a }' 
+}

@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+"""Fixtures shared by the whole test suite.
+
+The suite runs against the real services started by ``bin/services``
+(PostgreSQL, Solr, Redis); see ``test.ini``.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+
+@pytest.fixture(autouse=True)
+def _plugins(with_plugins):
+    """Every test runs with the plugins of test.ini loaded (before clean_db,
+    whose migrations need them)."""
+
+
+@pytest.fixture()
+def clean_db(reset_db, migrate_db_for):
+    """Core tables reset, then this plugin's own migrations applied."""
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("utt1service")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def live_server(app):
+    """The CKAN app of this test served over real HTTP on 127.0.0.1.
+
+    Yields the base URL. The server runs in a thread of the test process, so
+    data that a test creates and commits is what the browser sees.
+    """
+    server = make_server("127.0.0.1", _free_port(), app.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+CHROMIUM = os.environ.get("UTT1_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    """A fresh browser tab (own cookies) on the live server, in Thai."""
+    context = browser.new_context(base_url=live_server, locale="th-TH")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()

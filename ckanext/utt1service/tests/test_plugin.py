@@ -1,0 +1,73 @@
+# -*- coding: utf-8 -*-
+"""The foundation: plugin loads, migrations go both ways, Solr is real."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins as plugins
+from ckan.cli.db import _run_migrations
+from ckan.lib import search
+from ckan.tests import factories, helpers
+
+from ckanext.utt1service.model import AuditEvent
+
+
+def _tables() -> set[str]:
+    return set(sa.inspect(model.meta.engine).get_table_names())
+
+
+def test_plugin_is_loaded():
+    assert plugins.plugin_loaded("utt1service")
+    assert plugins.plugin_loaded("scheming_datasets")
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_migrations_downgrade_and_upgrade():
+    assert "utt1service_audit" in _tables()
+
+    _run_migrations("utt1service", version="base", forward=False)
+    assert "utt1service_audit" not in _tables()
+
+    _run_migrations("utt1service", forward=True)
+    assert "utt1service_audit" in _tables()
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_audit_rows_are_kept_in_order():
+    AuditEvent.record("request", "r1", "submit", to_state="submitted")
+    AuditEvent.record("request", "r1", "check", from_state="submitted", to_state="checked")
+    AuditEvent.record("request", "other", "submit", to_state="submitted")
+    model.Session.commit()
+
+    trail = AuditEvent.trail("request", "r1")
+    assert [e.action for e in trail] == ["submit", "check"]
+    assert trail[1].as_dict()["from_state"] == "submitted"
+
+
+def test_solr_schema_check_passes():
+    # The same check CKAN runs at start-up: schema name and version must be
+    # CKAN 2.11's, read from the live Solr core.
+    assert search.check_solr_schema_version() is True
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_dataset_created_through_the_api_is_found_by_search():
+    org = factories.Organization()
+    factories.Dataset(owner_org=org["id"], name="found-one", title="Budget report")
+    factories.Dataset(owner_org=org["id"], name="other-one", title="Unrelated")
+
+    result = helpers.call_action("package_search", q="budget")
+    assert [d["name"] for d in result["results"]] == ["found-one"]
+    assert helpers.call_action("package_search", q="nothingmatches")["count"] == 0
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+@pytest.mark.parametrize("url", ["/", "/dataset/"])
+def test_home_and_dataset_pages_render(app, url):
+    factories.Dataset(owner_org=factories.Organization()["id"], title="A visible dataset")
+    response = app.get(url)
+    assert response.status_code == 200
+    if url == "/dataset/":
+        assert "A visible dataset" in response.get_data(as_text=True)
