@@ -5,7 +5,13 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
 
-__all__ = ["utt1service_office_name"]
+from ckanext.utt1service import thaidate
+
+__all__ = [
+    "utt1service_office_name",
+    "utt1service_date",
+    "utt1service_datetime",
+]
 
 
 def utt1service_office_name() -> str:
@@ -13,3 +19,14 @@ def utt1service_office_name() -> str:
     if get_lang() == "th":
         return tk.config.get("ckanext.utt1service.office_name")
     return tk.config.get("ckanext.utt1service.office_name_en")
+
+
+def utt1service_date(value, long: bool = False) -> str:
+    """A date in the user's language: Buddhist Era and Thai month names in Thai
+    (25 พ.ย. 2569), Gregorian in English (25 Nov 2026)."""
+    return thaidate.format_date(value, get_lang(), long=long)
+
+
+def utt1service_datetime(value) -> str:
+    """Like utt1service_date, with the Bangkok time of day."""
+    return thaidate.format_datetime(value, get_lang())
