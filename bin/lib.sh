@@ -1,4 +1,8 @@
 # Shared settings and helpers of the bin/ scripts (sourced, not run).
+# Ports and folders can be set in the environment or, to keep them for a
+# checkout, in a file "local.env" beside the Makefile (not committed).
+# shellcheck disable=SC1091
+[ -f "$ROOT/local.env" ] && . "$ROOT/local.env"
 LOCAL=${UTT1_LOCAL:-$ROOT/.local}
 LOG=$LOCAL/log
 PG_PORT=${PG_PORT:-55432}
@@ -9,6 +13,7 @@ SOLR_PORT=${SOLR_PORT:-58983}
 SOLR_CORES=${SOLR_CORES:-"ckan ckan_test"}
 VENV=${VENV:-$ROOT/.venv}
 SMTP_PORT=${SMTP_PORT:-58025}
+CKAN_PORT=${CKAN_PORT:-5000}
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
