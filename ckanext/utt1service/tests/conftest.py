@@ -6,9 +6,12 @@ The suite runs against the real services started by ``bin/services``
 """
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import socket
 import threading
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
@@ -85,3 +88,44 @@ def page(browser, live_server):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+class _Inbox:
+    """What a real local SMTP server received, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        msg["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(msg)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if address in m["X-Envelope-To"]]
+
+    @staticmethod
+    def text(msg: email.message.EmailMessage) -> str:
+        """The plain-text body of a message."""
+        part = msg.get_body(preferencelist=("plain", "html"))
+        return part.get_content() if part is not None else ""
+
+
+@pytest.fixture()
+def smtp_server(monkeypatch):
+    """A real SMTP server (aiosmtpd) on a free 127.0.0.1 port; CKAN's mailer
+    is pointed at it. Yields the inbox (``.messages``, ``.to(addr)``)."""
+    from aiosmtpd.controller import Controller
+
+    import ckan.plugins.toolkit as tk
+
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    monkeypatch.setitem(tk.config, "smtp.server", f"127.0.0.1:{controller.port}")
+    monkeypatch.setitem(tk.config, "smtp.starttls", False)
+    try:
+        yield inbox
+    finally:
+        controller.stop()

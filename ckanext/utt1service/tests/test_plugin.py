@@ -71,3 +71,12 @@ def test_home_and_dataset_pages_render(app, url):
     assert response.status_code == 200
     if url == "/dataset/":
         assert "A visible dataset" in response.get_data(as_text=True)
+
+
+def test_mail_reaches_the_local_smtp_server(smtp_server):
+    from ckan.lib.mailer import mail_recipient
+
+    mail_recipient("ผู้ขอข้อมูล", "requester@example.org", "ทดสอบ / Test", "สวัสดี Hello")
+    [msg] = smtp_server.to("requester@example.org")
+    assert msg["Subject"] == "ทดสอบ / Test"
+    assert "สวัสดี Hello" in smtp_server.text(msg)
