@@ -15,6 +15,10 @@ from ckan.lib.plugins import DefaultTranslation
 
 
 @tk.blanket.config_declarations
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.validators
+@tk.blanket.blueprints
 @tk.blanket.helpers
 @tk.blanket.cli
 class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):

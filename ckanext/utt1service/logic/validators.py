@@ -1,0 +1,10 @@
+# -*- coding: utf-8 -*-
+"""Registered by the plugin's blanket: every name in __all__ becomes a CKAN
+validator (all prefixed utt1service_).
+
+Each feature keeps its code in its own module and re-exports it here with one
+import line and one __all__ extension.
+"""
+from __future__ import annotations
+
+__all__: list[str] = []
