@@ -27,3 +27,22 @@ def seed_demo(password_file: str):
     from ckanext.utt1service import demo
 
     demo.seed(password_file, echo=lambda msg: click.echo("    " + msg))
+
+
+@utt1service.command("bootstrap-sysadmin")
+def bootstrap_sysadmin():
+    """Create the first sysadmin from CKAN_SYSADMIN_NAME, CKAN_SYSADMIN_EMAIL
+    and CKAN_SYSADMIN_PASSWORD (the Docker image runs this at every start).
+
+    Safe to run again: an existing user is only made sysadmin; its password and
+    e-mail are never changed.
+    """
+    import os
+
+    from ckanext.utt1service import deploy
+
+    try:
+        report = deploy.bootstrap_sysadmin(os.environ)
+    except deploy.BootstrapError as error:
+        raise click.ClickException(str(error))
+    click.echo("    " + report)

@@ -1,0 +1,16 @@
+# shellcheck shell=bash
+# Sourced by the base image's start_ckan.sh after prerun.py, before uWSGI.
+#
+# start_ckan.sh goes on to uWSGI even when prerun.py failed, so the steps that
+# must have worked are run again here, each a no-op when already done, and a
+# failure stops the container (exit 1; Compose restarts it and the log says
+# why): a restarting container is better than a site on a half-migrated
+# database. The subshell keeps `set -e` out of start_ckan.sh.
+(
+  set -euo pipefail
+  echo "[utt1service] ckan db init (core and plugin migrations)"
+  ckan db init
+  echo "[utt1service] ckan db upgrade -p utt1service"
+  ckan db upgrade -p utt1service
+  ckan utt1service bootstrap-sysadmin
+) || { echo "[utt1service] start-up failed, see the messages above" >&2; exit 1; }
