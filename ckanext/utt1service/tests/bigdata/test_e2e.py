@@ -32,7 +32,7 @@ def test_landing_page_to_a_dataset_and_its_qr_code(page, org, topic_schema, tmp_
     topic = page.locator(".utt1service-topic", has_text=topic_schema[0]["label"]["th"])
     assert topic.locator(".utt1service-topic-count").inner_text() == "1"
 
-    page.locator(".utt1service-bigdata-newest .dataset-heading a").first.click()
+    page.locator(".utt1service-bigdata-newest a.utt1service-bigdata-link").first.click()
     page.wait_for_url("**/dataset/students-by-grade-2568")
     qr_image = page.locator(".utt1service-qr img")
     assert qr_image.evaluate("img => img.complete && img.naturalWidth > 0")

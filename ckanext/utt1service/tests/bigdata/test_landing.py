@@ -31,7 +31,13 @@ def _topics(soup: BeautifulSoup) -> dict[str, tuple[str, int, str]]:
 
 
 def _titles(section) -> list[str]:
-    return [a.get_text(strip=True) for a in section.select(".dataset-heading a")]
+    """The dataset titles listed in a section of the landing page."""
+    return [a.get_text(strip=True) for a in section.select("a.utt1service-bigdata-link")]
+
+
+def _search_titles(soup) -> list[str]:
+    """The dataset titles of a search result page."""
+    return [a.get_text(strip=True) for a in soup.select(".dataset-heading a")]
 
 
 def test_main_menu_links_to_big_data_in_thai_and_english(app):
@@ -72,7 +78,7 @@ def test_a_topic_link_lists_the_datasets_of_that_topic(app, org, topic_schema):
     href, count = _topics(_soup(app.get("/bigdata")))[topic_schema[0]["label"]["th"]]
     results = _soup(app.get(href))
 
-    assert sorted(_titles(results)) == ["Students by grade", "Students by school"]
+    assert sorted(_search_titles(results)) == ["Students by grade", "Students by school"]
     assert count == 2
 
 
@@ -154,7 +160,7 @@ def test_search_box_searches_the_catalogue(app, org):
     form = soup.select_one("form.utt1service-bigdata-search")
     assert form["action"] == "/dataset/"
     assert form.select_one("input[name=q]") is not None
-    assert _titles(_soup(app.get(form["action"], query_string={"q": "O-NET"}))) == ["O-NET grade 6"]
+    assert _search_titles(_soup(app.get(form["action"], query_string={"q": "O-NET"}))) == ["O-NET grade 6"]
     assert re.search(r"ทั้งหมด\s*2\s*ชุดข้อมูล", form.get_text(" ", strip=True))
 
 
