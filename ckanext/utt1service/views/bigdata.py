@@ -113,7 +113,8 @@ def resource_qr(id: str, resource_id: str, fmt: str) -> Response:
 
 def _poster(**extra_vars: Any) -> str:
     extra_vars.setdefault("pkg", None)
-    extra_vars["printed"] = datetime.date.today()
+    # Shown as a date in Bangkok time (h.utt1service_date converts).
+    extra_vars["printed"] = datetime.datetime.now(datetime.timezone.utc)
     return tk.render("utt1service/bigdata/poster.html", extra_vars)
 
 
