@@ -29,7 +29,9 @@ def topic_schema(monkeypatch):
     schema = plugin._expanded_schemas["dataset"]
     for field in schema["dataset_fields"]:
         if field["field_name"] == "topic_category":
-            return field["choices"]
+            from ckanext.scheming.helpers import scheming_field_choices
+
+            return scheming_field_choices(field)
 
     raw = copy.deepcopy(plugin._schemas)
     raw["dataset"]["dataset_fields"].append(
