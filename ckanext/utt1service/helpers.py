@@ -6,12 +6,14 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
 
 from ckanext.utt1service import thaidate
+from ckanext.utt1service.bigdata import topic_categories as utt1service_topic_categories
 
 __all__ = [
     "utt1service_office_name",
     "utt1service_date",
     "utt1service_datetime",
 ]
+__all__ += ["utt1service_topic_categories"]
 
 
 def utt1service_office_name() -> str:

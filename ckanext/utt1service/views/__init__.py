@@ -3,4 +3,7 @@
 blueprint is listed in __all__ (the plugin's blanket registers them)."""
 from __future__ import annotations
 
+from ckanext.utt1service.views.bigdata import bigdata
+
 __all__: list[str] = []
+__all__ += ["bigdata"]

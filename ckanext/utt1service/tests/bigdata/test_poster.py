@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+"""The printable A4 posters of the catalogue and of a dataset."""
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from ckan.tests import factories
+
+pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
+
+OFFICE = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาอุทัยธานี เขต 1"
+
+
+def _poster(app, url: str, **kw) -> BeautifulSoup:
+    response = app.get(url, **kw)
+    assert response.status_code == 200
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one(
+        "main.utt1service-poster"
+    )
+
+
+def test_catalogue_poster_in_thai(app):
+    poster = _poster(app, "/bigdata/poster")
+    text = poster.get_text(" ", strip=True)
+
+    assert poster.select_one(".utt1service-poster-office-name").get_text(strip=True) == OFFICE
+    assert poster.h1.get_text(strip=True) == "Big Data / ข้อมูลสารสนเทศ"
+    assert poster.select_one(".utt1service-poster-code img")["src"] == "/bigdata/qr.svg"
+    assert poster.select_one(".utt1service-poster-address").get_text(strip=True) == (
+        "http://test.ckan.net/bigdata"
+    )
+    assert "สแกน QR-Code" in text
+    steps = [li.get_text(" ", strip=True) for li in poster.select(".utt1service-poster-steps li")]
+    assert len(steps) == 3
+    assert "กล้อง" in steps[0]
+    assert "ดาวน์โหลด" in steps[2]
+    assert "พิมพ์เมื่อ" in poster.footer.get_text()
+
+
+def test_dataset_poster_names_the_dataset_and_carries_its_code(app, org):
+    dataset = factories.Dataset(
+        owner_org=org["id"], name="students-2568", title="จำนวนนักเรียน ปีการศึกษา 2568"
+    )
+
+    poster = _poster(app, "/dataset/students-2568/poster")
+
+    assert poster.h1.get_text(strip=True) == "จำนวนนักเรียน ปีการศึกษา 2568"
+    assert poster.select_one(".utt1service-poster-code img")["src"] == (
+        f"/dataset/{dataset['id']}/qr.svg"
+    )
+    assert poster.select_one(".utt1service-poster-address").get_text(strip=True) == (
+        "http://test.ckan.net/dataset/students-2568"
+    )
+
+
+def test_poster_in_english(app):
+    poster = _poster(app, "/en/bigdata/poster")
+
+    assert "Uthai Thani Primary Educational Service Area Office 1" in poster.get_text()
+    assert "Scan the QR code" in poster.get_text()
+
+
+def test_poster_stylesheet_prints_on_one_a4_page(app):
+    page = BeautifulSoup(app.get("/bigdata/poster").get_data(as_text=True), "html.parser")
+    hrefs = [link["href"] for link in page.select("link[rel=stylesheet]") if "bigdata" in link["href"]]
+    assert len(hrefs) == 1
+
+    css = app.get(hrefs[0]).get_data(as_text=True)
+
+    assert "@page { size: A4 portrait; margin: 0; }" in css
+    assert ".utt1service-poster-toolbar { display: none; }" in css
