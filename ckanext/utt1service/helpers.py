@@ -6,11 +6,19 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
 
 from ckanext.utt1service import thaidate
+from ckanext.utt1service.dataset_helpers import (  # noqa: F401
+    utt1service_choice_label, utt1service_dataset_summary, utt1service_search_sorting,
+    utt1service_topic_category_choices,
+)
 
 __all__ = [
     "utt1service_office_name",
     "utt1service_date",
     "utt1service_datetime",
+]
+__all__ += [
+    "utt1service_topic_category_choices", "utt1service_choice_label",
+    "utt1service_dataset_summary", "utt1service_search_sorting",
 ]
 
 
