@@ -200,13 +200,14 @@ def sort_options() -> list[tuple[str, str]]:
 
 
 # --------------------------------------------------------------------------
-# Thai queries. Thai is typed without spaces, so "นักเรียนอนุบาล" reaches
-# Solr as one "word"; CKAN's dismax query then either needs the pieces as an
-# exact phrase or (without phrase generation) any one of them. The query is
-# therefore cut into words by the same ICU analyzer that indexed the text
-# (Solr's field analysis request), so that CKAN's minimum-match rule applies
-# to Thai words as it does to English ones: both words of a two-word query,
-# all but one of three to five, 80 % of longer ones.
+# Thai queries. Thai is typed without spaces, so "ปีการศึกษา" or
+# "นักเรียนอนุบาล" reaches Solr as one "word" that the analyzer cuts into
+# several (ปี การ ศึกษา). CKAN's dismax query would then need them as an exact
+# phrase. Instead, each such word is cut here by the same ICU analyzer that
+# indexed the text (Solr's field analysis request), and all its pieces are
+# required (+ปี +การ +ศึกษา), anywhere in the dataset. Words the user
+# separated with spaces keep CKAN's minimum-match rule, as English words do:
+# both of two words, all but one of three to five, 80 % of more.
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _SESSION = requests.Session()
@@ -235,30 +236,35 @@ def _query_tokens(q: str) -> Optional[list[dict[str, Any]]]:
 
 
 def segment_thai_query(q: str) -> str:
-    """``q`` with a space between Thai words that were written together:
-    "นักเรียนอนุบาล" → "นักเรียน อนุบาล". Anything else is left as typed."""
+    """``q`` with each Thai word that the analyzer cuts into pieces replaced
+    by its required pieces: "ปีการศึกษา 2568" → "+ปี +การ +ศึกษา 2568".
+    Words with + or - in front, and anything not Thai, are left as typed."""
+    # offsets count UTF-16 code units: one per Thai or ASCII character, so a
+    # query with characters outside the BMP is left alone
+    if any(ord(c) > 0xFFFF for c in q):
+        return q
     tokens = _query_tokens(q)
     if not tokens:
         return q
-    cuts = [
+    cuts = {
         right["start"]
         for left, right in zip(tokens, tokens[1:])
         if left["end"] == right["start"] and _is_thai(left["text"]) and _is_thai(right["text"])
-    ]
-    # offsets count UTF-16 code units; Thai and ASCII are one unit each, but
-    # a query with characters outside the BMP is left alone
-    if not cuts or any(ord(c) > 0xFFFF for c in q):
-        return q
-    out, last = [], 0
-    for cut in cuts:
-        out.append(q[last:cut])
-        last = cut
-    out.append(q[last:])
-    return " ".join(out)
+    }
+    words = []
+    for match in re.finditer(r"\S+", q):
+        word, start = match.group(), match.start()
+        inner = sorted(c - start for c in cuts if start < c < match.end())
+        if not inner or word[0] in "+-":
+            words.append(word)
+            continue
+        bounds = [0] + inner + [len(word)]
+        words.extend("+" + word[a:b] for a, b in zip(bounds, bounds[1:]))
+    return " ".join(words)
 
 
 def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
-    """Cut a plain Thai query into words (see above). Fielded queries
+    """Cut plain Thai queries into words (see above). Fielded queries
     ("title:…"), quoted phrases and queries without Thai are left alone."""
     q = search_params.get("q")
     if isinstance(q, str) and _is_thai(q) and ":" not in q and '"' not in q:
