@@ -2,6 +2,7 @@
 """Template helpers of the dataset schema, search page and dataset page."""
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -13,6 +14,7 @@ __all__ = [
     "utt1service_choice_label",
     "utt1service_dataset_summary",
     "utt1service_search_sorting",
+    "utt1service_facet_label",
 ]
 
 # What the summary box of the dataset page shows, in this order.
@@ -76,3 +78,23 @@ def utt1service_dataset_summary(pkg: dict[str, Any]) -> list[dict[str, Any]]:
 def utt1service_search_sorting() -> list[tuple[str, str]]:
     """The sort menu of the dataset search page (with sorting by year)."""
     return search.sort_options()
+
+
+FACET_LABEL_LENGTH = 45
+
+
+def utt1service_facet_label(item: dict[str, Any]) -> str:
+    """A facet item's label, shortened to about 45 visible characters.
+
+    CKAN cuts facet labels at 22 code points, which in Thai (where vowel and
+    tone marks are code points of their own) leaves about 15 letters: "ทั้งเขต
+    พื้นที่การศึ...". Marks are not counted here; the sidebar wraps the rest.
+    """
+    label = str(item.get("display_name") or item.get("name") or "")
+    visible = 0
+    for i, char in enumerate(label):
+        if unicodedata.category(char) != "Mn":
+            visible += 1
+        if visible > FACET_LABEL_LENGTH:
+            return label[:i].rstrip() + "…"
+    return label

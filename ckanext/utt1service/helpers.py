@@ -8,7 +8,7 @@ from ckan.lib.i18n import get_lang
 from ckanext.utt1service import thaidate
 from ckanext.utt1service.dataset_helpers import (  # noqa: F401
     utt1service_choice_label, utt1service_dataset_summary, utt1service_search_sorting,
-    utt1service_topic_category_choices,
+    utt1service_topic_category_choices, utt1service_facet_label,
 )
 
 __all__ = [
@@ -18,7 +18,7 @@ __all__ = [
 ]
 __all__ += [
     "utt1service_topic_category_choices", "utt1service_choice_label",
-    "utt1service_dataset_summary", "utt1service_search_sorting",
+    "utt1service_dataset_summary", "utt1service_search_sorting", "utt1service_facet_label",
 ]
 
 
