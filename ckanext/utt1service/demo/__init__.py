@@ -305,17 +305,20 @@ def ensure_datasets(echo: Callable[[str], None]) -> None:
         data.update(COMMON)
         data.update(spec.get("extra", {}))
         pkg = tk.get_action("package_create")(_site_context(), data)
-        for res in spec["resources"]:
+        for number, res in enumerate(spec["resources"], 1):
             res = dict(res)
             content = res.pop("content")
+            # CKAN keeps only ASCII in uploaded file names: the Thai name is
+            # the resource's name, the file gets the dataset's
+            filename = f"{spec['name']}-{number}.csv"
             upload = FileStorage(
                 stream=io.BytesIO(content.encode("utf-8")),
-                filename=res["name"],
+                filename=filename,
                 content_type="text/csv",
             )
             tk.get_action("resource_create")(
                 _site_context(),
-                dict(res, package_id=pkg["id"], url=res["name"], upload=upload),
+                dict(res, package_id=pkg["id"], url=filename, upload=upload),
             )
         echo(f"dataset created: {spec['name']}")
 

@@ -5,8 +5,10 @@ Thai and English, and the dataset page's summary box."""
 from __future__ import annotations
 
 import html
+import pathlib
 
 import pytest
+import yaml
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
@@ -35,6 +37,31 @@ def _errors(org, **fields) -> dict:
     with pytest.raises(tk.ValidationError) as e:
         _create(org, **fields)
     return e.value.error_dict
+
+
+# ---------------------------------------------------------------- the YAML
+
+
+def test_every_text_of_the_schema_is_in_thai_and_english():
+    # a comma inside an unquoted {th: …, en: …} splits it into more keys
+    path = pathlib.Path(__file__).resolve().parents[1] / "schemas" / "dataset.yaml"
+    bad = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if {"th", "en"} & set(node) and set(node) != {"th", "en"}:
+                bad.append(f"{where}: {node}")
+            for key in ("label", "help_text", "form_placeholder", "repeating_label"):
+                if isinstance(node.get(key), str):
+                    bad.append(f"{where}/{key}: only one language")
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}[{i}]")
+
+    walk(yaml.safe_load(path.read_text(encoding="utf-8")), "")
+    assert not bad, "\n".join(bad)
 
 
 # ------------------------------------------------------------------ tags
