@@ -7,6 +7,7 @@ The Thai word segmentation itself is in the Solr configset
 (``solr/configsets/ckan/conf/schema.xml``)."""
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -221,18 +222,26 @@ def _query_tokens(q: str) -> Optional[list[dict[str, Any]]]:
     """The tokens of the ICU tokenizer of the "text" field for ``q``."""
     url, user, password = SolrSettings.get()
     try:
-        response = _SESSION.get(
-            url.rstrip("/") + "/analysis/field",
-            params={"analysis.fieldtype": "text", "analysis.query": q, "wt": "json"},
-            auth=(user, password) if user and password else None,
-            timeout=tk.config.get("solr_timeout") or 60,
-        )
-        response.raise_for_status()
-        stages = response.json()["analysis"]["field_types"]["text"]["query"]
-        return stages[1]  # [tokenizer name, tokens, filter name, tokens, ...]
+        return list(_cached_tokens(url, user, password, q))
     except (requests.RequestException, ValueError, KeyError, IndexError) as e:
         log.warning("Thai query segmentation failed, searching as typed: %s", e)
         return None
+
+
+@functools.lru_cache(maxsize=2048)
+def _cached_tokens(url: str, user: Optional[str], password: Optional[str], q: str) -> tuple[Any, ...]:
+    # The analysis of a query never changes while the core runs, so the
+    # answers for the last 2048 distinct queries are kept (a few kB).
+    response = _SESSION.get(
+        url.rstrip("/") + "/analysis/field",
+        params={"analysis.fieldtype": "text", "analysis.query": q, "wt": "json"},
+        auth=(user, password) if user and password else None,
+        timeout=tk.config.get("solr_timeout") or 60,
+    )
+    response.raise_for_status()
+    stages = response.json()["analysis"]["field_types"]["text"]["query"]
+    # [tokenizer name, tokens, filter name, tokens, ...]
+    return tuple({k: t[k] for k in ("text", "start", "end")} for t in stages[1])
 
 
 def segment_thai_query(q: str) -> str:

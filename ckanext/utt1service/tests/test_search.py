@@ -171,6 +171,21 @@ def test_package_search_facets_on_the_schema_fields():
 
 
 @pytest.mark.usefixtures("faceted")
+def test_the_api_labels_facets_in_the_language_of_the_url(app):
+    for prefix, students, restricted in [
+        ("", "นักเรียน", "จำกัดสิทธิ์ (ต้องยื่นคำขอใช้ข้อมูล)"),
+        ("/en", "Students", "Restricted (access request needed)"),
+    ]:
+        result = app.get(
+            prefix + "/api/3/action/package_search",
+            query_string={"facet.field": '["topic_category", "res_access_level"]', "rows": 0},
+        ).json["result"]
+        facets = _facets(result)
+        assert facets["topic_category"]["students"] == (students, 2)
+        assert facets["res_access_level"]["restricted"] == (restricted, 1)
+
+
+@pytest.mark.usefixtures("faceted")
 def test_filters_on_facets():
     assert sorted(_names("*:*", fq='topic_category:"students"')) == ["students-2567", "students-2568"]
     assert _names("*:*", fq="academic_year:2568") == ["students-2568"]
