@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-
 from ckanext.utt1service import dataset_schema, search
 
 __all__ = [
