@@ -7,6 +7,10 @@ from ckan.lib.i18n import get_lang
 
 from ckanext.utt1service import thaidate
 from ckanext.utt1service.bigdata import topic_categories as utt1service_topic_categories
+from ckanext.utt1service.dataset_helpers import (  # noqa: F401
+    utt1service_choice_label, utt1service_dataset_summary, utt1service_search_sorting,
+    utt1service_topic_category_choices, utt1service_facet_label,
+)
 
 __all__ = [
     "utt1service_office_name",
@@ -14,6 +18,10 @@ __all__ = [
     "utt1service_datetime",
 ]
 __all__ += ["utt1service_topic_categories"]
+__all__ += [
+    "utt1service_topic_category_choices", "utt1service_choice_label",
+    "utt1service_dataset_summary", "utt1service_search_sorting", "utt1service_facet_label",
+]
 
 
 def utt1service_office_name() -> str:

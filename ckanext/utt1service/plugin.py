@@ -13,6 +13,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.utt1service import search
+
 
 @tk.blanket.config_declarations
 @tk.blanket.actions
@@ -24,6 +26,8 @@ from ckan.lib.plugins import DefaultTranslation
 class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
 
@@ -31,3 +35,22 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "utt1service")
+
+    # IFacets (catalogue search: ckanext/utt1service/search.py)
+
+    def dataset_facets(self, facets_dict, package_type):
+        return search.dataset_facets(facets_dict, package_type)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return search.organization_facets(facets_dict, organization_type, package_type)
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict):
+        return search.before_dataset_index(pkg_dict)
+
+    def before_dataset_search(self, search_params):
+        return search.before_dataset_search(search_params)
+
+    def after_dataset_search(self, search_results, search_params):
+        return search.after_dataset_search(search_results, search_params)

@@ -7,4 +7,13 @@ import line and one __all__ extension.
 """
 from __future__ import annotations
 
+from ckanext.utt1service.logic.dataset_validators import (  # noqa: F401
+    tag_name_validator, utt1service_be_year, utt1service_dataset_consistency,
+    utt1service_int_output, utt1service_tag_name_validator, utt1service_tag_string_convert,
+)
+
 __all__: list[str] = []
+__all__ += [
+    "utt1service_tag_name_validator", "utt1service_tag_string_convert", "utt1service_be_year",
+    "utt1service_int_output", "utt1service_dataset_consistency", "tag_name_validator",
+]
