@@ -35,8 +35,9 @@ DEFAULT_TOPIC_CATEGORIES: list[tuple[str, str, str]] = [
 
 
 def _parse_topic_lines(text: str) -> list[tuple[str, str, str]]:
+    """One topic a line (or separated by ";", for environment variables)."""
     topics = []
-    for line in text.splitlines():
+    for line in text.replace(";", "\n").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue

@@ -203,6 +203,17 @@ def test_the_topic_list_is_editable(org, ckan_config, monkeypatch):
     assert "topic_category" in _errors(org, name="other-name", topic_category="students")
 
 
+def test_the_topic_list_can_come_from_an_environment_variable(org, ckan_config, monkeypatch):
+    # Docker: CKANEXT__UTT1SERVICE__TOPIC_CATEGORIES holds one line, ";" between topics
+    monkeypatch.setitem(
+        ckan_config,
+        "ckanext.utt1service.topic_categories",
+        "health | สุขภาพนักเรียน | Student health; sport | กีฬา | Sport",
+    )
+    assert _create(org, topic_category="sport")["topic_category"] == "sport"
+    assert _create(org, name="health-one", topic_category="health")["topic_category"] == "health"
+
+
 # ------------------------------------------------- the web form, Thai and English
 
 
