@@ -62,11 +62,11 @@ def utt1service_resource_access(resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def utt1service_request_state_label(state: Optional[str]) -> str:
-    return tk._(wf.STATE_LABELS.get(state or "", state or ""))
+    return wf.state_label(state)
 
 
 def utt1service_request_channel_label(channel: Optional[str]) -> str:
-    return tk._(wf.CHANNEL_LABELS.get(channel or "", channel or ""))
+    return wf.channel_label(channel)
 
 
 def utt1service_request_action_label(action: str, past: bool = False) -> str:

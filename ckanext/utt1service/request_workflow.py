@@ -53,6 +53,17 @@ CHANNEL_LABELS = {
 }
 
 
+def state_label(state: Optional[str]) -> str:
+    """A state's name in the user's language."""
+    label = STATE_LABELS.get(state or "", state or "")
+    return tk._(label) if label else ""
+
+
+def channel_label(channel: Optional[str]) -> str:
+    label = CHANNEL_LABELS.get(channel or "", channel or "")
+    return tk._(label) if label else ""
+
+
 @dataclasses.dataclass(frozen=True)
 class Transition:
     name: str
@@ -280,7 +291,7 @@ class Conflict(tk.ValidationError):
             "This request is now “%(state)s”, so “%(action)s” is not possible. "
             "Someone may have acted on it a moment ago: reload the page to see "
             "its current state."
-        ) % {"state": tk._(STATE_LABELS[request.state]), "action": tk._(transition.label)}
+        ) % {"state": state_label(request.state), "action": tk._(transition.label)}
         super().__init__({"state": [message]})
 
 

@@ -21,6 +21,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib import signals
+from ckan.lib.pagination import Page
 from ckan.views import resource as core_resource
 
 from ckanext.utt1service import access, request_mail
@@ -338,7 +339,7 @@ def act(id: str, action: str) -> Any:
         return tk.redirect_to("utt1service_request.read", id=id)
     tk.h.flash_success(
         tk._("Done: the request is now “%(state)s”.")
-        % {"state": tk._(wf.STATE_LABELS[result["state"]])}
+        % {"state": wf.state_label(result["state"])}
     )
     return tk.redirect_to("utt1service_request.read", id=id)
 
@@ -467,7 +468,7 @@ def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> An
     request_mail.retry_if_due()
     link_args = dict(request.view_args or {})
     link_args.update({k: v for k, v in params.items() if v and k != "owner_org"})
-    pager = tk.h.Page(
+    pager = Page(
         collection=result["results"],
         page=page,
         url=lambda page=1, **_: tk.h.url_for(request.endpoint, page=page, **link_args),

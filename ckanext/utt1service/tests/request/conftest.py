@@ -26,6 +26,12 @@ from ckan.tests.pytest_ckan.fixtures import FakeFileStorage
 
 from ckanext.utt1service.model import AccessGrant
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "world(*states): requesters the world fixture creates (default: pending)"
+    )
+
+
 FORM = {
     "position": "ครู",
     "agency": "โรงเรียนบ้านหนองแก",
@@ -75,7 +81,10 @@ def expire_grants(request_id: str) -> None:
     model.Session.commit()
 
 
-def build_world() -> types.SimpleNamespace:
+ALL_STATES = ("pending", "rejected", "approved", "expired")
+
+
+def build_world(states: tuple[str, ...] = ALL_STATES) -> types.SimpleNamespace:
     w = types.SimpleNamespace()
     w.secret = f"SECRET-BYTES-{uuid.uuid4().hex}".encode() * 4
     w.public_bytes = f"PUBLIC-BYTES-{uuid.uuid4().hex}".encode()
@@ -103,7 +112,7 @@ def build_world() -> types.SimpleNamespace:
     )
     w.requesters = {}
     w.requests = {}
-    for state in ("pending", "rejected", "approved", "expired"):
+    for state in states:
         user = factories.UserWithToken(fullname=f"ผู้ขอ {state}")
         w.requesters[state] = user
         req = submit(user, w.dataset, [w.restricted["id"]])
@@ -147,9 +156,11 @@ def app(_module_app, ckan_config):
 
 
 @pytest.fixture()
-def world(clean_db, clean_index) -> types.SimpleNamespace:
-    """A fresh world for tests that change it."""
-    return build_world()
+def world(request, clean_db, clean_index) -> types.SimpleNamespace:
+    """A fresh world for tests that change it; with only a pending request
+    unless the test asks for more with ``@pytest.mark.world(*states)``."""
+    marker = request.node.get_closest_marker("world")
+    return build_world(tuple(marker.args) if marker else ("pending",))
 
 
 def auth(user: dict[str, Any] | None) -> dict[str, str]:
