@@ -391,8 +391,7 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str,
     if data.get("q"):
         term = f"%{data['q'].strip()}%"
         conditions = [
-            AccessRequest.first_name.ilike(term),
-            AccessRequest.surname.ilike(term),
+            func.concat_ws(" ", AccessRequest.first_name, AccessRequest.surname).ilike(term),
             AccessRequest.agency.ilike(term),
             AccessRequest.email.ilike(term),
         ]
