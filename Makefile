@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-e2e stop status clean i18n
+.PHONY: help dev setup test test-e2e stop status clean i18n bench-download-restricted
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,3 +36,7 @@ clean:  ## stop everything and delete local data (.local, ckan.ini) after asking
 i18n:  ## extract strings into the .pot and merge them into the Thai catalog
 	@.venv/bin/python setup.py -q extract_messages && .venv/bin/python setup.py -q update_catalog -l th
 	@echo "now translate the empty msgstr entries in ckanext/utt1service/i18n/th/LC_MESSAGES/ckanext-utt1service.po"
+
+bench-download-restricted:  ## median time to download a 1 MB restricted file (approved requester) vs public
+	@bin/setup
+	@CKAN_INI=$(CURDIR)/ckan.ini .venv/bin/python bench/download.py

@@ -12,6 +12,9 @@ from ckan.common import CKANConfig
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.datastore.interfaces import IDatastore
+
+from ckanext.utt1service import access
 
 
 @tk.blanket.config_declarations
@@ -24,6 +27,7 @@ from ckan.lib.plugins import DefaultTranslation
 class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(IDatastore, inherit=True)
 
     # IConfigurer
 
@@ -31,3 +35,10 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "utt1service")
+
+    # IDatastore (only used if the datastore plugin is enabled, which it is
+    # not in this portal): the rows of a restricted resource go only to those
+    # who may download its file.
+
+    def datastore_validate(self, context, data_dict, fields_types):
+        return access.datastore_guard(context, data_dict)

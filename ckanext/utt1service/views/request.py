@@ -171,9 +171,12 @@ def _form_data() -> dict[str, Any]:
 
 
 def _error_summary(errors: dict[str, Any]) -> dict[str, str]:
+    """Field label → message, in the order of the form."""
     labels = field_labels()
+    order = list(labels)
     summary = {}
-    for key, messages in errors.items():
+    for key, messages in sorted(errors.items(), key=lambda kv: order.index(kv[0])
+                                if kv[0] in order else len(order)):
         if isinstance(messages, list) and messages:
             summary[labels.get(key, key)] = " ".join(str(m) for m in messages)
     return summary

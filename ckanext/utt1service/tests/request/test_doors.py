@@ -270,3 +270,25 @@ def test_the_datastore_is_not_enabled(app, doors):
                            query_string={"resource_id": doors.restricted["id"]})
         assert response.status_code == 400
         assert doors.secret not in response.data
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_datastore_search_would_be_guarded_if_it_were_enabled(app, doors, persona):
+    """If someone enables the DataStore, ``datastore_search`` (and the dump,
+    which uses it) asks every IDatastore plugin to validate the query first:
+    ours refuses a restricted resource to those who may not download it."""
+    import ckan.plugins.toolkit as tk
+    from ckanext.datastore.interfaces import IDatastore
+
+    [ours] = [p for p in plugins.PluginImplementations(IDatastore) if p.name == "utt1service"]
+    user = who(doors, persona)
+    context = {"user": user["name"] if user else ""}
+    query = {"resource_id": doors.restricted["id"], "q": "x"}
+    with app.flask_app.test_request_context():
+        if persona in ALLOWED:
+            assert ours.datastore_validate(dict(context), dict(query), {}) == query
+        else:
+            with pytest.raises(tk.NotAuthorized):
+                ours.datastore_validate(dict(context), dict(query), {})
+        public = {"resource_id": doors.public["id"]}
+        assert ours.datastore_validate(dict(context), dict(public), {}) == public
