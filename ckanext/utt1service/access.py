@@ -155,19 +155,27 @@ def _secret() -> bytes:
     return str(secret).encode("utf-8")
 
 
-def tracking_token(request: AccessRequest) -> str:
-    """The secret part of a request's private tracking link: an HMAC of the
-    request's id and salt with the site's secret, so it is never stored."""
-    if not request.token_salt:
+def _token(request_id: str, salt: Optional[str]) -> str:
+    if not salt:
         return ""
-    mac = hmac.new(_secret(), f"{request.id}:{request.token_salt}".encode(), hashlib.sha256)
+    mac = hmac.new(_secret(), f"{request_id}:{salt}".encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(mac.digest()).decode("ascii").rstrip("=")
 
 
-def token_matches(request: Optional[AccessRequest], token: Optional[str]) -> bool:
-    if request is None or not token or not request.token_salt:
+def tracking_token(request: AccessRequest) -> str:
+    """The secret part of a request's private tracking link: an HMAC of the
+    request's id and salt with the site's secret, so it is never stored."""
+    return _token(request.id, request.token_salt)
+
+
+def _token_ok(request_id: str, salt: Optional[str], token: Optional[str]) -> bool:
+    if not token or not salt:
         return False
-    return hmac.compare_digest(tracking_token(request), str(token))
+    return hmac.compare_digest(_token(request_id, salt), str(token))
+
+
+def token_matches(request: Optional[AccessRequest], token: Optional[str]) -> bool:
+    return request is not None and _token_ok(request.id, request.token_salt, token)
 
 
 def tracked_requests() -> dict[str, str]:
@@ -199,7 +207,9 @@ def valid_grant(
     tracked: Optional[dict[str, str]] = None,
 ) -> Optional[AccessGrant]:
     """The grant (the one lasting longest) that lets this user, or this
-    browser's tracked requests, download the resource now."""
+    browser's tracked requests, download the resource now. One query; the
+    grant's ``request_state`` says whether its request is still
+    ``approved`` (not yet delivered)."""
     tracked = tracked or {}
     who = []
     if user_id:
@@ -208,8 +218,10 @@ def valid_grant(
         who.append(AccessGrant.request_id.in_(list(tracked)))
     if not who:
         return None
-    grants = (
-        model.Session.query(AccessGrant)
+    rows = (
+        model.Session.query(AccessGrant, AccessRequest.state, AccessRequest.id,
+                            AccessRequest.token_salt)
+        .join(AccessRequest, AccessRequest.id == AccessGrant.request_id)
         .filter(
             AccessGrant.resource_id == resource_id,
             AccessGrant.revoked_at.is_(None),
@@ -219,11 +231,11 @@ def valid_grant(
         .order_by(AccessGrant.expires_at.desc())
         .all()
     )
-    for grant in grants:
+    for grant, state, request_id, salt in rows:
+        grant.request_state = state
         if user_id and grant.user_id == user_id:
             return grant
-        request = AccessRequest.get(grant.request_id)
-        if token_matches(request, tracked.get(grant.request_id)):
+        if _token_ok(request_id, salt, tracked.get(request_id)):
             return grant
     return None
 

@@ -76,7 +76,8 @@ def utt1service_phone(value: Any, context: Context) -> Any:
     return value
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# One plain address: no display name, no list (commas, semicolons, brackets).
+_EMAIL = re.compile(r"^[^@\s,;<>()\[\]\\\"']+@[^@\s,;<>()\[\]\\\"']+\.[^@\s,;<>()\[\]\\\"']+$")
 
 
 def utt1service_request_email(value: Any, context: Context) -> Any:

@@ -90,8 +90,7 @@ def download(id: str, resource_id: str, filename: Optional[str] = None,
         response.cache_control.no_store = True
         response.cache_control.private = True
     if decision.grant is not None and response.status_code < 400:
-        pending = AccessRequest.get(decision.request_id)
-        if pending is not None and pending.state == "approved":
+        if getattr(decision.grant, "request_state", None) == "approved":
             wf.mark_delivered_by_download(decision.request_id, user, resource_id)
     return response
 
