@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-e2e stop status clean i18n bench-search
+.PHONY: help dev setup test test-e2e stop status clean i18n bench-search bench-download-restricted
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,3 +45,6 @@ bench-search:  ## Thai-aware search vs CKAN's stock text analysis on 10,000 synt
 	    BENCH_SOLR="http://127.0.0.1:$$SOLR_PORT/solr" BENCH_SOLR_HOME="$$LOCAL/solr/home"; unset CKAN_INI; \
 	  $$VENV/bin/ckan -c test.ini db init >"$$LOG/bench-db.log" 2>&1 || { echo "ckan db init failed, see $$LOG/bench-db.log"; exit 1; }; \
 	  $$VENV/bin/python bench/search.py $(BENCH_ARGS)
+bench-download-restricted:  ## median time to download a 1 MB restricted file (approved requester) vs public
+	@bin/setup
+	@CKAN_INI=$(CURDIR)/ckan.ini .venv/bin/python bench/download.py

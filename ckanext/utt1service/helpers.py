@@ -5,12 +5,13 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
 
-from ckanext.utt1service import thaidate
 from ckanext.utt1service.bigdata import topic_categories as utt1service_topic_categories
 from ckanext.utt1service.dataset_helpers import (  # noqa: F401
     utt1service_choice_label, utt1service_dataset_summary, utt1service_search_sorting,
     utt1service_topic_category_choices, utt1service_facet_label,
 )
+from ckanext.utt1service import request_helpers, thaidate
+from ckanext.utt1service.request_helpers import *  # noqa: F401,F403
 
 __all__ = [
     "utt1service_office_name",
@@ -22,6 +23,7 @@ __all__ += [
     "utt1service_topic_category_choices", "utt1service_choice_label",
     "utt1service_dataset_summary", "utt1service_search_sorting", "utt1service_facet_label",
 ]
+__all__ += request_helpers.__all__
 
 
 def utt1service_office_name() -> str:

@@ -12,6 +12,9 @@ from ckan.common import CKANConfig
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.datastore.interfaces import IDatastore
+
+from ckanext.utt1service import access
 
 from ckanext.utt1service import search
 
@@ -28,6 +31,7 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(IDatastore, inherit=True)
 
     # IConfigurer
 
@@ -54,3 +58,9 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_search(self, search_results, search_params):
         return search.after_dataset_search(search_results, search_params)
+    # IDatastore (only used if the datastore plugin is enabled, which it is
+    # not in this portal): the rows of a restricted resource go only to those
+    # who may download its file.
+
+    def datastore_validate(self, context, data_dict, fields_types):
+        return access.datastore_guard(context, data_dict)

@@ -13,6 +13,8 @@ from werkzeug.datastructures import FileStorage
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.demo import restricted
+
 ORG_NAME = "utt1-policy-planning"
 ADMIN_NAME = "admin"
 
@@ -327,3 +329,4 @@ def seed(password_file: str, echo: Callable[[str], None] = print) -> None:
     ensure_sysadmin(password_file, echo)
     ensure_organization(echo)
     ensure_datasets(echo)
+    restricted.seed(password_file, echo)

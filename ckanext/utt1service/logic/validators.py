@@ -17,3 +17,8 @@ __all__ += [
     "utt1service_tag_name_validator", "utt1service_tag_string_convert", "utt1service_be_year",
     "utt1service_int_output", "utt1service_dataset_consistency", "tag_name_validator",
 ]
+from ckanext.utt1service.logic import request_validators
+from ckanext.utt1service.logic.request_validators import *  # noqa: F401,F403
+
+__all__: list[str] = []
+__all__ += request_validators.__all__
