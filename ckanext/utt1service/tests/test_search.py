@@ -135,7 +135,7 @@ def faceted(org):
     _dataset(
         org, "students-2567", "จำนวนนักเรียน ปีการศึกษา 2567", topic_category="students",
         academic_year="2567", education_level=["primary"], coverage=["thap-than"],
-        resources=[{"url": "http://example.org/b.xlsx", "format": "XLSX", "access_level": "restricted"}],
+        resources=[{"url": "b.xlsx", "url_type": "upload", "format": "XLSX", "access_level": "restricted"}],
     )
     _dataset(
         org, "budget-2569", "งบประมาณ", topic_category="budget", fiscal_year="2569",

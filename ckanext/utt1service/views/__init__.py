@@ -10,5 +10,4 @@ __all__ += ["bigdata"]
 from ckanext.utt1service.views import request
 from ckanext.utt1service.views.request import *  # noqa: F401,F403
 
-__all__: list[str] = []
 __all__ += request.__all__
