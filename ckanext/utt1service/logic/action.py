@@ -8,3 +8,7 @@ import line and one __all__ extension.
 from __future__ import annotations
 
 __all__: list[str] = []
+
+from ckanext.utt1service.logic.monitoring_action import *  # noqa: E402,F401,F403  (issue 5)
+from ckanext.utt1service.logic import monitoring_action as _monitoring_action  # noqa: E402
+__all__ += _monitoring_action.__all__

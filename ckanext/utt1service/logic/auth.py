@@ -8,3 +8,7 @@ import line and one __all__ extension.
 from __future__ import annotations
 
 __all__: list[str] = []
+
+from ckanext.utt1service.logic.monitoring_auth import *  # noqa: E402,F401,F403  (issue 5)
+from ckanext.utt1service.logic import monitoring_auth as _monitoring_auth  # noqa: E402
+__all__ += _monitoring_auth.__all__

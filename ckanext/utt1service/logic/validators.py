@@ -8,3 +8,7 @@ import line and one __all__ extension.
 from __future__ import annotations
 
 __all__: list[str] = []
+
+from ckanext.utt1service.logic.monitoring_validators import *  # noqa: E402,F401,F403  (issue 5)
+from ckanext.utt1service.logic import monitoring_validators as _monitoring_validators  # noqa: E402
+__all__ += _monitoring_validators.__all__

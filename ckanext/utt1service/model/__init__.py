@@ -19,6 +19,9 @@ import ckan.plugins.toolkit as tk
 
 __all__ = ["AuditEvent"]
 
+from ckanext.utt1service.model.monitoring import Complaint, DownloadEvent, SurveyResponse  # noqa: E402
+__all__ += ["Complaint", "DownloadEvent", "SurveyResponse"]
+
 
 def _new_id() -> str:
     return str(uuid.uuid4())

@@ -4,3 +4,7 @@ blueprint is listed in __all__ (the plugin's blanket registers them)."""
 from __future__ import annotations
 
 __all__: list[str] = []
+
+from ckanext.utt1service.views.monitoring import *  # noqa: E402,F401,F403  (issue 5)
+from ckanext.utt1service.views import monitoring as _monitoring  # noqa: E402
+__all__ += _monitoring.__all__
