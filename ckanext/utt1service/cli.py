@@ -27,3 +27,6 @@ def seed_demo(password_file: str):
     from ckanext.utt1service import demo
 
     demo.seed(password_file, echo=lambda msg: click.echo("    " + msg))
+
+from ckanext.utt1service.monitoring_cli import purge_complaint_contacts  # noqa: E402  (issue 5)
+utt1service.add_command(purge_complaint_contacts)

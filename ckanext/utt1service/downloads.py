@@ -15,8 +15,9 @@ view sends it too). :func:`record_download` runs inside that request:
    the same visitor already downloaded the same resource within
    ``ckanext.utt1service.download_dedup_seconds``; a repeat is stored with
    ``counted = false``;
-4. the **event**: one ``INSERT … SELECT`` (committed at once), which also
-   copies the dataset, organization and topic from the resource.
+4. the **event**: one plain ``INSERT`` (committed at once) that also stores
+   the dataset, organization and topic, read from the resource and dataset
+   the download view has just loaded.
 
 Channels: ``api`` (API token), ``qr`` (the URL, or an earlier page of the same
 browser session, carried ``utm_source=qr``), ``web`` otherwise; ``email`` and
@@ -31,6 +32,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
 import uuid
 from typing import Any, Optional
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -118,18 +120,30 @@ def _redis_key(*parts: str) -> str:
     return ":".join([tk.config.get("ckan.site_id") or "ckan", "utt1service", *parts])
 
 
+#: (day, salt, fetched at) of the salt last read from Redis
+_salt_cache: dict[str, tuple[bytes, float]] = {}
+SALT_CACHE_SECONDS = 60
+
+
 def _daily_salt(day: str) -> bytes:
     """A random salt shared by all processes for one Bangkok day; Redis
     forgets it two days later, after which that day's keys cannot be
-    recomputed from an address. One GET per call (no copy kept in the
-    process, so all processes agree even if Redis lost the key)."""
+    recomputed from an address. A process re-reads it at most once a
+    minute (so all processes agree again soon even if Redis lost it)."""
+    cached = _salt_cache.get(day)
+    now = time.monotonic()
+    if cached is not None and now - cached[1] < SALT_CACHE_SECONDS:
+        return cached[0]
     conn = connect_to_redis()
     key = _redis_key("visitor-salt", day)
     value = conn.get(key)
     if value is None:
         conn.set(key, secrets.token_hex(32), nx=True, ex=2 * 86400)
         value = conn.get(key)
-    return value if isinstance(value, bytes) else str(value).encode()
+    salt = value if isinstance(value, bytes) else str(value).encode()
+    _salt_cache.clear()
+    _salt_cache[day] = (salt, now)
+    return salt
 
 
 def visitor_key() -> str:
@@ -178,38 +192,33 @@ def request_channel() -> str:
 
 # --- recording -----------------------------------------------------------------
 
-_INSERT = sa.text(
-    """
-    INSERT INTO utt1service_download_event
-        (id, created, resource_id, package_id, owner_org, topic, channel,
-         request_id, visitor_key, is_bot, counted, recorded_by)
-    SELECT :id, now(), r.id, r.package_id, p.owner_org,
-           (SELECT e.value FROM package_extra e
-             WHERE e.package_id = p.id AND e.key = :topic_field AND e.state = 'active'
-             LIMIT 1),
-           :channel, :request_id, :visitor_key, :is_bot, :counted, :recorded_by
-      FROM resource r JOIN package p ON p.id = r.package_id
-     WHERE r.id = :resource_id
-    RETURNING id, package_id
-    """
-)
-
-
-def _insert(**values: Any) -> Optional[sa.engine.Row]:
-    params = {
+def _insert(resource_id: str, **values: Any) -> Optional[dict[str, Any]]:
+    """Write one event; returns its id and dataset id, or None when the
+    resource is gone. The resource and its dataset are usually already in
+    the session (the download view has just read them), so this costs one
+    plain INSERT and its COMMIT."""
+    resource = model.Session.get(model.Resource, resource_id)
+    package = resource.package if resource is not None else None
+    if package is None:
+        return None
+    topic_field = tk.config.get("ckanext.utt1service.download_topic_field")
+    row = {
         "id": str(uuid.uuid4()),
-        "topic_field": tk.config.get("ckanext.utt1service.download_topic_field"),
+        "resource_id": resource.id,
+        "package_id": package.id,
+        "owner_org": package.owner_org,
+        "topic": package.extras.get(topic_field) if topic_field else None,
         "request_id": None,
         "visitor_key": None,
         "is_bot": False,
         "counted": True,
         "recorded_by": None,
     }
-    params.update(values)
+    row.update(values)
     # On the request's own connection (a second pooled connection per
     # download could exhaust the pool under many concurrent downloads); the
     # download view has nothing else pending, so committing here is safe.
-    row = model.Session.execute(_INSERT, params).first()
+    model.Session.execute(sa.insert(DownloadEvent.__table__).values(created=sa.func.now(), **row))
     model.Session.commit()
     return row
 
@@ -241,8 +250,8 @@ def record_download(resource_id: str) -> Optional[str]:
     event_id = str(uuid.uuid4())
     counted, counted_id = _first_in_window(visitor, resource_id, event_id)
     row = _insert(
+        resource_id,
         id=event_id,
-        resource_id=resource_id,
         channel=channel,
         request_id=flask.g.get("utt1service_access_request_id"),
         visitor_key=visitor,
@@ -252,7 +261,7 @@ def record_download(resource_id: str) -> Optional[str]:
     if row is None:  # the resource vanished meanwhile
         return None
     if channel != "api":
-        _remember_in_session(counted_id, resource_id, row.package_id)
+        _remember_in_session(counted_id, resource_id, row["package_id"])
     return counted_id
 
 
@@ -281,13 +290,8 @@ def record_delivery(
     resource_id: str, channel: str, recorded_by: Optional[str], request_id: Optional[str] = None
 ) -> Optional[str]:
     """A file that staff delivered by e-mail or on paper; always counted."""
-    row = _insert(
-        resource_id=resource_id,
-        channel=channel,
-        request_id=request_id,
-        recorded_by=recorded_by,
-    )
-    return row.id if row is not None else None
+    row = _insert(resource_id, channel=channel, request_id=request_id, recorded_by=recorded_by)
+    return row["id"] if row is not None else None
 
 
 # --- counts --------------------------------------------------------------------

@@ -17,7 +17,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.utt1service import downloads, ratelimit
+from ckanext.utt1service import downloads, ratelimit, thaidate
 from ckanext.utt1service.logic import monitoring_auth as access
 from ckanext.utt1service.logic import monitoring_schema as schemas
 from ckanext.utt1service.model import AuditEvent, Complaint, DownloadEvent, SurveyResponse
@@ -183,6 +183,9 @@ def utt1service_survey_response_create(context: Context, data_dict: DataDict) ->
     :param mode: ``online`` (default), or ``paper`` / ``phone`` when staff
         enter a response on the respondent's behalf
     :type mode: string
+    :param answered_on: the day a paper or telephone survey was answered
+        (YYYY-MM-DD, staff only; it counts in that day's fiscal year)
+    :type answered_on: string
     :returns: the response
     :rtype: dictionary
     """
@@ -193,6 +196,8 @@ def utt1service_survey_response_create(context: Context, data_dict: DataDict) ->
     errors: dict[str, list[str]] = {}
     if data["mode"] != "online" and not staff:
         errors["mode"] = [tk._("Only staff can enter paper or telephone surveys")]
+    if data.get("answered_on") and (data["mode"] == "online" or not staff):
+        errors["answered_on"] = [tk._("Only paper or telephone surveys entered by staff take a date")]
     event = None
     if data.get("download_event_id"):
         event = model.Session.get(DownloadEvent, data["download_event_id"])
@@ -223,6 +228,11 @@ def utt1service_survey_response_create(context: Context, data_dict: DataDict) ->
         entered_by=_user_id(context) if data["mode"] != "online" else None,
         **{name: data[name] for name in SURVEY_ITEM_COLUMNS},
     )
+    if data.get("answered_on"):
+        # noon in Bangkok: safely inside that day, whatever the time zone
+        response.created = datetime.datetime.combine(
+            data["answered_on"], datetime.time(12, 0), tzinfo=thaidate.BANGKOK
+        )
     if event is not None:
         response.resource_id = event.resource_id
         response.package_id = event.package_id

@@ -62,6 +62,7 @@ def survey_response_create_schema() -> Schema:
             "download_event_id": _text(100),
             "request_id": _text(100),
             "request_token": _text(200),
+            "answered_on": [_v("ignore_empty"), _v("utt1service_past_date")],
         }
     )
     return schema

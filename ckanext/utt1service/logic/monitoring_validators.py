@@ -3,10 +3,13 @@
 language: every message goes through ``tk._``)."""
 from __future__ import annotations
 
+import datetime
 from typing import Any, Callable, Container
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
+
+from ckanext.utt1service import thaidate
 
 __all__ = [
     "utt1service_rating",
@@ -15,6 +18,7 @@ __all__ = [
     "utt1service_phone",
     "utt1service_required",
     "utt1service_email",
+    "utt1service_past_date",
 ]
 
 
@@ -82,3 +86,17 @@ def utt1service_phone(value: Any) -> Any:
     if not 6 <= len(digits) <= 15 or any(c not in "0123456789+-() ." for c in text):
         raise tk.Invalid(tk._("Please enter a telephone number, e.g. 056 511 234"))
     return text
+
+
+def utt1service_past_date(value: Any) -> datetime.date:
+    """A date (YYYY-MM-DD) that is not in the future (Bangkok time)."""
+    if isinstance(value, datetime.date):
+        day = value
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise tk.Invalid(tk._("Please enter a date such as 2026-11-25"))
+    if day > datetime.datetime.now(thaidate.BANGKOK).date():
+        raise tk.Invalid(tk._("The date cannot be in the future"))
+    return day

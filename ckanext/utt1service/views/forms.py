@@ -55,7 +55,9 @@ def error_summary(errors: dict[str, Any], labels: dict[str, str]) -> dict[str, s
     """{field label: message} for the box at the top of a form; errors that
     belong to no field (already answered, rate limit) get an empty label."""
     summary: dict[str, str] = {}
-    for key, messages in errors.items():
+    ordered = [k for k in labels if k in errors] + [k for k in errors if k not in labels]
+    for key in ordered:
+        messages = errors[key]
         text = "; ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
         label = labels.get(key, "")
         summary[label] = f"{summary[label]} {text}" if label in summary else text

@@ -27,6 +27,7 @@ FIELDS = SURVEY_ITEM_COLUMNS + (
     "download_event_id",
     "request_id",
     "request_token",
+    "answered_on",
 )
 
 
@@ -58,6 +59,7 @@ def _labels() -> dict[str, str]:
         suggestion=tk._("Suggestions"),
         respondent_type=tk._("You are"),
         mode=tk._("How the survey was answered"),
+        answered_on=tk._("Date answered"),
     )
     return labels
 

@@ -243,3 +243,27 @@ def test_the_honeypot(app):
     refused = form_post(app.test_client(), "/complaint/", {"category": "other", "description": "x", "website": "x"})
     assert refused.status_code == 400
     assert _complaints() == []
+
+
+def test_contact_details_are_purged_after_the_retention_period(cli):
+    from ckanext.utt1service.monitoring_cli import purge_complaint_contacts
+
+    old = _file(contact_email="old@example.org", consent=True)
+    recent = _file(contact_email="recent@example.org", consent=True)
+    still_open = _file(contact_email="open@example.org", consent=True)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for item, closed_days_ago in ((old, 400), (recent, 10)):
+        row = model.Session.get(Complaint, item["id"])
+        row.state, row.resolution = "closed", "ตอบแล้ว"
+        row.closed_at = now - datetime.timedelta(days=closed_days_ago)
+    model.Session.commit()
+
+    result = cli.invoke(purge_complaint_contacts, ["--days", "365"])
+    assert result.exit_code == 0, result.output
+    assert "1 complaint contact(s) purged" in result.output
+    by_id = {c.id: c for c in _complaints()}
+    assert by_id[old["id"]].contact_email is None
+    assert by_id[old["id"]].description  # the complaint itself stays
+    assert by_id[recent["id"]].contact_email == "recent@example.org"
+    assert by_id[still_open["id"]].contact_email == "open@example.org"
+    assert AuditEvent.trail("complaint", old["id"])[-1].action == "purge_contact"

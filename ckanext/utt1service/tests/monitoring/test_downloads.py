@@ -42,6 +42,15 @@ def test_a_public_download_is_recorded_with_its_dataset_and_organization(app, pu
     assert downloads.download_count(resource_id=public_file["resource"]["id"]) == 1
 
 
+def test_the_topic_category_of_the_dataset_is_kept_with_the_event(app, public_file):
+    package = model.Package.get(public_file["dataset"]["id"])
+    package.extras["topic_category"] = "นักเรียน"  # what the dataset schema's topic field stores
+    model.Session.commit()
+    app.get(download_url(public_file), headers=browser_headers())
+    [event] = _events()
+    assert event.topic == "นักเรียน"
+
+
 def test_refused_and_failed_downloads_are_not_counted(app, public_file, create_with_upload):
     org = factories.Organization()
     private = factories.Dataset(owner_org=org["id"], private=True)
@@ -145,6 +154,7 @@ def test_access_request_and_forced_channel_are_read_from_flask_g(app, public_fil
 
 
 def test_visitor_keys_rotate_with_the_daily_salt(app):
+    downloads._salt_cache.clear()
     with app.flask_app.test_request_context(headers=browser_headers(), environ_base={"REMOTE_ADDR": "10.9.9.9"}):
         first = downloads.visitor_key()
         assert downloads.visitor_key() == first
@@ -153,6 +163,7 @@ def test_visitor_keys_rotate_with_the_daily_salt(app):
         assert 0 < conn.ttl(salt_key) <= 2 * 86400
         # a new day brings a new salt: yesterday's keys cannot be linked to today's
         conn.delete(salt_key)
+        downloads._salt_cache.clear()
         assert downloads.visitor_key() != first
 
 

@@ -10,6 +10,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.utt1service.logic.monitoring_action import request_survey_token
 from ckanext.utt1service.model import DownloadEvent, SurveyResponse
+from ckanext.utt1service.thaidate import fiscal_year_of
 
 from .conftest import browser_headers, csrf_token, download_url, form_post
 
@@ -140,12 +141,21 @@ def test_staff_enter_paper_surveys_marked_as_such(app):
     helpers.call_action("organization_member_create", id=org["id"], username=staff["name"], role="editor")
     response = app.post(
         "/survey/",
-        data=dict(ANSWERS, mode="paper", request_id="REQ-9"),
+        data=dict(ANSWERS, mode="paper", request_id="REQ-9", answered_on="2025-09-30"),
         headers={"Authorization": staff["token"]},
     )
     assert "บันทึกแบบประเมินแล้ว" in response.get_data(as_text=True)
     [saved] = _responses()
     assert saved.mode == "paper" and saved.entered_by == staff["id"] and saved.request_id == "REQ-9"
+    # the paper form's own date decides its fiscal year (30 Sep 2025 is in FY 2568)
+    assert fiscal_year_of(saved.created) == 2568
+
+    future = app.post(
+        "/survey/",
+        data=dict(ANSWERS, mode="phone", answered_on="2999-01-01"),
+        headers={"Authorization": staff["token"]},
+    )
+    assert "วันที่ต้องไม่เป็นวันในอนาคต" in future.get_data(as_text=True)
 
     # the public cannot pretend to be a paper form
     with pytest.raises(helpers.logic.ValidationError) as err:

@@ -144,6 +144,7 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_table("utt1service_complaint")
-    op.drop_table("utt1service_survey_response")
-    op.drop_table("utt1service_download_event")
+    # IF EXISTS: a database that recorded this revision while it was still
+    # an empty placeholder can be moved back and forth as well
+    for table in ("utt1service_complaint", "utt1service_survey_response", "utt1service_download_event"):
+        op.execute(f"DROP TABLE IF EXISTS {table}")
