@@ -40,8 +40,10 @@ i18n:  ## extract strings into the .pot and merge them into the Thai catalog
 bench-download-counting:  ## median public-download time with download counting on vs off
 	@bin/setup --no-demo >/dev/null
 	@ROOT=$(CURDIR); . bin/lib.sh; bin/services createdb ckan_bench; \
-	  CKAN_SQLALCHEMY_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/ckan_bench" \
-	  CKAN_SOLR_URL="http://127.0.0.1:$$SOLR_PORT/solr/ckan_test" \
-	  CKAN_REDIS_URL="redis://127.0.0.1:$$REDIS_PORT/2" \
-	  BENCH_STORAGE="$$LOCAL/bench-storage" \
-	  $$VENV/bin/python bench/download_counting.py
+	  export CKAN_SQLALCHEMY_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/ckan_bench" \
+	    CKAN_SOLR_URL="http://127.0.0.1:$$SOLR_PORT/solr/ckan_test" \
+	    CKAN_REDIS_URL="redis://127.0.0.1:$$REDIS_PORT/2" BENCH_STORAGE="$$LOCAL/bench-storage"; \
+	  { $$VENV/bin/ckan -c test.ini db init && $$VENV/bin/ckan -c test.ini db upgrade -p activity \
+	    && $$VENV/bin/ckan -c test.ini db upgrade -p utt1service; } >"$$LOG/bench-db.log" 2>&1 \
+	    || { echo "database migration failed, see $$LOG/bench-db.log"; exit 1; }; \
+	  $$VENV/bin/python bench/download_counting.py $(BENCH_ARGS)

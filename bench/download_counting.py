@@ -89,7 +89,6 @@ def main() -> None:
 
     import ckan.model as model
     import ckan.plugins.toolkit as tk
-    from ckan.cli.db import _run_migrations
     from ckan.lib.jobs import get_queue
     from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -104,10 +103,9 @@ def main() -> None:
     from ckanext.utt1service import downloads
     from ckanext.utt1service.model import DownloadEvent
 
+    # (the database was migrated by `ckan db init/upgrade` beforehand, in
+    # another process: alembic in this one would slow every request)
     with app._wsgi_app.test_request_context():
-        model.repo.init_db()
-        _run_migrations("activity")
-        _run_migrations("utt1service")
         pkg, res = _setup_site(tk, model)
         model.Session.query(DownloadEvent).delete()
         model.Session.commit()
@@ -156,6 +154,7 @@ def main() -> None:
         assert resp.status_code == 200 and body.startswith(b"school,students"), resp.status
         return elapsed
 
+    load_before = os.getloadavg()[0]
     modes = ["off", "on", "rq"]
     times: dict[str, list[float]] = {m: [] for m in modes}
     set_mode("on")
@@ -178,6 +177,14 @@ def main() -> None:
     expected = args.turns
     queue = get_queue("utt1service-bench")
     queued = queue.count
+    # what the rq mode would cost the machine: CKAN's worker forks and
+    # reloads its environment for every job
+    from ckan.lib.jobs import Worker
+
+    sample = min(20, queued)
+    t0 = time.perf_counter()
+    Worker(["utt1service-bench"]).work(burst=True, max_jobs=sample, logging_level="WARNING")
+    per_job_ms = 1000 * (time.perf_counter() - t0) / max(sample, 1)
     queue.empty()
 
     # throughput with 8 concurrent clients, counting off vs on
@@ -213,7 +220,8 @@ def main() -> None:
     base = statistics.median(times["off"])
     print()
     print(f"Download counting benchmark — {datetime.date.today().isoformat()}, "
-          f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+          f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after")
     print(f"public CSV download (40 kB) through the CKAN WSGI stack, {expected} downloads per mode, "
           "modes taking turns")
     print()
@@ -229,6 +237,7 @@ def main() -> None:
     print()
     print(f"events written with counting on: {written} of {expected}"
           f"{'  (none lost)' if written == expected else '  LOST EVENTS'}; jobs queued by the rq mode: {queued}")
+    print(f"rq mode, worker side: {per_job_ms:.0f} ms of work per event ({sample} jobs run by CKAN's worker)")
     print(f"over HTTP, 8 concurrent clients, {args.concurrent // 8 * 8} downloads: "
           f"{throughput['off']:.0f}/s counting off, {throughput['on']:.0f}/s counting on; "
           f"events written {written_concurrent} of {args.concurrent // 8 * 8}")

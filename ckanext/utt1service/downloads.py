@@ -15,9 +15,10 @@ view sends it too). :func:`record_download` runs inside that request:
    the same visitor already downloaded the same resource within
    ``ckanext.utt1service.download_dedup_seconds``; a repeat is stored with
    ``counted = false``;
-4. the **event**: one plain ``INSERT`` (committed at once) that also stores
-   the dataset, organization and topic, read from the resource and dataset
-   the download view has just loaded.
+4. the **event**: one autocommitted ``INSERT … SELECT`` on a small pool of
+   connections of its own — a single round trip that also copies the
+   dataset, organization and topic from the resource, and leaves the
+   request's own transaction alone.
 
 Channels: ``api`` (API token), ``qr`` (the URL, or an earlier page of the same
 browser session, carried ``utm_source=qr``), ``web`` otherwise; ``email`` and
@@ -31,6 +32,7 @@ import datetime
 import hashlib
 import hmac
 import logging
+import os
 import secrets
 import time
 import uuid
@@ -192,35 +194,65 @@ def request_channel() -> str:
 
 # --- recording -----------------------------------------------------------------
 
+_engines: dict[int, sa.engine.Engine] = {}
+
+
+def _event_engine() -> sa.engine.Engine:
+    """A small pool of autocommit connections for the events, one per
+    process (created after any fork). Autocommit makes the INSERT one round
+    trip, and a pool of its own can never be exhausted by the requests that
+    hold the main pool's connections while they wait for it."""
+    pid = os.getpid()
+    engine = _engines.get(pid)
+    if engine is None:
+        engine = sa.create_engine(
+            tk.config.get("sqlalchemy.url"),
+            isolation_level="AUTOCOMMIT",
+            pool_size=2,
+            max_overflow=16,
+            pool_timeout=60,
+        )
+        _engines.clear()
+        _engines[pid] = engine
+    return engine
+
+
+#: One statement, one round trip: the dataset, organization and topic come
+#: from the resource's rows; autocommit makes it durable at once.
+_INSERT = sa.text(
+    """
+    INSERT INTO utt1service_download_event
+        (id, created, resource_id, package_id, owner_org, topic, channel,
+         request_id, visitor_key, is_bot, counted, recorded_by)
+    SELECT :id, now(), r.id, r.package_id, p.owner_org,
+           (SELECT e.value FROM package_extra e
+             WHERE e.package_id = p.id AND e.key = :topic_field AND e.state = 'active'
+             LIMIT 1),
+           :channel, :request_id, :visitor_key, :is_bot, :counted, :recorded_by
+      FROM resource r JOIN package p ON p.id = r.package_id
+     WHERE r.id = :resource_id
+    RETURNING id, package_id
+    """
+)
+
+
 def _insert(resource_id: str, **values: Any) -> Optional[dict[str, Any]]:
     """Write one event; returns its id and dataset id, or None when the
-    resource is gone. The resource and its dataset are usually already in
-    the session (the download view has just read them), so this costs one
-    plain INSERT and its COMMIT."""
-    resource = model.Session.get(model.Resource, resource_id)
-    package = resource.package if resource is not None else None
-    if package is None:
-        return None
-    topic_field = tk.config.get("ckanext.utt1service.download_topic_field")
-    row = {
+    resource is gone."""
+    params = {
         "id": str(uuid.uuid4()),
-        "resource_id": resource.id,
-        "package_id": package.id,
-        "owner_org": package.owner_org,
-        "topic": package.extras.get(topic_field) if topic_field else None,
+        "resource_id": resource_id,
+        "topic_field": tk.config.get("ckanext.utt1service.download_topic_field") or "",
         "request_id": None,
         "visitor_key": None,
         "is_bot": False,
         "counted": True,
         "recorded_by": None,
     }
-    row.update(values)
-    # On the request's own connection (a second pooled connection per
-    # download could exhaust the pool under many concurrent downloads); the
-    # download view has nothing else pending, so committing here is safe.
-    model.Session.execute(sa.insert(DownloadEvent.__table__).values(created=sa.func.now(), **row))
-    model.Session.commit()
-    return row
+    params.update(values)
+    with _event_engine().connect() as conn:
+        row = conn.execute(_INSERT, params).first()
+    return {"id": row.id, "package_id": row.package_id} if row is not None else None
 
 
 def _first_in_window(visitor: str, resource_id: str, event_id: str) -> tuple[bool, str]:

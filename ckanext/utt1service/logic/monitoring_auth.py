@@ -9,7 +9,7 @@ The public may file complaints and surveys but never read them.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import ckan.authz as authz
 import ckan.model as model
