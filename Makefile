@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-e2e stop status clean i18n bench-search bench-download-restricted
+.PHONY: help dev setup test test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,3 +48,16 @@ bench-search:  ## Thai-aware search vs CKAN's stock text analysis on 10,000 synt
 bench-download-restricted:  ## median time to download a 1 MB restricted file (approved requester) vs public
 	@bin/setup
 	@CKAN_INI=$(CURDIR)/ckan.ini .venv/bin/python bench/download.py
+
+bench-download: bench-download-restricted bench-download-counting  ## both download benchmarks: restricted vs public, counting on vs off
+
+bench-download-counting:  ## median public-download time with download counting on vs off
+	@bin/setup --no-demo >/dev/null
+	@ROOT=$(CURDIR); . bin/lib.sh; bin/services createdb ckan_bench; \
+	  export CKAN_SQLALCHEMY_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/ckan_bench" \
+	    CKAN_SOLR_URL="http://127.0.0.1:$$SOLR_PORT/solr/ckan_test" \
+	    CKAN_REDIS_URL="redis://127.0.0.1:$$REDIS_PORT/2" BENCH_STORAGE="$$LOCAL/bench-storage"; \
+	  { $$VENV/bin/ckan -c test.ini db init && $$VENV/bin/ckan -c test.ini db upgrade -p activity \
+	    && $$VENV/bin/ckan -c test.ini db upgrade -p utt1service; } >"$$LOG/bench-db.log" 2>&1 \
+	    || { echo "database migration failed, see $$LOG/bench-db.log"; exit 1; }; \
+	  $$VENV/bin/python bench/download_counting.py $(BENCH_ARGS)

@@ -51,3 +51,5 @@ def bootstrap_sysadmin():
     except deploy.BootstrapError as error:
         raise click.ClickException(str(error))
     click.echo("    " + report)
+from ckanext.utt1service.monitoring_cli import purge_complaint_contacts  # noqa: E402  (issue 5)
+utt1service.add_command(purge_complaint_contacts)

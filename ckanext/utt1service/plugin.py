@@ -32,6 +32,7 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(IDatastore, inherit=True)
+    p.implements(p.ISignal)
 
     # IConfigurer
 
@@ -58,9 +59,17 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_search(self, search_results, search_params):
         return search.after_dataset_search(search_results, search_params)
+
     # IDatastore (only used if the datastore plugin is enabled, which it is
     # not in this portal): the rows of a restricted resource go only to those
     # who may download its file.
 
     def datastore_validate(self, context, data_dict, fields_types):
         return access.datastore_guard(context, data_dict)
+
+    # ISignal
+
+    def get_signal_subscriptions(self):
+        from ckanext.utt1service.subscriptions import get_subscriptions
+
+        return get_subscriptions()

@@ -1,0 +1,250 @@
+# -*- coding: utf-8 -*-
+"""Benchmark: what does counting a download cost? (make bench-download-counting)
+
+Runs the whole CKAN WSGI application in-process against the real PostgreSQL
+and Redis of this checkout (its own database ``ckan_bench``) and downloads
+one public uploaded CSV file many times — through the full request stack
+(werkzeug test client, no sockets: on a shared 2-core machine socket
+hand-offs between threads add scheduler noise larger than what is measured),
+then once more over real HTTP with 8 concurrent clients for throughput:
+
+* **off**     ckanext.utt1service.download_counting = false (the baseline)
+* **on**      counting as shipped: visitor key + Redis SET NX + one INSERT
+* **rq**      the alternative that was considered: instead of the INSERT,
+              enqueue a background job (only the enqueue is timed here)
+
+The modes take turns request by request, in a shuffled order each turn, so
+that drift on a shared machine hits all of them alike. Prints the median and p95 per download, the ratio to the
+baseline (target ≤ 1.1×), the events written (none may be lost), and the
+throughput with 8 concurrent clients.
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import datetime
+import http.client
+import io
+import os
+import platform
+import random
+import socket
+import statistics
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _setup_site(tk, model):
+    """A sysadmin, an organization, a dataset and one uploaded CSV file."""
+    from werkzeug.datastructures import FileStorage
+
+    context = {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"], "ignore_auth": True}
+    try:
+        pkg = tk.get_action("package_show")(dict(context), {"id": "bench-download-counting"})
+    except tk.ObjectNotFound:
+        try:
+            org = tk.get_action("organization_show")(dict(context), {"id": "bench-org"})
+        except tk.ObjectNotFound:
+            org = tk.get_action("organization_create")(dict(context), {"name": "bench-org"})
+        pkg = tk.get_action("package_create")(
+            dict(context), {"name": "bench-download-counting", "owner_org": org["id"]}
+        )
+        content = ("school,students\n" + "".join(f"school {i},{i}\n" for i in range(2000))).encode()
+        tk.get_action("resource_create")(
+            dict(context),
+            {
+                "package_id": pkg["id"],
+                "name": "students.csv",
+                "url": "students.csv",
+                "upload": FileStorage(io.BytesIO(content), "students.csv", content_type="text/csv"),
+            },
+        )
+        pkg = tk.get_action("package_show")(dict(context), {"id": pkg["id"]})
+    return pkg, pkg["resources"][0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=400, help="downloads per mode (default 400)")
+    parser.add_argument("--concurrent", type=int, default=400, help="downloads in the concurrent run")
+    args = parser.parse_args()
+
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    conf = load_config(os.path.join(ROOT, "test.ini"))
+    conf["ckan.site_id"] = "utt1service-bench"
+    conf["ckan.storage_path"] = os.environ.get("BENCH_STORAGE", os.path.join(ROOT, ".local", "bench-storage"))
+    os.makedirs(conf["ckan.storage_path"], exist_ok=True)
+    app = make_app(conf)
+
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+    from ckan.lib.jobs import get_queue
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class QuietHandler(WSGIRequestHandler):
+        # TCP_NODELAY as production servers set it; without it Nagle's
+        # algorithm and delayed ACKs add ~40 ms steps to every response
+        disable_nagle_algorithm = True
+
+        def log_request(self, *args, **kwargs):  # no access log in the timings
+            pass
+
+    from ckanext.utt1service import downloads
+    from ckanext.utt1service.model import DownloadEvent
+
+    # (the database was migrated by `ckan db init/upgrade` beforehand, in
+    # another process: alembic in this one would slow every request)
+    with app._wsgi_app.test_request_context():
+        pkg, res = _setup_site(tk, model)
+        model.Session.query(DownloadEvent).delete()
+        model.Session.commit()
+
+    tk.config["ckanext.utt1service.trusted_proxies"] = 1
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    path = f"/dataset/{pkg['id']}/resource/{res['id']}/download/students.csv"
+    ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+
+    real_insert = downloads._insert
+
+    def enqueue_instead(resource_id, **values):
+        tk.enqueue_job(real_insert, [resource_id], values, queue="utt1service-bench")
+        return None
+
+    def set_mode(mode: str) -> None:
+        tk.config["ckanext.utt1service.download_counting"] = mode != "off"
+        downloads._insert = enqueue_instead if mode == "rq" else real_insert
+
+    counter = iter(range(10**9))
+
+    def headers() -> dict[str, str]:
+        i = next(counter)  # a new visitor each time: every download is counted
+        return {"User-Agent": ua, "X-Forwarded-For": f"10.{i // 65025 % 250}.{i // 255 % 255}.{i % 255 + 1}"}
+
+    def one(conn: http.client.HTTPConnection) -> float:
+        t0 = time.perf_counter()
+        conn.request("GET", path, headers=headers())
+        resp = conn.getresponse()
+        body = resp.read()
+        elapsed = time.perf_counter() - t0
+        assert resp.status == 200 and body.startswith(b"school,students"), resp.status
+        return elapsed
+
+    from werkzeug.test import Client
+
+    client = Client(app)
+
+    def one_wsgi() -> float:
+        t0 = time.perf_counter()
+        resp = client.get(path, headers=headers())
+        body = resp.get_data()
+        elapsed = time.perf_counter() - t0
+        assert resp.status_code == 200 and body.startswith(b"school,students"), resp.status
+        return elapsed
+
+    load_before = os.getloadavg()[0]
+    modes = ["off", "on", "rq"]
+    times: dict[str, list[float]] = {m: [] for m in modes}
+    set_mode("on")
+    for _ in range(30):  # warm up: templates, caches, connection pool, CrawlerDetect regex
+        one_wsgi()
+    with app._wsgi_app.test_request_context():
+        model.Session.query(DownloadEvent).delete()
+        model.Session.commit()
+    shuffler = random.Random(2569)
+    for _turn in range(args.turns):
+        order = list(modes)
+        shuffler.shuffle(order)
+        for mode in order:
+            set_mode(mode)
+            times[mode].append(one_wsgi())
+
+    with app._wsgi_app.test_request_context():
+        model.Session.remove()
+        written = model.Session.query(DownloadEvent).count()
+    expected = args.turns
+    queue = get_queue("utt1service-bench")
+    queued = queue.count
+    # what the rq mode would cost the machine: CKAN's worker forks and
+    # reloads its environment for every job
+    from ckan.lib.jobs import Worker
+
+    sample = min(20, queued)
+    t0 = time.perf_counter()
+    Worker(["utt1service-bench"]).work(burst=True, max_jobs=sample, logging_level="WARNING")
+    per_job_ms = 1000 * (time.perf_counter() - t0) / max(sample, 1)
+    queue.empty()
+
+    # throughput with 8 concurrent clients, counting off vs on
+    def concurrent_run(mode: str) -> float:
+        set_mode(mode)
+
+        def worker(n: int) -> None:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            for _ in range(n):
+                one(c)
+            c.close()
+
+        per = args.concurrent // 8
+        t0 = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            list(pool.map(worker, [per] * 8))
+        return per * 8 / (time.perf_counter() - t0)
+
+    with app._wsgi_app.test_request_context():
+        model.Session.query(DownloadEvent).delete()
+        model.Session.commit()
+    throughput = {m: concurrent_run(m) for m in ("off", "on")}
+    with app._wsgi_app.test_request_context():
+        model.Session.remove()
+        written_concurrent = model.Session.query(DownloadEvent).count()
+    set_mode("on")
+    server.shutdown()
+
+    def ms(values: list[float], q: float) -> float:
+        values = sorted(values)
+        return 1000 * values[min(len(values) - 1, int(q * len(values)))]
+
+    base = statistics.median(times["off"])
+    print()
+    print(f"Download counting benchmark — {datetime.date.today().isoformat()}, "
+          f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after")
+    print(f"public CSV download (40 kB) through the CKAN WSGI stack, {expected} downloads per mode, "
+          "modes taking turns")
+    print()
+    print(f"{'mode':<34}{'median ms':>10}{'p95 ms':>9}{'× off':>8}")
+    labels = {
+        "off": "counting off (baseline)",
+        "on": "counting on (INSERT in request)",
+        "rq": "alternative: enqueue an RQ job",
+    }
+    for mode in modes:
+        med = statistics.median(times[mode])
+        print(f"{labels[mode]:<34}{1000 * med:>10.2f}{ms(times[mode], 0.95):>9.2f}{med / base:>8.2f}")
+    print()
+    print(f"events written with counting on: {written} of {expected}"
+          f"{'  (none lost)' if written == expected else '  LOST EVENTS'}; jobs queued by the rq mode: {queued}")
+    print(f"rq mode, worker side: {per_job_ms:.0f} ms of work per event ({sample} jobs run by CKAN's worker)")
+    print(f"over HTTP, 8 concurrent clients, {args.concurrent // 8 * 8} downloads: "
+          f"{throughput['off']:.0f}/s counting off, {throughput['on']:.0f}/s counting on; "
+          f"events written {written_concurrent} of {args.concurrent // 8 * 8}")
+    ratio = statistics.median(times["on"]) / base
+    print(f"target ≤ 1.10×: {'met' if ratio <= 1.10 else 'NOT met'} ({ratio:.2f}×)")
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
