@@ -77,12 +77,27 @@ def newest(context: Context, limit: int = LIST_SIZE) -> list[dict[str, Any]]:
 def most_downloaded_package_ids(limit: int) -> list[str]:
     """The ids of the most-downloaded datasets, most downloads first.
 
-    This is the seam for download counting: it returns an empty list until
-    counting is wired in here, and the landing page then falls back to
+    Counted, non-bot download events (see ``downloads.py``), over all time.
+    Empty while nothing was downloaded: the landing page then falls back to
     ``package_search``'s own order (see :func:`most_downloaded`). Private and
     deleted datasets may be among the ids; they are filtered out per user.
     """
-    return []
+    import sqlalchemy as sa
+
+    import ckan.model as model
+
+    from ckanext.utt1service.model import DownloadEvent
+
+    count = sa.func.count(DownloadEvent.id)
+    rows = (
+        model.Session.query(DownloadEvent.package_id, count)
+        .filter(DownloadEvent.reportable())
+        .group_by(DownloadEvent.package_id)
+        .order_by(count.desc(), DownloadEvent.package_id)
+        .limit(limit)
+        .all()
+    )
+    return [package_id for package_id, _ in rows]
 
 
 def most_downloaded(context: Context, limit: int = LIST_SIZE) -> tuple[list[dict[str, Any]], bool]:

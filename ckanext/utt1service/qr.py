@@ -13,7 +13,7 @@ Images are drawn by the ``qrcode`` library: PNG through Pillow, SVG as one
 from __future__ import annotations
 
 import io
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import qrcode
 import qrcode.constants
@@ -37,15 +37,14 @@ _PNG_BOX_SIZE = 10
 
 
 def channel_url(url: str) -> str:
-    """``url`` marked as reached through a QR code (``utm_source=qr``).
+    """``url`` marked as reached through a QR code (``utm_source=qr``), the
+    marker download counting reads (:func:`downloads.add_channel_marker`).
 
     Other query parameters are kept; an existing ``utm_source`` is replaced.
     """
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k != CHANNEL_PARAM]
-    query.append((CHANNEL_PARAM, CHANNEL))
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    from ckanext.utt1service.downloads import add_channel_marker
+
+    return add_channel_marker(url, CHANNEL)
 
 
 def catalogue_url() -> str:

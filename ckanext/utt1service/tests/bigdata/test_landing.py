@@ -138,13 +138,29 @@ def test_without_counting_data_the_page_says_recently_updated(app, org):
     assert _titles(popular) == ["Only one"]
 
 
-def test_most_downloaded_follow_the_counting_seam_and_hide_private(app, org, monkeypatch):
+def test_most_downloaded_come_from_counted_downloads_and_hide_private(app, org):
+    import ckan.model as model
+
+    from ckanext.utt1service.model import DownloadEvent
+
     a = factories.Dataset(owner_org=org["id"], title="Little used")
     b = factories.Dataset(owner_org=org["id"], title="Much used")
     hidden = factories.Dataset(owner_org=org["id"], title="Secret", private=True)
-    monkeypatch.setattr(
-        bigdata, "most_downloaded_package_ids", lambda limit: [hidden["id"], b["id"], a["id"]]
+    factories.Dataset(owner_org=org["id"], title="Never downloaded")
+    events = (
+        [(hidden["id"], True, False)] * 5
+        + [(b["id"], True, False)] * 3
+        + [(a["id"], True, False)] * 2
+        # repeats and bots are not downloads
+        + [(a["id"], False, False)] * 4
+        + [(a["id"], True, True)] * 4
     )
+    for package_id, counted, is_bot in events:
+        model.Session.add(DownloadEvent(
+            resource_id="r-" + package_id, package_id=package_id, owner_org=org["id"],
+            channel="web", counted=counted, is_bot=is_bot,
+        ))
+    model.Session.commit()
 
     popular = _soup(app.get("/bigdata")).select_one(".utt1service-bigdata-popular")
 
