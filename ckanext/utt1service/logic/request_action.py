@@ -187,6 +187,11 @@ def request_dictize(
         "anonymised_at": _iso(request.anonymised_at),
         "age_days": _age_days(request, now),
         "resource_count": len(request.resources),
+        "intake_channel": request.intake_channel,
+        "consent_method": request.consent_method,
+        "delivered_via": request.delivered_via,
+        "received_by": request.received_by,
+        "handed_over_on": request.handed_over_on.isoformat() if request.handed_over_on else None,
     }
     if detail:
         data["resources"] = _resource_details(request)

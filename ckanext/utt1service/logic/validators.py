@@ -20,5 +20,4 @@ __all__ += [
 from ckanext.utt1service.logic import request_validators
 from ckanext.utt1service.logic.request_validators import *  # noqa: F401,F403
 
-__all__: list[str] = []
 __all__ += request_validators.__all__
