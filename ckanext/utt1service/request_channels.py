@@ -120,6 +120,35 @@ def hand_over(request_id: str, actor: model.User, received_by: str,
     return request
 
 
+# The scanned signed form
+
+SIGNED_FORM_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+SIGNED_FORM_MAX_BYTES = 10 * 1024 * 1024
+
+
+def signed_form_path(request_id: str) -> str:
+    """Where the scanned signed form of a request is kept (never under the
+    public static files: it is served only to those who may see the request)."""
+    import os
+
+    root = tk.config.get("ckan.storage_path") or ""
+    return os.path.join(root, "utt1service", "signed_forms", request_id)
+
+
+def store_signed_form(request: AccessRequest, actor: model.User, filename: str,
+                      content: bytes) -> None:
+    import os
+
+    path = signed_form_path(request.id)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as out:
+        out.write(content)
+    request.signed_form_name = filename
+    request.modified = wf.utcnow()
+    wf.audit(request, "attach_signed_form", actor, request.state, request.state,
+             data={"file_name": filename, "size": len(content)})
+
+
 # Delivery by e-mail
 
 def attachment_max_bytes() -> int:
@@ -250,3 +279,57 @@ def email_delivery_job(request_id: str, actor_id: Optional[str], subject: str, b
         model.Session.commit()
     except wf.Conflict:
         model.Session.rollback()
+
+
+# Outgoing webhook (the staff's chat group)
+
+WEBHOOK_EVENTS = {
+    "create": "request.new", "confirm": "request.new",
+    "approve": "request.approved", "reject": "request.rejected",
+}
+
+
+def webhook_url() -> str:
+    return (tk.config.get("ckanext.utt1service.webhook_url") or "").strip()
+
+
+def notify_webhook(action: str, request: dict[str, Any]) -> None:
+    """After a new request or a decision, enqueue a generic JSON POST to the
+    configured webhook (off when no URL is set). No personal data is sent:
+    only the number, state, dataset and the staff's link."""
+    event = WEBHOOK_EVENTS.get(action)
+    url = webhook_url()
+    if not event or not url or request.get("state") == "unconfirmed":
+        return
+    payload = {
+        "event": event,
+        "reference": request.get("reference"),
+        "state": request.get("state"),
+        "state_label": wf.state_label(request.get("state")),
+        "dataset": request.get("package_title"),
+        "intake_channel": request.get("intake_channel") or "web",
+        "url": tk.h.url_for("utt1service_request.read", id=request["id"], _external=True),
+        "text": "%s %s: %s" % (wf.state_label(request.get("state")),
+                               request.get("reference") or "", request.get("package_title")),
+    }
+    try:
+        tk.enqueue_job(webhook_job, [url, payload], title=f"utt1service: webhook {event}")
+    except Exception:  # Redis down: a chat message is not worth failing the request
+        import logging
+
+        logging.getLogger(__name__).warning("Could not enqueue the webhook", exc_info=True)
+
+
+def webhook_job(url: str, payload: dict[str, Any]) -> None:
+    """Background job: POST the JSON payload (10 s timeout)."""
+    import json
+    import urllib.request
+
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    req = urllib.request.Request(
+        url, data=body, method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8",
+                 "User-Agent": "ckanext-utt1service"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as response:
+        response.read()

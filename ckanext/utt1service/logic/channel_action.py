@@ -22,6 +22,7 @@ __all__ = [
     "utt1service_request_create_on_behalf",
     "utt1service_request_hand_over",
     "utt1service_request_send_by_email",
+    "utt1service_request_attach_signed_form",
 ]
 
 
@@ -112,7 +113,9 @@ def utt1service_request_create_on_behalf(
         model.Session.rollback()
         raise
     request_mail.dispatch(mails)
-    return request_dictize(request, actor)
+    result = request_dictize(request, actor)
+    channels.notify_webhook("create", result)
+    return result
 
 
 def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -180,3 +183,41 @@ def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> 
     )
     return {"id": request.id, "queued": True,
             "files": [{"name": i["name"], "attached": i["attach"]} for i in plan]}
+
+
+def utt1service_request_attach_signed_form(
+    context: Context, data_dict: DataDict
+) -> dict[str, Any]:
+    """Staff attach the scanned, signed paper form (PDF, JPEG or PNG, at most
+    10 MB) to a request; a new scan replaces the previous one (audited).
+
+    :param id: the request's id
+    :type id: string
+    :param upload: the file (a file upload)
+    :rtype: dictionary
+    """
+    import os
+
+    tk.check_access("utt1service_request_attach_signed_form", context, data_dict)
+    request = AccessRequest.get(data_dict.get("id"))
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Access request not found"))
+    upload = data_dict.get("upload")
+    filename = os.path.basename(getattr(upload, "filename", "") or "")
+    if not filename:
+        raise tk.ValidationError({"upload": [tk._("Choose the scanned form to upload.")]})
+    if not filename.lower().endswith(channels.SIGNED_FORM_TYPES):
+        raise tk.ValidationError({"upload": [
+            tk._("The scanned form must be a PDF, JPEG or PNG file.")]})
+    content = upload.read(channels.SIGNED_FORM_MAX_BYTES + 1)
+    if not content or len(content) > channels.SIGNED_FORM_MAX_BYTES:
+        raise tk.ValidationError({"upload": [
+            tk._("The scanned form must not be empty nor larger than 10 MB.")]})
+    actor = wf.user_from_context(context)
+    try:
+        channels.store_signed_form(request, actor, filename, content)
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    return request_dictize(request, actor)

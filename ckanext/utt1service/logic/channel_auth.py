@@ -14,6 +14,7 @@ __all__ = [
     "utt1service_request_create_on_behalf",
     "utt1service_request_hand_over",
     "utt1service_request_send_by_email",
+    "utt1service_request_attach_signed_form",
 ]
 
 
@@ -35,3 +36,15 @@ def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> Auth
 
 def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> AuthResult:
     return _transition_auth("deliver", context, data_dict)
+
+
+def utt1service_request_attach_signed_form(context: Context, data_dict: DataDict) -> AuthResult:
+    from ckanext.utt1service.model import AccessRequest
+
+    request = AccessRequest.get((data_dict or {}).get("id"))
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Access request not found"))
+    if channels.is_staff(wf.user_from_context(dict(context)), request.owner_org):
+        return {"success": True}
+    return {"success": False, "msg": tk._(
+        "Only the staff of the organization that owns the dataset can do this.")}

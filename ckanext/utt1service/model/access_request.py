@@ -112,6 +112,7 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     delivered_via = Column(Text, nullable=True)
     received_by = Column(Text, nullable=True)
     handed_over_on = Column(Date, nullable=True)
+    signed_form_name = Column(Text, nullable=True)
 
     resources = relationship(
         "AccessRequestResource",

@@ -189,7 +189,47 @@ def print_form(id: str) -> Any:
     return response
 
 
+def signed_form(id: str) -> Any:
+    """GET: the scanned signed form (those who may see the request).
+    POST: staff upload it."""
+    import os
+
+    from flask import send_file
+
+    if request.method == "POST":
+        try:
+            tk.get_action("utt1service_request_attach_signed_form")(
+                _context(), {"id": id, "upload": request.files.get("upload")})
+        except tk.ObjectNotFound:
+            return tk.abort(404, tk._("Access request not found"))
+        except tk.NotAuthorized as e:
+            return tk.abort(403, str(e) or tk._("Not authorized"))
+        except tk.ValidationError as e:
+            for messages in e.error_dict.values():
+                tk.h.flash_error(" ".join(str(m) for m in messages))
+            return tk.redirect_to("utt1service_request.read", id=id)
+        tk.h.flash_success(tk._("The scanned signed form was attached to the request."))
+        return tk.redirect_to("utt1service_request.read", id=id)
+    try:
+        r = tk.get_action("utt1service_request_show")(
+            _context(), {"id": id, "token": request_views._token_for(id)})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Access request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    path = channels.signed_form_path(r["id"])
+    if not r.get("signed_form_name") or not os.path.exists(path):
+        return tk.abort(404, tk._("No signed form was attached to this request."))
+    response = send_file(path, as_attachment=True, download_name=r["signed_form_name"])
+    response.cache_control.no_store = True
+    response.cache_control.private = True
+    return response
+
+
 utt1service_channel.add_url_rule("/access-request/<id>/form", view_func=print_form)
+utt1service_channel.add_url_rule(
+    "/access-request/<id>/signed-form", view_func=signed_form, methods=["GET", "POST"]
+)
 utt1service_channel.add_url_rule(
     "/access-request/<id>/send-by-email", view_func=send_by_email, methods=["POST"]
 )

@@ -266,3 +266,84 @@ def test_printable_form_is_filled_in_and_private(app, world):
     assert positions == sorted(positions)
     app.get(f"/access-request/{req['id']}/form", headers=auth(world.stranger), status=403)
     app.get(f"/access-request/{req['id']}/form", status=403)
+
+
+@pytest.mark.world("pending")
+def test_staff_attach_the_scanned_signed_form_served_only_to_those_who_see_it(app, world):
+    import io
+
+    req = on_behalf(world.staff, world, consent_method="paper", intake_channel="counter")
+    url = f"/access-request/{req['id']}/signed-form"
+    scan = b"%PDF-1.4 signed form " + req["id"].encode()
+    app.post(url, data={"upload": (io.BytesIO(b"x"), "form.exe")}, headers=auth(world.staff))
+    assert AccessRequest.get(req["id"]).signed_form_name is None
+    app.post(url, data={"upload": (io.BytesIO(scan), "form.pdf")}, headers=auth(world.staff))
+    model.Session.remove()
+    assert AccessRequest.get(req["id"]).signed_form_name == "form.pdf"
+    res = app.get(url, headers=auth(world.director))
+    assert res.status_code == 200 and res.data == scan
+    app.get(url, headers=auth(world.stranger), status=403)
+    app.get(url, status=403)
+    app.post(url, data={"upload": (io.BytesIO(b"%PDF evil"), "x.pdf")},
+             headers=auth(world.member), status=403)
+    assert app.get(url, headers=auth(world.staff)).data == scan
+    page = app.get(f"/access-request/{req['id']}", headers=auth(world.staff))
+    assert "utt1-signed-form-link" in page.body
+
+
+@pytest.fixture()
+def hook_server():
+    """A small HTTP server on 127.0.0.1 that keeps the JSON it receives."""
+    import http.server
+    import json
+    import threading
+
+    received: list = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            length = int(self.headers["Content-Length"])
+            received.append((self.headers["Content-Type"], json.loads(self.rfile.read(length))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.received = received
+    server.url = f"http://127.0.0.1:{server.server_port}/hook"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.usefixtures("clean_queues")
+@pytest.mark.world("pending")
+def test_webhook_posts_json_on_new_request_and_decision(world, hook_server, ckan_config,
+                                                        monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.webhook_url", hook_server.url)
+    req = on_behalf(world.staff, world)
+    move(world.staff, "check", req["id"])
+    move(world.director, "approve", req["id"])
+    run_jobs()
+    events = [payload["event"] for _type, payload in hook_server.received]
+    assert events == ["request.new", "request.approved"]
+    content_type, payload = hook_server.received[0]
+    assert content_type.startswith("application/json")
+    assert payload["reference"] == req["reference"]
+    assert payload["intake_channel"] == "phone"
+    assert req["id"] in payload["url"]
+    # No personal data goes to the chat group.
+    assert "สมศรี" not in str(hook_server.received)
+    assert "somsri@example.org" not in str(hook_server.received)
+
+
+@pytest.mark.usefixtures("clean_queues")
+@pytest.mark.world("pending")
+def test_webhook_is_off_by_default(world, hook_server):
+    on_behalf(world.staff, world)
+    run_jobs()
+    assert hook_server.received == []

@@ -29,6 +29,8 @@ COLUMNS = (
     # paper hand-over: who received the copy, and on which day
     ("received_by", sa.Text),
     ("handed_over_on", sa.Date),
+    # the scanned signed paper form (file name; the file is under ckan.storage_path)
+    ("signed_form_name", sa.Text),
 )
 
 
