@@ -12,6 +12,8 @@ from ckanext.utt1service.dataset_helpers import (  # noqa: F401
 )
 from ckanext.utt1service import request_helpers, thaidate
 from ckanext.utt1service.request_helpers import *  # noqa: F401,F403
+from ckanext.utt1service import channel_helpers
+from ckanext.utt1service.channel_helpers import *  # noqa: F401,F403
 
 __all__ = [
     "utt1service_office_name",
@@ -24,6 +26,7 @@ __all__ += [
     "utt1service_dataset_summary", "utt1service_search_sorting", "utt1service_facet_label",
 ]
 __all__ += request_helpers.__all__
+__all__ += channel_helpers.__all__
 
 
 def utt1service_office_name() -> str:

@@ -429,6 +429,7 @@ def mark_delivered_by_download(request_id: str, actor: Optional[model.User],
 PERSONAL_FIELDS = (
     "first_name", "surname", "position", "agency", "affiliation",
     "data_wanted", "intended_use", "email", "phone", "user_id", "token_salt",
+    "recorded_by", "received_by",
 )
 
 

@@ -8,7 +8,9 @@ import line and one __all__ extension.
 from __future__ import annotations
 
 from ckanext.utt1service.logic import request_action
+from ckanext.utt1service.logic import channel_action
 from ckanext.utt1service.logic.request_action import *  # noqa: F401,F403
+from ckanext.utt1service.logic.channel_action import *  # noqa: F401,F403
 
 __all__: list[str] = []
 __all__ += request_action.__all__
@@ -16,3 +18,4 @@ __all__ += request_action.__all__
 from ckanext.utt1service.logic.monitoring_action import *  # noqa: E402,F401,F403  (issue 5)
 from ckanext.utt1service.logic import monitoring_action as _monitoring_action  # noqa: E402
 __all__ += _monitoring_action.__all__
+__all__ += channel_action.__all__

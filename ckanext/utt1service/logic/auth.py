@@ -8,7 +8,9 @@ import line and one __all__ extension.
 from __future__ import annotations
 
 from ckanext.utt1service.logic import request_auth
+from ckanext.utt1service.logic import channel_auth
 from ckanext.utt1service.logic.request_auth import *  # noqa: F401,F403
+from ckanext.utt1service.logic.channel_auth import *  # noqa: F401,F403
 
 __all__: list[str] = []
 __all__ += request_auth.__all__
@@ -16,3 +18,4 @@ __all__ += request_auth.__all__
 from ckanext.utt1service.logic.monitoring_auth import *  # noqa: E402,F401,F403  (issue 5)
 from ckanext.utt1service.logic import monitoring_auth as _monitoring_auth  # noqa: E402
 __all__ += _monitoring_auth.__all__
+__all__ += channel_auth.__all__

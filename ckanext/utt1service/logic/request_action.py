@@ -16,7 +16,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.utt1service import access, request_mail
+from ckanext.utt1service import access, request_channels, request_mail
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.logic import request_schema as schemas
 from ckanext.utt1service.model import (
@@ -187,6 +187,12 @@ def request_dictize(
         "anonymised_at": _iso(request.anonymised_at),
         "age_days": _age_days(request, now),
         "resource_count": len(request.resources),
+        "intake_channel": request.intake_channel,
+        "consent_method": request.consent_method,
+        "delivered_via": request.delivered_via,
+        "received_by": request.received_by,
+        "handed_over_on": request.handed_over_on.isoformat() if request.handed_over_on else None,
+        "signed_form_name": request.signed_form_name,
     }
     if detail:
         data["resources"] = _resource_details(request)
@@ -291,7 +297,9 @@ def utt1service_request_create(context: Context, data_dict: DataDict) -> dict[st
         model.Session.rollback()
         raise
     request_mail.dispatch(mails)
-    return request_dictize(request, user)
+    result = request_dictize(request, user)
+    request_channels.notify_webhook("create", result)
+    return result
 
 
 def _duplicate_errors(user: model.User, resource_ids: list[str],
@@ -457,7 +465,9 @@ def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, A
         model.Session.rollback()
         raise
     request_mail.dispatch(mails)
-    return request_dictize(request, actor, data.get("token"))
+    result = request_dictize(request, actor, data.get("token"))
+    request_channels.notify_webhook(name, result)
+    return result
 
 
 def utt1service_request_confirm(context: Context, data_dict: DataDict) -> dict[str, Any]:

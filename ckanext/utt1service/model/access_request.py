@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -102,6 +103,16 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     submitted_at = Column(DateTime(timezone=True), nullable=True)
     decided_at = Column(DateTime(timezone=True), nullable=True)
     anonymised_at = Column(DateTime(timezone=True), nullable=True)
+
+    # Channels (migration d7b4e5f6a7b8): requests staff record on the
+    # requester's behalf, and how the data was delivered.
+    intake_channel = Column(Text, nullable=True)
+    consent_method = Column(Text, nullable=True)
+    recorded_by = Column(Text, nullable=True)
+    delivered_via = Column(Text, nullable=True)
+    received_by = Column(Text, nullable=True)
+    handed_over_on = Column(Date, nullable=True)
+    signed_form_name = Column(Text, nullable=True)
 
     resources = relationship(
         "AccessRequestResource",

@@ -195,6 +195,8 @@ def field_labels() -> dict[str, str]:
         "email": tk._("E-mail"),
         "phone": tk._("Phone"),
         "consent": tk._("Consent to the processing of personal data"),
+        "intake_channel": tk._("The request came through"),
+        "consent_method": tk._("How the requester gave consent"),
         "comment": tk._("Comment"),
         "state": tk._("State"),
     }

@@ -16,9 +16,31 @@ branch_labels = None
 depends_on = None
 
 
+TABLE = "utt1service_access_request"
+COLUMNS = (
+    # phone | line | email | counter; empty for requests made on the portal
+    ("intake_channel", sa.Text),
+    # paper | phone; empty when the requester ticked the box on the portal
+    ("consent_method", sa.Text),
+    # the staff member who recorded a request on the requester's behalf
+    ("recorded_by", sa.Text),
+    # how the data was finally delivered: download | email | paper
+    ("delivered_via", sa.Text),
+    # paper hand-over: who received the copy, and on which day
+    ("received_by", sa.Text),
+    ("handed_over_on", sa.Date),
+    # the scanned signed paper form (file name; the file is under ckan.storage_path)
+    ("signed_form_name", sa.Text),
+)
+
+
 def upgrade():
-    pass
+    for name, type_ in COLUMNS:
+        op.add_column(TABLE, sa.Column(name, type_, nullable=True))
+    op.create_index("utt1service_access_request_intake_idx", TABLE, ["intake_channel"])
 
 
 def downgrade():
-    pass
+    op.drop_index("utt1service_access_request_intake_idx", table_name=TABLE)
+    for name, _type in reversed(COLUMNS):
+        op.drop_column(TABLE, name)
