@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import click
 
+from ckanext.utt1service import request_cli
+
 __all__ = ["utt1service"]
 
 
 @click.group(short_help="ckanext-utt1service commands")
 def utt1service():
     """Commands of the educational-information service (สพป.อุทัยธานี เขต 1)."""
+
+
+request_cli.register(utt1service)
 
 
 @utt1service.command("seed-demo")

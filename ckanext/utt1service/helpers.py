@@ -5,13 +5,15 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
 
-from ckanext.utt1service import thaidate
+from ckanext.utt1service import request_helpers, thaidate
+from ckanext.utt1service.request_helpers import *  # noqa: F401,F403
 
 __all__ = [
     "utt1service_office_name",
     "utt1service_date",
     "utt1service_datetime",
 ]
+__all__ += request_helpers.__all__
 
 
 def utt1service_office_name() -> str:

@@ -7,4 +7,8 @@ import line and one __all__ extension.
 """
 from __future__ import annotations
 
+from ckanext.utt1service.logic import request_action
+from ckanext.utt1service.logic.request_action import *  # noqa: F401,F403
+
 __all__: list[str] = []
+__all__ += request_action.__all__

@@ -7,4 +7,8 @@ import line and one __all__ extension.
 """
 from __future__ import annotations
 
+from ckanext.utt1service.logic import request_auth
+from ckanext.utt1service.logic.request_auth import *  # noqa: F401,F403
+
 __all__: list[str] = []
+__all__ += request_auth.__all__

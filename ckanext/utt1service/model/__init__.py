@@ -17,7 +17,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.model import access_request
+from ckanext.utt1service.model.access_request import *  # noqa: F401,F403
+
 __all__ = ["AuditEvent"]
+__all__ += access_request.__all__
 
 
 def _new_id() -> str:

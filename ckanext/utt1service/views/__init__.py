@@ -3,4 +3,8 @@
 blueprint is listed in __all__ (the plugin's blanket registers them)."""
 from __future__ import annotations
 
+from ckanext.utt1service.views import request
+from ckanext.utt1service.views.request import *  # noqa: F401,F403
+
 __all__: list[str] = []
+__all__ += request.__all__
