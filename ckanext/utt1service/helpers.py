@@ -32,3 +32,7 @@ def utt1service_date(value, long: bool = False) -> str:
 def utt1service_datetime(value) -> str:
     """Like utt1service_date, with the Bangkok time of day."""
     return thaidate.format_datetime(value, get_lang())
+
+from ckanext.utt1service.monitoring_helpers import *  # noqa: E402,F401,F403  (issue 5)
+from ckanext.utt1service import monitoring_helpers as _monitoring_helpers  # noqa: E402
+__all__ += _monitoring_helpers.__all__

@@ -24,6 +24,7 @@ from ckan.lib.plugins import DefaultTranslation
 class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.ISignal)
 
     # IConfigurer
 
@@ -31,3 +32,10 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "utt1service")
+
+    # ISignal
+
+    def get_signal_subscriptions(self):
+        from ckanext.utt1service.subscriptions import get_subscriptions
+
+        return get_subscriptions()

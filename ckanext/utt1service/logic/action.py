@@ -12,3 +12,7 @@ from ckanext.utt1service.logic.request_action import *  # noqa: F401,F403
 
 __all__: list[str] = []
 __all__ += request_action.__all__
+
+from ckanext.utt1service.logic.monitoring_action import *  # noqa: E402,F401,F403  (issue 5)
+from ckanext.utt1service.logic import monitoring_action as _monitoring_action  # noqa: E402
+__all__ += _monitoring_action.__all__

@@ -12,3 +12,7 @@ from ckanext.utt1service.logic.request_auth import *  # noqa: F401,F403
 
 __all__: list[str] = []
 __all__ += request_auth.__all__
+
+from ckanext.utt1service.logic.monitoring_auth import *  # noqa: E402,F401,F403  (issue 5)
+from ckanext.utt1service.logic import monitoring_auth as _monitoring_auth  # noqa: E402
+__all__ += _monitoring_auth.__all__

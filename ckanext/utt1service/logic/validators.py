@@ -12,3 +12,7 @@ from ckanext.utt1service.logic.request_validators import *  # noqa: F401,F403
 
 __all__: list[str] = []
 __all__ += request_validators.__all__
+
+from ckanext.utt1service.logic.monitoring_validators import *  # noqa: E402,F401,F403  (issue 5)
+from ckanext.utt1service.logic import monitoring_validators as _monitoring_validators  # noqa: E402
+__all__ += _monitoring_validators.__all__

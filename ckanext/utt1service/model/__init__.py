@@ -23,6 +23,9 @@ from ckanext.utt1service.model.access_request import *  # noqa: F401,F403
 __all__ = ["AuditEvent"]
 __all__ += access_request.__all__
 
+from ckanext.utt1service.model.monitoring import Complaint, DownloadEvent, SurveyResponse  # noqa: E402
+__all__ += ["Complaint", "DownloadEvent", "SurveyResponse"]
+
 
 def _new_id() -> str:
     return str(uuid.uuid4())

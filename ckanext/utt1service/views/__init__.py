@@ -8,3 +8,7 @@ from ckanext.utt1service.views.request import *  # noqa: F401,F403
 
 __all__: list[str] = []
 __all__ += request.__all__
+
+from ckanext.utt1service.views.monitoring import *  # noqa: E402,F401,F403  (issue 5)
+from ckanext.utt1service.views import monitoring as _monitoring  # noqa: E402
+__all__ += _monitoring.__all__

@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+"""Validators of the survey and complaint forms (errors in the user's
+language: every message goes through ``tk._``)."""
+from __future__ import annotations
+
+from typing import Any, Callable, Container
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import missing
+
+__all__ = [
+    "utt1service_rating",
+    "utt1service_choice",
+    "utt1service_max_length",
+    "utt1service_phone",
+    "utt1service_required",
+    "utt1service_email",
+]
+
+
+def _empty(value: Any) -> bool:
+    return value is missing or value is None or (isinstance(value, str) and not value.strip())
+
+
+def utt1service_required(value: Any) -> Any:
+    """Text that must be given (blank counts as not given)."""
+    if _empty(value):
+        raise tk.Invalid(tk._("This field must be filled in"))
+    return value
+
+
+def utt1service_email(value: Any) -> Any:
+    """An e-mail address (one @, a dot in the domain, no spaces)."""
+    text = str(value).strip()
+    local, _at, domain = text.partition("@")
+    if not local or "." not in domain or " " in text or domain.startswith(".") or domain.endswith("."):
+        raise tk.Invalid(tk._("Please enter an e-mail address such as name@example.org"))
+    return text
+
+
+def utt1service_rating(value: Any) -> int:
+    """One of the survey scale's answers: 3 ดีมาก, 2 พอใช้, 1 ควรปรับปรุง."""
+    if _empty(value):
+        raise tk.Invalid(tk._("Please choose Very good, Fair or Needs improvement"))
+    try:
+        rating = int(str(value).strip())
+    except ValueError:
+        rating = 0
+    if rating not in (1, 2, 3):
+        raise tk.Invalid(tk._("Please choose Very good, Fair or Needs improvement"))
+    return rating
+
+
+def utt1service_choice(choices: Container[str]) -> Callable[[Any], Any]:
+    """A value from a fixed list (codes such as ``data_wrong``)."""
+
+    def validator(value: Any) -> Any:
+        if value not in choices:
+            raise tk.Invalid(tk._("Please choose one of the options in the list"))
+        return value
+
+    return validator
+
+
+def utt1service_max_length(length: int) -> Callable[[Any], Any]:
+    def validator(value: Any) -> Any:
+        if isinstance(value, str) and len(value) > length:
+            raise tk.Invalid(
+                tk._("Please shorten this text to at most {max} characters (it has {n})").format(
+                    max=length, n=len(value)
+                )
+            )
+        return value
+
+    return validator
+
+
+def utt1service_phone(value: Any) -> Any:
+    """A telephone number as people write it: digits, spaces, + - ( )."""
+    text = str(value).strip()
+    digits = [c for c in text if c.isdigit()]
+    if not 6 <= len(digits) <= 15 or any(c not in "0123456789+-() ." for c in text):
+        raise tk.Invalid(tk._("Please enter a telephone number, e.g. 056 511 234"))
+    return text

@@ -1,0 +1,15 @@
+# -*- coding: utf-8 -*-
+"""No pages: marks the browser session of a visit through a QR link, so its
+later downloads count as channel ``qr`` (see ``downloads.py``)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from ckanext.utt1service import downloads
+
+download = Blueprint("utt1service_download", __name__)
+
+
+@download.before_app_request
+def _mark_channel() -> None:
+    downloads.mark_channel_from_request()

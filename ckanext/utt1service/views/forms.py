@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+"""Small pieces shared by the public forms (survey, complaint)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import flask
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+
+#: name of the honeypot field: hidden from people, filled in by form robots
+HONEYPOT = "website"
+
+
+def action_context() -> dict[str, Any]:
+    return {"user": current_user.name, "auth_user_obj": current_user}
+
+
+def csrf_refusal() -> Optional[str]:
+    """Why the CSRF token of this POST is refused, or None when it is good.
+
+    CKAN 2.11 checks the token only for signed-in browser sessions (it
+    exempts every request that was not authenticated by the session cookie),
+    so the public forms check it themselves; API-token callers are exempt.
+    """
+    from flask_wtf.csrf import validate_csrf
+    from wtforms.validators import ValidationError
+
+    if flask.g.get("login_via_auth_header") and current_user.is_authenticated:
+        return None
+    try:
+        validate_csrf(flask.request.form.get(tk.config.get("WTF_CSRF_FIELD_NAME")))
+    except ValidationError:
+        return tk._(
+            "This form has expired or was not sent from this site. "
+            "Please reload the page and send it again."
+        )
+    return None
+
+
+def honeypot_filled(form) -> bool:
+    return bool((form.get(HONEYPOT) or "").strip())
+
+
+def honeypot_message() -> str:
+    return tk._(
+        "Your form was not accepted because a hidden field meant to catch automated "
+        "submissions was filled in. If you are a person, please reload the page and "
+        "send the form again."
+    )
+
+
+def error_summary(errors: dict[str, Any], labels: dict[str, str]) -> dict[str, str]:
+    """{field label: message} for the box at the top of a form; errors that
+    belong to no field (already answered, rate limit) get an empty label."""
+    summary: dict[str, str] = {}
+    for key, messages in errors.items():
+        text = "; ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
+        label = labels.get(key, "")
+        summary[label] = f"{summary[label]} {text}" if label in summary else text
+    return summary
+
+
+def safe_next(url: Optional[str], default: str) -> str:
+    """``url`` when it stays on this site, else ``default``."""
+    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return default

@@ -1,0 +1,196 @@
+# -*- coding: utf-8 -*-
+"""The satisfaction survey pages: the form (after a download, for an access
+request, or standalone), the thank-you page, dismissing the invitation and
+the staff list of responses."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import Blueprint
+from flask.views import MethodView
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.common import request
+
+from ckanext.utt1service import downloads, monitoring
+from ckanext.utt1service.model.survey import SURVEY_ITEM_COLUMNS
+from ckanext.utt1service.ratelimit import RateLimited
+from ckanext.utt1service.views import forms
+
+survey = Blueprint("utt1service_survey", __name__, url_prefix="/survey")
+
+FIELDS = SURVEY_ITEM_COLUMNS + (
+    "suggestion",
+    "respondent_type",
+    "mode",
+    "download_event_id",
+    "request_id",
+    "request_token",
+)
+
+
+def _is_staff() -> bool:
+    try:
+        tk.check_access("utt1service_survey_response_enter", forms.action_context())
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
+def _session_download(event_id: Optional[str] = None, resource_id: Optional[str] = None):
+    """A download remembered in this browser session (the newest match)."""
+    for item in reversed(downloads.recent_downloads()):
+        if event_id and item.get("e") == event_id:
+            return item
+        if resource_id and not event_id and item.get("r") == resource_id:
+            return item
+    return None
+
+
+def _labels() -> dict[str, str]:
+    labels = {
+        item["name"]: f'{item["number"]} {item["label"]}'
+        for group in monitoring.survey_groups()
+        for item in group["items"]
+    }
+    labels.update(
+        suggestion=tk._("Suggestions"),
+        respondent_type=tk._("You are"),
+        mode=tk._("How the survey was answered"),
+    )
+    return labels
+
+
+def _about(data: dict[str, Any]) -> dict[str, Any]:
+    """What the response is tied to, for the heading of the form."""
+    about: dict[str, Any] = {}
+    item = _session_download(event_id=data.get("download_event_id"))
+    if item:
+        resource = model.Resource.get(item["r"])
+        if resource is not None:
+            about["resource"] = resource
+            about["package"] = resource.package
+    if data.get("request_id"):
+        about["request_id"] = data["request_id"]
+    return about
+
+
+def _render(data: dict[str, Any], errors: dict[str, Any], status: int = 200):
+    extra_vars = {
+        "data": data,
+        "errors": errors,
+        "error_summary": forms.error_summary(errors, _labels()),
+        "groups": monitoring.survey_groups(),
+        "ratings": monitoring.rating_choices(),
+        "respondent_types": monitoring.respondent_types(),
+        "modes": monitoring.survey_modes(),
+        "is_staff": _is_staff(),
+        "about": _about(data),
+        "honeypot": forms.HONEYPOT,
+    }
+    return tk.render("utt1service/survey/form.html", extra_vars), status
+
+
+class SurveyView(MethodView):
+    def get(self):
+        data: dict[str, Any] = {}
+        if request.args.get("request_id"):
+            data["request_id"] = request.args["request_id"]
+            data["request_token"] = request.args.get("token", "")
+        elif request.args.get("resource_id"):
+            item = _session_download(resource_id=request.args["resource_id"])
+            if item:
+                data["download_event_id"] = item["e"]
+        return _render(data, {})
+
+    def post(self):
+        form = request.form
+        data = {key: form.get(key, "") for key in FIELDS}
+        data = {k: v for k, v in data.items() if v != ""}
+        refusal = forms.csrf_refusal()
+        if refusal:
+            return _render(data, {"csrf": [refusal]}, 400)
+        if forms.honeypot_filled(form):
+            return _render(data, {"honeypot": [forms.honeypot_message()]}, 400)
+        staff = _is_staff()
+        event_id = data.get("download_event_id")
+        if event_id and not staff and _session_download(event_id=event_id) is None:
+            # not a download of this browser: the answer stands on its own
+            data.pop("download_event_id")
+        try:
+            response = tk.get_action("utt1service_survey_response_create")(
+                forms.action_context(), dict(data)
+            )
+        except RateLimited as e:
+            body, _status = _render(data, e.error_dict, 429)
+            return body, 429, {"Retry-After": str(e.retry_after)}
+        except tk.ValidationError as e:
+            return _render(data, e.error_dict)
+        if event_id:
+            downloads.forget_download(event_id)
+        if staff and response["mode"] != "online":
+            tk.h.flash_success(tk._("The survey response was saved."))
+            return tk.redirect_to("utt1service_survey.new")
+        args = {"dataset": response["package_id"]} if response.get("package_id") else {}
+        return tk.redirect_to("utt1service_survey.thanks", **args)
+
+
+def thanks():
+    package = model.Package.get(request.args.get("dataset") or "") if request.args.get("dataset") else None
+    if package is not None and package.state != "active":
+        package = None
+    return tk.render("utt1service/survey/thanks.html", {"package": package})
+
+
+def dismiss():
+    """Hide the invitation: the download is forgotten by this session."""
+    refusal = forms.csrf_refusal()
+    if refusal:
+        return tk.abort(400, refusal)
+    event_id = request.form.get("event")
+    if event_id:
+        downloads.forget_download(event_id)
+    return tk.redirect_to(forms.safe_next(request.form.get("next"), tk.url_for("home.index")))
+
+
+def responses():
+    """Staff: the latest responses, with a link to record a problem."""
+    context = forms.action_context()
+    try:
+        tk.check_access("utt1service_survey_response_list", context)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only staff can read survey responses"))
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    per_page = 50
+    result = tk.get_action("utt1service_survey_response_list")(
+        context, {"limit": per_page, "offset": (page - 1) * per_page}
+    )
+    packages = {
+        p.id: p
+        for p in model.Session.query(model.Package).filter(
+            model.Package.id.in_({r["package_id"] for r in result["results"] if r["package_id"]})
+        )
+    }
+    return tk.render(
+        "utt1service/survey/responses.html",
+        {
+            "result": result,
+            "page": page,
+            "per_page": per_page,
+            "packages": packages,
+            "groups": monitoring.survey_groups(),
+            "ratings": dict(monitoring.rating_choices()),
+            "respondent_types": dict(monitoring.respondent_types()),
+            "modes": dict(monitoring.survey_modes()),
+        },
+    )
+
+
+survey.add_url_rule("/", view_func=SurveyView.as_view("new"), strict_slashes=False)
+survey.add_url_rule("/thanks", view_func=thanks, endpoint="thanks")
+survey.add_url_rule("/dismiss", view_func=dismiss, endpoint="dismiss", methods=["POST"])
+survey.add_url_rule("/responses", view_func=responses, endpoint="responses")
