@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-e2e stop status clean i18n
+.PHONY: help dev setup test test-e2e stop status clean i18n bench-report
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,3 +36,12 @@ clean:  ## stop everything and delete local data (.local, ckan.ini) after asking
 i18n:  ## extract strings into the .pot and merge them into the Thai catalog
 	@.venv/bin/python setup.py -q extract_messages && .venv/bin/python setup.py -q update_catalog -l th
 	@echo "now translate the empty msgstr entries in ckanext/utt1service/i18n/th/LC_MESSAGES/ckanext-utt1service.po"
+
+bench-report:  ## benchmark the fiscal-year report on 1M synthetic downloads (own database ckan_bench; ARGS=--regenerate)
+	@bin/setup --no-demo >/dev/null
+	@ROOT="$(CURDIR)"; . bin/lib.sh; bin/services createdb ckan_bench >/dev/null; \
+	  CKAN_SQLALCHEMY_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/ckan_bench" \
+	  CKAN_SOLR_URL="http://127.0.0.1:$$SOLR_PORT/solr/ckan_test" \
+	  CKAN_REDIS_URL="redis://127.0.0.1:$$REDIS_PORT/3" \
+	  CKAN_STORAGE_PATH="$$LOCAL/bench-storage" \
+	  "$$VENV/bin/python" bench/report.py $(ARGS)

@@ -12,3 +12,7 @@ __all__ += request.__all__
 from ckanext.utt1service.views.monitoring import *  # noqa: E402,F401,F403  (issue 5)
 from ckanext.utt1service.views import monitoring as _monitoring  # noqa: E402
 __all__ += _monitoring.__all__
+
+from ckanext.utt1service.views.report import *  # noqa: E402,F401,F403  (issue 6)
+from ckanext.utt1service.views import report as _report  # noqa: E402
+__all__ += _report.__all__
