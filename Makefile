@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting
+.PHONY: help dev setup test test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,3 +61,12 @@ bench-download-counting:  ## median public-download time with download counting 
 	    && $$VENV/bin/ckan -c test.ini db upgrade -p utt1service; } >"$$LOG/bench-db.log" 2>&1 \
 	    || { echo "database migration failed, see $$LOG/bench-db.log"; exit 1; }; \
 	  $$VENV/bin/python bench/download_counting.py $(BENCH_ARGS)
+
+bench-report:  ## benchmark the fiscal-year report on 1M synthetic downloads (own database ckan_bench; ARGS=--regenerate)
+	@bin/setup --no-demo >/dev/null
+	@ROOT="$(CURDIR)"; . bin/lib.sh; bin/services createdb ckan_bench >/dev/null; \
+	  CKAN_SQLALCHEMY_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/ckan_bench" \
+	  CKAN_SOLR_URL="http://127.0.0.1:$$SOLR_PORT/solr/ckan_test" \
+	  CKAN_REDIS_URL="redis://127.0.0.1:$$REDIS_PORT/3" \
+	  CKAN_STORAGE_PATH="$$LOCAL/bench-storage" \
+	  "$$VENV/bin/python" bench/report.py $(ARGS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ckanext.utt1service import request_cli
+from ckanext.utt1service import report_cli, request_cli
 
 __all__ = ["utt1service"]
 
@@ -15,6 +15,7 @@ def utt1service():
 
 
 request_cli.register(utt1service)
+report_cli.register(utt1service)
 
 
 @utt1service.command("seed-demo")

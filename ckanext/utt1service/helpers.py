@@ -49,3 +49,7 @@ def utt1service_datetime(value) -> str:
 from ckanext.utt1service.monitoring_helpers import *  # noqa: E402,F401,F403  (issue 5)
 from ckanext.utt1service import monitoring_helpers as _monitoring_helpers  # noqa: E402
 __all__ += _monitoring_helpers.__all__
+
+from ckanext.utt1service.report_helpers import *  # noqa: E402,F401,F403  (issue 6)
+from ckanext.utt1service import report_helpers as _report_helpers  # noqa: E402
+__all__ += _report_helpers.__all__

@@ -19,3 +19,7 @@ from ckanext.utt1service.logic.monitoring_action import *  # noqa: E402,F401,F40
 from ckanext.utt1service.logic import monitoring_action as _monitoring_action  # noqa: E402
 __all__ += _monitoring_action.__all__
 __all__ += channel_action.__all__
+
+from ckanext.utt1service.logic.report_action import *  # noqa: E402,F401,F403  (issue 6)
+from ckanext.utt1service.logic import report_action as _report_action  # noqa: E402
+__all__ += _report_action.__all__

@@ -19,3 +19,7 @@ from ckanext.utt1service.logic.monitoring_auth import *  # noqa: E402,F401,F403 
 from ckanext.utt1service.logic import monitoring_auth as _monitoring_auth  # noqa: E402
 __all__ += _monitoring_auth.__all__
 __all__ += channel_auth.__all__
+
+from ckanext.utt1service.logic.report_auth import *  # noqa: E402,F401,F403  (issue 6)
+from ckanext.utt1service.logic import report_auth as _report_auth  # noqa: E402
+__all__ += _report_auth.__all__

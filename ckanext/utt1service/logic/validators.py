@@ -25,3 +25,7 @@ __all__ += request_validators.__all__
 from ckanext.utt1service.logic.monitoring_validators import *  # noqa: E402,F401,F403  (issue 5)
 from ckanext.utt1service.logic import monitoring_validators as _monitoring_validators  # noqa: E402
 __all__ += _monitoring_validators.__all__
+
+from ckanext.utt1service.logic.report_validators import *  # noqa: E402,F401,F403  (issue 6)
+from ckanext.utt1service.logic import report_validators as _report_validators  # noqa: E402
+__all__ += _report_validators.__all__

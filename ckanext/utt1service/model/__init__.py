@@ -26,6 +26,10 @@ __all__ += access_request.__all__
 from ckanext.utt1service.model.monitoring import Complaint, DownloadEvent, SurveyResponse  # noqa: E402
 __all__ += ["Complaint", "DownloadEvent", "SurveyResponse"]
 
+from ckanext.utt1service.model.report import *  # noqa: E402,F401,F403  (issue 6)
+from ckanext.utt1service.model import report as _report  # noqa: E402
+__all__ += _report.__all__
+
 
 def _new_id() -> str:
     return str(uuid.uuid4())

@@ -18,3 +18,7 @@ from ckanext.utt1service.views.monitoring import *  # noqa: E402,F401,F403  (iss
 from ckanext.utt1service.views import monitoring as _monitoring  # noqa: E402
 __all__ += _monitoring.__all__
 __all__ += channel.__all__
+
+from ckanext.utt1service.views.report import *  # noqa: E402,F401,F403  (issue 6)
+from ckanext.utt1service.views import report as _report  # noqa: E402
+__all__ += _report.__all__

@@ -1,0 +1,385 @@
+# -*- coding: utf-8 -*-
+"""Benchmark of the fiscal-year service report (``make bench-report``).
+
+Fills its own database (``ckan_bench``, never the test or dev one) with
+synthetic data over three fiscal years (2567–2569): 1,000,000 download
+events, 50,000 survey responses, 10,000 access requests with their audit
+trail and 2,000 complaints, on a synthetic catalogue of 5 organizations,
+200 datasets and 600 files, all with ``generate_series`` in PostgreSQL
+(a progress bar per table). Then it measures, for fiscal year 2569:
+
+- the report page (warm: median of several runs),
+- the XLSX export and the PDF (median of a few warm runs),
+
+each through the real CKAN app over WSGI as a sysadmin, beside a bare
+``SELECT count(*)`` over the events table (the floor) and, for the record,
+one raw pass over a year of events grouped by channel (what the page would
+cost without the monthly counts the trigger keeps).
+
+Targets on the project's 2-core machine: page ≤ 300 ms, XLSX ≤ 2 s,
+PDF ≤ 5 s. The Makefile target sets CKAN_SQLALCHEMY_URL to ckan_bench.
+
+    make bench-report                  # generate (if needed) and measure
+    make bench-report ARGS=--regenerate
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any, Callable
+
+import click
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+INI = ROOT / "test.ini"
+FY = 2569
+
+TARGETS = {"page": 0.300, "xlsx": 2.0, "pdf": 5.0}
+
+
+def log(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def ckan_cli(*args: str) -> None:
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "ckan"), "-c", str(INI), *args],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+# --- data --------------------------------------------------------------------------
+
+CATALOGUE = """
+INSERT INTO "group" (id, name, title, type, is_organization, state, approval_status, created)
+SELECT 'bench-org-' || o, 'bench-org-' || o, 'หน่วยงานทดสอบ ' || o, 'organization', true, 'active', 'approved', now()
+  FROM generate_series(1, 5) o;
+INSERT INTO package (id, name, title, type, state, owner_org, private, metadata_created, metadata_modified)
+SELECT 'bench-pkg-' || p, 'bench-dataset-' || p, 'ชุดข้อมูลทดสอบที่ ' || p, 'dataset', 'active',
+       'bench-org-' || (1 + p % 5), false, now(), now()
+  FROM generate_series(1, 200) p;
+INSERT INTO resource (id, package_id, url, name, format, state, position, created)
+SELECT 'bench-res-' || p || '-' || r, 'bench-pkg-' || p, 'http://example.org/' || p || '-' || r || '.csv',
+       'ไฟล์ที่ ' || r || ' ของชุดข้อมูล ' || p, 'CSV', 'active', r - 1, now()
+  FROM generate_series(1, 200) p, generate_series(1, 3) r;
+"""
+
+# Three fiscal years: 1 Oct 2023 (FY 2567) to 1 Oct 2026 Bangkok time.
+START = "timestamptz '2023-10-01 00:00+07'"
+SPAN_DAYS = 1096
+
+TOPICS = "ARRAY['students', 'teachers', 'schools', 'budget', 'onet', 'buildings', 'staff', NULL]"
+CHANNELS = "ARRAY['web','web','web','web','web','web','qr','qr','api','email','paper','qr','web','web','web','email','paper','web','web','qr']"
+
+
+def events_chunk(first: int, last: int) -> str:
+    """Download events first..last: skewed towards a few popular datasets,
+    2% bots, 10% repeats within the dedup window."""
+    return f"""
+    INSERT INTO utt1service_download_event
+        (id, created, resource_id, package_id, owner_org, topic, channel, visitor_key, is_bot, counted)
+    SELECT 'bench-ev-' || g, {START} + (random() * interval '{SPAN_DAYS} days'),
+           'bench-res-' || p || '-' || (1 + g % 3), 'bench-pkg-' || p, 'bench-org-' || (1 + p % 5),
+           ({TOPICS})[1 + p % 8], ({CHANNELS})[1 + (g * 7) % 20], md5((g / 4)::text),
+           random() < 0.02, random() >= 0.10
+      FROM (SELECT g, 1 + floor(200 * power(random(), 2))::int AS p
+              FROM generate_series({first}, {last}) g) s
+    """
+
+
+def surveys_chunk(first: int, last: int) -> str:
+    rating = "(CASE WHEN random() < 0.6 THEN 3 WHEN random() < 0.75 THEN 2 ELSE 1 END)"
+    return f"""
+    INSERT INTO utt1service_survey_response
+        (id, created, package_id, owner_org, staff_courtesy, staff_reception, search_speed,
+         data_match, data_quality, suggestion, mode)
+    SELECT 'bench-sv-' || g, {START} + (random() * interval '{SPAN_DAYS} days'),
+           'bench-pkg-' || p, 'bench-org-' || (1 + p % 5),
+           {rating}, {rating}, {rating}, {rating}, {rating},
+           CASE WHEN random() < 0.05 THEN 'ข้อเสนอแนะทดสอบที่ ' || g END, 'online'
+      FROM (SELECT g, 1 + (g * 37) % 200 AS p FROM generate_series({first}, {last}) g) s
+    """
+
+
+REQUESTS = f"""
+CREATE TEMP TABLE bench_request AS
+SELECT g, 'bench-rq-' || g AS id, 'bench-pkg-' || (1 + (g * 13) % 200) AS package_id,
+       'bench-org-' || (1 + (1 + (g * 13) % 200) % 5) AS owner_org,
+       t0, t0 + random() * interval '3 days' AS checked_at,
+       CASE WHEN u < 0.70 THEN 'approved' WHEN u < 0.85 THEN 'rejected'
+            WHEN u < 0.90 THEN 'withdrawn' ELSE 'pending' END AS outcome,
+       t0 + interval '3 days' + random() * interval '10 days' AS decided_at,
+       random() < 0.8 AS delivered,
+       (ARRAY['โรงเรียนบ้านหนองฉาง', 'โรงเรียนอนุบาลอุทัยธานี', 'สำนักงานสถิติจังหวัดอุทัยธานี',
+              'มหาวิทยาลัยนเรศวร', 'สพฐ.', 'บริษัท ข้อมูลดี จำกัด', NULL])[1 + g % 7]
+         || CASE WHEN g % 7 < 6 AND g % 11 = 0 THEN ' ' || (g % 40) ELSE '' END AS agency,
+       (ARRAY['download', 'download', 'email', 'paper'])[1 + g % 4] AS channel
+  FROM (SELECT g, {START} + random() * interval '{SPAN_DAYS} days' AS t0, random() AS u
+          FROM generate_series(1, :n) g) s;
+INSERT INTO utt1service_access_request
+    (id, package_id, owner_org, state, agency, delivery_channel, created, modified, submitted_at, decided_at)
+SELECT id, package_id, owner_org,
+       CASE WHEN outcome = 'approved' AND delivered THEN 'delivered'
+            WHEN outcome = 'pending' THEN 'checked' ELSE outcome END,
+       agency, channel, t0, t0, t0,
+       CASE WHEN outcome IN ('approved', 'rejected') THEN decided_at END
+  FROM bench_request;
+INSERT INTO utt1service_audit (id, object_type, object_id, action, from_state, to_state, created)
+SELECT id || '-create', 'access_request', id, 'create', NULL, 'submitted', t0 FROM bench_request
+UNION ALL
+SELECT id || '-check', 'access_request', id, 'check', 'submitted', 'checked', checked_at
+  FROM bench_request WHERE outcome <> 'withdrawn'
+UNION ALL
+SELECT id || '-decide', 'access_request', id,
+       CASE outcome WHEN 'approved' THEN 'approve' WHEN 'rejected' THEN 'reject' ELSE 'withdraw' END,
+       CASE outcome WHEN 'withdrawn' THEN 'submitted' ELSE 'checked' END, outcome, decided_at
+  FROM bench_request WHERE outcome <> 'pending'
+UNION ALL
+SELECT id || '-deliver', 'access_request', id, 'deliver', 'approved', 'delivered',
+       decided_at + random() * interval '5 days'
+  FROM bench_request WHERE outcome = 'approved' AND delivered;
+DROP TABLE bench_request;
+"""
+
+COMPLAINTS = f"""
+CREATE TEMP TABLE bench_complaint AS
+SELECT g, 'bench-cp-' || g AS id, t0,
+       t0 + random() * interval '2 days' AS started_at,
+       CASE WHEN u < 0.8 THEN t0 + interval '2 days' + random() * interval '20 days' END AS resolved_at,
+       CASE WHEN u < 0.6 THEN t0 + interval '25 days' END AS closed_at,
+       'bench-pkg-' || (1 + (g * 17) % 200) AS package_id,
+       'bench-org-' || (1 + (1 + (g * 17) % 200) % 5) AS owner_org
+  FROM (SELECT g, {START} + random() * interval '{SPAN_DAYS} days' AS t0, random() AS u
+          FROM generate_series(1, :n) g) s;
+INSERT INTO utt1service_complaint
+    (id, kind, category, description, package_id, owner_org, channel, state, resolution,
+     created, updated, resolved_at, closed_at)
+SELECT id, CASE WHEN g % 4 = 0 THEN 'problem' ELSE 'complaint' END,
+       (ARRAY['data_wrong', 'cannot_find', 'slow_service', 'staff_conduct', 'system_error', 'other'])[1 + g % 6],
+       'เรื่องทดสอบที่ ' || g, package_id, owner_org, 'web',
+       CASE WHEN closed_at IS NOT NULL THEN 'closed' WHEN resolved_at IS NOT NULL THEN 'resolved'
+            ELSE 'in_progress' END,
+       CASE WHEN resolved_at IS NOT NULL THEN 'แก้ไขแล้ว' END,
+       t0, t0, resolved_at, closed_at
+  FROM bench_complaint;
+INSERT INTO utt1service_audit (id, object_type, object_id, action, from_state, to_state, created)
+SELECT id || '-create', 'complaint', id, 'create', NULL, 'received', t0 FROM bench_complaint
+UNION ALL
+SELECT id || '-start', 'complaint', id, 'change_state', 'received', 'in_progress', started_at FROM bench_complaint
+UNION ALL
+SELECT id || '-resolve', 'complaint', id, 'change_state', 'in_progress', 'resolved', resolved_at
+  FROM bench_complaint WHERE resolved_at IS NOT NULL
+UNION ALL
+SELECT id || '-close', 'complaint', id, 'change_state', 'resolved', 'closed', closed_at
+  FROM bench_complaint WHERE closed_at IS NOT NULL;
+DROP TABLE bench_complaint;
+"""
+
+
+def generate(engine: Any, events: int, surveys: int, requests: int, complaints: int) -> None:
+    import sqlalchemy as sa
+
+    started = time.monotonic()
+    with engine.begin() as conn:
+        for table in ("utt1service_download_event", "utt1service_survey_response",
+                      "utt1service_complaint", "utt1service_access_request"):
+            conn.execute(sa.text(f"TRUNCATE {table} CASCADE"))
+        conn.execute(sa.text("DELETE FROM utt1service_audit WHERE id LIKE 'bench-%'"))
+        conn.execute(sa.text("DELETE FROM resource WHERE id LIKE 'bench-%'"))
+        conn.execute(sa.text("DELETE FROM package WHERE id LIKE 'bench-%'"))
+        conn.execute(sa.text("DELETE FROM \"group\" WHERE id LIKE 'bench-%'"))
+        conn.execute(sa.text(CATALOGUE))
+
+    def chunked(label: str, total: int, size: int, sql: Callable[[int, int], str]) -> None:
+        with click.progressbar(length=total, label=label.ljust(22), file=sys.stderr, show_pos=True) as bar:
+            first = 1
+            while first <= total:
+                last = min(first + size - 1, total)
+                with engine.begin() as conn:
+                    conn.execute(sa.text(sql(first, last)))
+                bar.update(last - first + 1)
+                first = last + 1
+
+    chunked("download events", events, 25_000, events_chunk)
+    chunked("survey responses", surveys, 10_000, surveys_chunk)
+    with click.progressbar(length=2, label="requests, complaints".ljust(22), file=sys.stderr) as bar:
+        with engine.begin() as conn:
+            conn.execute(sa.text(REQUESTS.replace(":n", str(requests))))
+        bar.update(1)
+        with engine.begin() as conn:
+            conn.execute(sa.text(COMPLAINTS.replace(":n", str(complaints))))
+        bar.update(1)
+    log("    VACUUM ANALYZE …")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in ("utt1service_download_event", "utt1service_report_download_month",
+                      "utt1service_report_resource_month", "utt1service_survey_response",
+                      "utt1service_access_request", "utt1service_audit", "utt1service_complaint",
+                      "package", "resource"):
+            conn.execute(sa.text(f'VACUUM ANALYZE "{table}"'))
+    log(f"    data generated in {time.monotonic() - started:.0f} s")
+
+
+# --- measuring -----------------------------------------------------------------------
+
+
+def timed(fn: Callable[[], Any], runs: int, warmup: int = 1) -> tuple[float, float, list[float]]:
+    """Median wall time, median CPU time of this process (the app's Python
+    work; PostgreSQL works in its own process), and the wall times."""
+    for _ in range(warmup):
+        fn()
+    times, cpu = [], []
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(times), statistics.median(cpu), times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--surveys", type=int, default=50_000)
+    parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument("--complaints", type=int, default=2_000)
+    parser.add_argument("--runs", type=int, default=7, help="runs of the page (median)")
+    parser.add_argument("--export-runs", type=int, default=3, help="runs of XLSX and PDF (median)")
+    parser.add_argument("--regenerate", action="store_true", help="generate the data even if present")
+    args = parser.parse_args()
+
+    url = os.environ.get("CKAN_SQLALCHEMY_URL", "")
+    if not url.endswith("/ckan_bench"):
+        sys.exit("set CKAN_SQLALCHEMY_URL to the ckan_bench database (make bench-report does)")
+
+    log("==> database ckan_bench: ckan db init, utt1service migrations")
+    ckan_cli("db", "init")
+    ckan_cli("db", "upgrade", "-p", "utt1service")
+
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    config = load_config(str(INI))
+    app = make_app(config)
+    flask_app = app._wsgi_app  # type: ignore[attr-defined]
+
+    import sqlalchemy as sa
+
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+
+    engine = model.meta.engine
+    with engine.connect() as conn:
+        present = conn.execute(sa.text("SELECT count(*) FROM utt1service_download_event")).scalar()
+    if args.regenerate or present != args.events:
+        log(f"==> generating: {args.events:,} download events, {args.surveys:,} survey responses, "
+            f"{args.requests:,} requests, {args.complaints:,} complaints (FY 2567–2569)")
+        generate(engine, args.events, args.surveys, args.requests, args.complaints)
+    else:
+        log(f"==> using the {present:,} download events already in ckan_bench (--regenerate to redo)")
+
+    with flask_app.test_request_context():
+        site = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+        user = model.User.get("bench-sysadmin")
+        if user is None:
+            tk.get_action("user_create")(
+                {"user": site["name"], "ignore_auth": True},
+                {"name": "bench-sysadmin", "email": "bench@example.org", "password": "bench-password-1"},
+            )
+            user = model.User.get("bench-sysadmin")
+            user.sysadmin = True
+            model.Session.commit()
+        token = tk.get_action("api_token_create")(
+            {"user": site["name"], "ignore_auth": True}, {"user": "bench-sysadmin", "name": "bench"}
+        )["token"]
+    model.Session.remove()
+
+    from werkzeug.test import Client
+
+    client = Client(app)  # the whole WSGI stack, as a browser would reach it
+    headers = {"Authorization": token}
+
+    def get(path: str) -> bytes:
+        response = client.get(path, headers=headers)
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: HTTP {response.status_code}")
+        return response.data
+
+    def floor() -> None:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT count(*) FROM utt1service_download_event")).scalar()
+
+    def raw_scan() -> None:
+        with engine.connect() as conn:
+            conn.execute(sa.text(
+                "SELECT channel, count(*) FROM utt1service_download_event WHERE counted AND NOT is_bot "
+                "AND created >= '2025-10-01 00:00+07' AND created < '2026-10-01 00:00+07' GROUP BY 1"
+            )).all()
+
+    log("==> measuring (warm; medians)")
+    load_before = os.getloadavg()[0]
+    results, cpu = {}, {}
+    results["floor"], cpu["floor"], _ = timed(floor, args.runs)
+    results["raw"], cpu["raw"], _ = timed(raw_scan, 3)
+    results["admin"], cpu["admin"], _ = timed(lambda: get("/ckan-admin/"), args.runs)
+    page = f"/ckan-admin/service-report?fy={FY}"
+    results["page"], cpu["page"], page_runs = timed(lambda: get(page), args.runs)
+    xlsx_size = len(get(f"/ckan-admin/service-report/export/xlsx?fy={FY}"))
+    results["xlsx"], cpu["xlsx"], _ = timed(
+        lambda: get(f"/ckan-admin/service-report/export/xlsx?fy={FY}"), args.export_runs, 0)
+    pdf_size = len(get(f"/ckan-admin/service-report/export/pdf?fy={FY}"))
+    results["pdf"], cpu["pdf"], _ = timed(
+        lambda: get(f"/ckan-admin/service-report/export/pdf?fy={FY}"), args.export_runs, 0)
+    load_after = os.getloadavg()[0]
+
+    with engine.connect() as conn:
+        counts = conn.execute(sa.text(
+            "SELECT (SELECT count(*) FROM utt1service_download_event) AS events,"
+            " (SELECT count(*) FROM utt1service_report_download_month) AS months,"
+            " (SELECT count(*) FROM utt1service_report_resource_month) AS resource_months,"
+            " (SELECT count(*) FROM utt1service_survey_response) AS surveys,"
+            " (SELECT count(*) FROM utt1service_access_request) AS requests,"
+            " (SELECT count(*) FROM utt1service_complaint) AS complaints"
+        )).one()
+
+    print()
+    print(f"Service report benchmark, FY {FY} beside {FY - 1} — {time.strftime('%Y-%m-%d')}, "
+          f"{platform.machine()}, {os.cpu_count()} cores, load average {load_before:.1f} before, "
+          f"{load_after:.1f} after (other work on the machine slows the wall times)")
+    print(f"data: {counts.events:,} download events ({counts.months:,} + {counts.resource_months:,} "
+          f"monthly count rows), {counts.surveys:,} survey responses, {counts.requests:,} requests, "
+          f"{counts.complaints:,} complaints")
+    print()
+    print(f"{'what':<46}{'wall':>9}{'CPU':>9}{'× floor':>9}  target")
+    rows = [
+        ("floor: SELECT count(*) over the events", "floor", None),
+        ("(raw pass over one year's events, 1 group)", "raw", None),
+        ("(CKAN's own /ckan-admin page, for scale)", "admin", None),
+        ("report page (HTML, all tables)", "page", TARGETS["page"]),
+        (f"XLSX export ({xlsx_size / 1024:.0f} KiB)", "xlsx", TARGETS["xlsx"]),
+        (f"PDF report ({pdf_size / 1024:.0f} KiB)", "pdf", TARGETS["pdf"]),
+    ]
+    failed = False
+    for label, key, target in rows:
+        seconds = results[key]
+        ratio = seconds / results["floor"] if results["floor"] else 0
+        verdict = ""
+        if target is not None:
+            ok = seconds <= target
+            failed |= not ok
+            verdict = f"≤ {target * 1000:.0f} ms" if target < 1 else f"≤ {target:.0f} s"
+            verdict += " ok" if ok else " MISSED"
+        print(f"{label:<46}{seconds * 1000:>6.0f} ms{cpu[key] * 1000:>6.0f} ms{ratio:>8.1f}×  {verdict}")
+    print(f"page runs (ms): {', '.join(f'{t * 1000:.0f}' for t in page_runs)}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

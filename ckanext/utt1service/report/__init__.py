@@ -1,0 +1,10 @@
+# -*- coding: utf-8 -*-
+"""The fiscal-year service report (รายงานผลการให้บริการ, issue 6).
+
+- :mod:`.queries`: every query, in SQL (the only module that names the
+  tables and columns of downloads, requests, surveys and complaints);
+- :mod:`.build`: the report as one dict of sections and tables;
+- :mod:`.export`: CSV and XLSX of every table;
+- :mod:`.charts`: chart data for Chart.js (page) and WeasyPrint (PDF);
+- :mod:`.pdf`: the printable Thai report (WeasyPrint).
+"""

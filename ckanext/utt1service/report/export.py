@@ -1,0 +1,217 @@
+# -*- coding: utf-8 -*-
+"""CSV and XLSX of the service report (every table of the page).
+
+- CSV of one table: a header row and the rows, numbers unformatted (shares
+  in percent and means rounded as on the page), UTF-8 with a byte-order mark
+  so that Excel reads Thai correctly.
+- CSV of the whole report: the report's heading, then each table under its
+  title, separated by an empty row, then the staff's analysis.
+- XLSX (openpyxl): a first sheet with the heading and the analysis, then one
+  sheet per table; numbers stay numbers (shares as percentages), rounded as
+  on the page.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any, Iterator, Optional
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.utt1service.report.build import format_value, rounded
+
+__all__ = ["column_title", "tables", "find_table", "table_csv", "report_csv", "report_xlsx", "heading_lines", "filename"]
+
+BOM = "\ufeff"
+
+
+def tables(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for section in report["sections"]:
+        yield from section["tables"]
+
+
+def find_table(report: dict[str, Any], key: str) -> Optional[dict[str, Any]]:
+    return next((t for t in tables(report) if t["key"] == key), None)
+
+
+def _kind(column: dict[str, Any], row: dict[str, Any]) -> str:
+    kind = column["kind"]
+    return row.get("kind", "int") if kind == "value" else kind
+
+
+def _plain(row: dict[str, Any], column: dict[str, Any]) -> Any:
+    """A cell for CSV: numbers without thousands separators or % sign,
+    with the decimals the page shows (57.1, 2.45, 5.0); empty for none."""
+    value = row.get(column["key"])
+    kind = _kind(column, row)
+    if value is None:
+        return ""
+    if kind == "text":
+        return value
+    return format_value(value, kind, grouping=False).rstrip("%")
+
+
+def title(report: dict[str, Any]) -> str:
+    """รายงานผลการปฏิบัติงานให้บริการข้อมูลสารสนเทศ ปีงบประมาณ 2569 (…)."""
+    return "%s %s" % (tk._("Report on the information service"), report["current"]["name"])
+
+
+def heading_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs that head every export."""
+    org = report.get("organization")
+    lines = [
+        (tk._("Report"), title(report)),
+        (tk._("Office"), tk.h.utt1service_office_name()),
+        (tk._("Organization"), org["title"] if org else tk._("Whole office")),
+        (tk._("Period"), report["current"]["dates"]),
+        (tk._("Compared with"), "%s (%s)" % (report["previous"]["name"], report["previous"]["dates"])),
+        (tk._("Generated"), report["generated_label"]),
+    ]
+    return lines
+
+
+def _analysis_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
+    analysis = report.get("analysis") or {}
+    return [
+        (tk._("Problems and obstacles"), analysis.get("problems") or ""),
+        (tk._("Proposed improvements"), analysis.get("improvements") or ""),
+    ]
+
+
+def column_title(column: dict[str, Any]) -> str:
+    """A column's heading on one line: ``ดีมาก (%) ปีงบฯ 2569``."""
+    return f"{column['label']} {column['group']}" if column.get("group") else column["label"]
+
+
+def _writer(buffer: io.StringIO) -> Any:
+    return csv.writer(buffer, lineterminator="\r\n")
+
+
+def _write_table(writer: Any, table: dict[str, Any]) -> None:
+    columns = table["columns"]
+    writer.writerow([column_title(c) for c in columns])
+    for row in table["rows"]:
+        writer.writerow([_plain(row, c) for c in columns])
+
+
+def table_csv(table: dict[str, Any]) -> bytes:
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    _write_table(_writer(buffer), table)
+    return buffer.getvalue().encode("utf-8")
+
+
+def report_csv(report: dict[str, Any]) -> bytes:
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = _writer(buffer)
+    for label, value in heading_lines(report):
+        writer.writerow([label, value])
+    for table in tables(report):
+        writer.writerow([])
+        writer.writerow([table["title"]])
+        _write_table(writer, table)
+    writer.writerow([])
+    writer.writerow([tk._("Analysis")])
+    for label, value in _analysis_lines(report):
+        writer.writerow([label, value])
+    return buffer.getvalue().encode("utf-8")
+
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+NUMBER_FORMATS = {"int": "#,##0", "pct": "0.0%", "mean": "0.00", "days": "0.0"}
+
+
+def _sheet_name(index: int, title_text: str, used: set[str]) -> str:
+    name = _SHEET_BAD.sub(" ", f"{index} {title_text}")[:31].strip()
+    while name in used:
+        name = name[:28] + f"~{len(used)}"
+    used.add(name)
+    return name
+
+
+def report_xlsx(report: dict[str, Any]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    book = Workbook()
+    cover = book.active
+    cover.title = _sheet_name(0, tk._("Report"), set())
+    used = {cover.title}
+    cover.append([title(report)])
+    cover["A1"].font = Font(bold=True, size=14)
+    cover.append([])
+    for label, value in heading_lines(report)[1:]:
+        cover.append([label, value])
+        cover.cell(cover.max_row, 1).font = bold
+    cover.append([])
+    cover.append([tk._("Analysis")])
+    cover.cell(cover.max_row, 1).font = bold
+    for label, value in _analysis_lines(report):
+        cover.append([label, value])
+        cover.cell(cover.max_row, 1).font = bold
+        cover.cell(cover.max_row, 2).alignment = wrap
+    cover.column_dimensions["A"].width = 28
+    cover.column_dimensions["B"].width = 90
+
+    for index, table in enumerate(tables(report), 1):
+        sheet = book.create_sheet(_sheet_name(index, table["title"], used))
+        sheet.append([table["title"]])
+        sheet["A1"].font = Font(bold=True, size=12)
+        sheet.append([report["current"]["name"]])
+        columns = table["columns"]
+        sheet.append([column_title(c) for c in columns])
+        header_row = sheet.max_row
+        for cell in sheet[header_row]:
+            cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for row in table["rows"]:
+            values = []
+            for column in columns:
+                kind = _kind(column, row)
+                # the values the page shows (rounded), so that every output agrees
+                value = rounded(row.get(column["key"]), kind)
+                if value is not None and kind == "pct":
+                    value = round(value / 100.0, 6)
+                values.append(value)
+            sheet.append(values)
+            current = sheet.max_row
+            for position, column in enumerate(columns, 1):
+                cell = sheet.cell(current, position)
+                kind = _kind(column, row)
+                if kind in NUMBER_FORMATS:
+                    cell.number_format = NUMBER_FORMATS[kind]
+                elif kind == "text":
+                    cell.alignment = wrap
+                if row.get("total"):
+                    cell.font = bold
+        if table.get("note"):
+            sheet.append([])
+            sheet.append([table["note"]])
+        for position, column in enumerate(columns, 1):
+            width = 46 if column["kind"] == "text" and column["key"] == "label" else 16
+            if column["kind"] == "text" and column["key"] != "label":
+                width = 30
+            sheet.column_dimensions[get_column_letter(position)].width = width
+        sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def filename(report: dict[str, Any], extension: str, table_key: Optional[str] = None) -> str:
+    """``service-report-2569-h1[-org][-table].ext`` (ASCII only)."""
+    parts = ["service-report", str(report["fiscal_year"])]
+    if report["period"] != "year":
+        parts.append(report["period"])
+    org = report.get("organization")
+    if org:
+        parts.append(re.sub(r"[^a-z0-9_-]+", "-", org["name"].lower()).strip("-") or "org")
+    if table_key:
+        parts.append(table_key.replace("_", "-"))
+    return "-".join(parts) + "." + extension

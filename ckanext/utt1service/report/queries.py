@@ -1,0 +1,482 @@
+# -*- coding: utf-8 -*-
+"""Every query of the fiscal-year service report, in one place.
+
+Each function takes a :class:`Scope` (the report period, the same period of
+the previous fiscal year, and the organization) and returns plain rows with
+the figure for the period (``cur``) and for the previous year (``prev``)
+side by side. All aggregation happens here, in PostgreSQL; the callers only
+arrange the rows into tables.
+
+What each figure is made of (the tables and columns of other features are
+named only in this module):
+
+- downloads: ``utt1service_download_event`` rows with ``counted AND NOT
+  is_bot`` (bots and repeats within the dedup window left out), read from the
+  per-month sums that the migration's trigger keeps
+  (``utt1service_report_download_month``, ``utt1service_report_resource_month``);
+  a period is a whole number of Bangkok months, so the sums are exact;
+- access requests: ``utt1service_access_request`` for the organization,
+  agency and delivery channel, and the audit trail (``utt1service_audit``,
+  object_type ``access_request``) for when each request entered the queue
+  (its first state other than ``unconfirmed``), was approved, rejected,
+  withdrawn or delivered; a request is also delivered by the first download
+  through its grant (``utt1service_download_event.request_id``);
+- satisfaction: ``utt1service_survey_response`` (items 3 = ดีมาก,
+  2 = พอใช้, 1 = ควรปรับปรุง);
+- problems and complaints: ``utt1service_complaint``; the state at the end
+  of a period comes from the audit trail (object_type ``complaint``), or from
+  ``resolved_at`` / ``closed_at`` where a row has no trail.
+
+Times are compared as ``timestamptz`` against the Bangkok bounds of
+:func:`ckanext.utt1service.thaidate.fiscal_year_bounds`: an event at
+30 Sep 23:59 Bangkok time belongs to the year that ends then, one at 1 Oct
+00:00 to the next.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Any, Optional, Sequence
+
+import sqlalchemy as sa
+
+import ckan.model as model
+
+__all__ = [
+    "Scope",
+    "downloads_by_channel",
+    "downloads_by_month",
+    "downloads_by_topic",
+    "top_datasets",
+    "top_resources",
+    "requests",
+    "survey_figures",
+    "suggestions",
+    "complaint_figures",
+    "complaints_by_category",
+    "complaints_by_state",
+    "rebuild_download_counts",
+]
+
+SURVEY_ITEMS = ("staff_courtesy", "staff_reception", "search_speed", "data_match", "data_quality")
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """The two periods side by side and the organization.
+
+    ``start``/``end`` are ``[start, end)`` timezone-aware datetimes (Bangkok
+    midnight); ``org_id`` None means every organization; ``unassigned`` adds
+    the rows that belong to no organization (complaints and survey responses
+    about the service in general), which the office's own organization
+    handles."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    prev_start: datetime.datetime
+    prev_end: datetime.datetime
+    org_id: Optional[str] = None
+    unassigned: bool = False
+
+    def params(self, **extra: Any) -> dict[str, Any]:
+        # Month keys of the per-month sums: the Bangkok date of each bound.
+        values = {
+            "cs": self.start,
+            "ce": self.end,
+            "ps": self.prev_start,
+            "pe": self.prev_end,
+            "cms": self.start.date(),
+            "cme": self.end.date(),
+            "pms": self.prev_start.date(),
+            "pme": self.prev_end.date(),
+            "org": self.org_id,
+            "unassigned": self.unassigned,
+        }
+        values.update(extra)
+        return values
+
+
+def _rows(sql: str, params: dict[str, Any]) -> list[sa.engine.RowMapping]:
+    return list(model.Session.execute(sa.text(sql), params).mappings())
+
+
+def _org(column: str) -> str:
+    """The organization filter for a column that may be empty."""
+    return (
+        f"(CAST(:org AS text) IS NULL OR {column} = :org"
+        f" OR (:unassigned AND coalesce({column}, '') = ''))"
+    )
+
+
+# In the period (cur) / in the previous year's period (prev), for a
+# timestamptz column and for a month column of the per-month sums.
+def _cur(col: str) -> str:
+    return f"({col} >= :cs AND {col} < :ce)"
+
+
+def _prev(col: str) -> str:
+    return f"({col} >= :ps AND {col} < :pe)"
+
+
+_CUR_MONTH = "(month >= :cms AND month < :cme)"
+_PREV_MONTH = "(month >= :pms AND month < :pme)"
+_EITHER_MONTH = f"({_CUR_MONTH} OR {_PREV_MONTH})"
+
+
+# --- downloads -------------------------------------------------------------------
+
+
+def _downloads_by(column: str, scope: Scope) -> list[sa.engine.RowMapping]:
+    sql = f"""
+        SELECT {column} AS key,
+               coalesce(sum(downloads) FILTER (WHERE {_CUR_MONTH}), 0)::bigint AS cur,
+               coalesce(sum(downloads) FILTER (WHERE {_PREV_MONTH}), 0)::bigint AS prev
+          FROM utt1service_report_download_month
+         WHERE {_EITHER_MONTH} AND {_org('owner_org')}
+         GROUP BY {column}
+        HAVING sum(downloads) <> 0
+    """
+    return _rows(sql, scope.params())
+
+
+def downloads_by_channel(scope: Scope) -> list[sa.engine.RowMapping]:
+    """Downloads per channel (web, qr, api, email, paper): key, cur, prev."""
+    return _downloads_by("channel", scope)
+
+
+def downloads_by_topic(scope: Scope) -> list[sa.engine.RowMapping]:
+    """Downloads per topic category ('' when the dataset had none)."""
+    return _downloads_by("topic", scope)
+
+
+def downloads_by_month(scope: Scope) -> list[sa.engine.RowMapping]:
+    """Downloads per Bangkok month of either period: month (a date), n."""
+    sql = f"""
+        SELECT month, sum(downloads)::bigint AS n
+          FROM utt1service_report_download_month
+         WHERE {_EITHER_MONTH} AND {_org('owner_org')}
+         GROUP BY month
+         ORDER BY month
+    """
+    return _rows(sql, scope.params())
+
+
+def top_datasets(scope: Scope, limit: int = 10) -> list[sa.engine.RowMapping]:
+    """The most downloaded datasets of the period: package_id, name, title,
+    cur, prev (the same dataset in the previous year)."""
+    sql = f"""
+        WITH counts AS (
+            SELECT package_id,
+                   coalesce(sum(downloads) FILTER (WHERE {_CUR_MONTH}), 0)::bigint AS cur,
+                   coalesce(sum(downloads) FILTER (WHERE {_PREV_MONTH}), 0)::bigint AS prev
+              FROM utt1service_report_resource_month
+             WHERE {_EITHER_MONTH} AND {_org('owner_org')}
+             GROUP BY package_id
+        )
+        SELECT c.package_id, p.name, p.title, c.cur, c.prev
+          FROM counts c LEFT JOIN package p ON p.id = c.package_id
+         WHERE c.cur > 0
+         ORDER BY c.cur DESC, c.prev DESC, coalesce(p.title, p.name, c.package_id), c.package_id
+         LIMIT :limit
+    """
+    return _rows(sql, scope.params(limit=limit))
+
+
+def top_resources(scope: Scope, limit: int = 10) -> list[sa.engine.RowMapping]:
+    """The most downloaded files of the period: resource_id, resource_name,
+    url, package_id, package_name, package_title, cur, prev."""
+    sql = f"""
+        WITH counts AS (
+            SELECT resource_id, package_id,
+                   coalesce(sum(downloads) FILTER (WHERE {_CUR_MONTH}), 0)::bigint AS cur,
+                   coalesce(sum(downloads) FILTER (WHERE {_PREV_MONTH}), 0)::bigint AS prev
+              FROM utt1service_report_resource_month
+             WHERE {_EITHER_MONTH} AND {_org('owner_org')}
+             GROUP BY resource_id, package_id
+        )
+        SELECT c.resource_id, r.name AS resource_name, r.url, c.package_id,
+               p.name AS package_name, p.title AS package_title, c.cur, c.prev
+          FROM counts c
+          LEFT JOIN resource r ON r.id = c.resource_id
+          LEFT JOIN package p ON p.id = c.package_id
+         WHERE c.cur > 0
+         ORDER BY c.cur DESC, c.prev DESC, coalesce(r.name, r.url, c.resource_id), c.resource_id
+         LIMIT :limit
+    """
+    return _rows(sql, scope.params(limit=limit))
+
+
+def rebuild_download_counts() -> dict[str, int]:
+    """Recompute the per-month sums from the events (after a restore with
+    triggers disabled, for instance). The caller commits."""
+    month = "date_trunc('month', created AT TIME ZONE 'Asia/Bangkok')::date"
+    model.Session.execute(
+        sa.text("TRUNCATE utt1service_report_download_month, utt1service_report_resource_month")
+    )
+    model.Session.execute(
+        sa.text(
+            f"""
+            INSERT INTO utt1service_report_download_month (month, owner_org, topic, channel, downloads)
+            SELECT {month}, coalesce(owner_org, ''), coalesce(topic, ''), channel, count(*)
+              FROM utt1service_download_event WHERE counted AND NOT is_bot GROUP BY 1, 2, 3, 4
+            """
+        )
+    )
+    model.Session.execute(
+        sa.text(
+            f"""
+            INSERT INTO utt1service_report_resource_month (month, owner_org, package_id, resource_id, downloads)
+            SELECT {month}, coalesce(owner_org, ''), package_id, resource_id, count(*)
+              FROM utt1service_download_event WHERE counted AND NOT is_bot GROUP BY 1, 2, 3, 4
+            """
+        )
+    )
+    counts = model.Session.execute(
+        sa.text(
+            """
+            SELECT (SELECT count(*) FROM utt1service_report_download_month) AS months,
+                   (SELECT coalesce(sum(downloads), 0) FROM utt1service_report_download_month) AS downloads
+            """
+        )
+    ).one()
+    return {"rows": int(counts.months), "downloads": int(counts.downloads)}
+
+
+# --- access requests -------------------------------------------------------------
+
+# One row per request of the organization that entered the queue before the
+# end of the period: when it entered the queue (its first state other than
+# "unconfirmed") and when it was approved, rejected, withdrawn and delivered
+# (first time each; the first download through its grant also delivers it).
+_TIMELINE = f"""
+    events AS (
+        SELECT object_id AS id,
+               min(created) FILTER (WHERE to_state <> 'unconfirmed') AS received_at,
+               min(created) FILTER (WHERE to_state = 'approved') AS approved_at,
+               min(created) FILTER (WHERE to_state = 'rejected') AS rejected_at,
+               min(created) FILTER (WHERE to_state = 'withdrawn') AS withdrawn_at,
+               min(created) FILTER (WHERE to_state = 'delivered') AS delivered_at
+          FROM utt1service_audit
+         WHERE object_type = 'access_request' AND to_state IS NOT NULL AND created < :ce
+         GROUP BY object_id
+    ),
+    received AS MATERIALIZED (
+        SELECT r.id, r.agency, r.delivery_channel, e.received_at, e.approved_at, e.rejected_at,
+               e.withdrawn_at, least(e.approved_at, e.rejected_at) AS decided_at,
+               least(e.delivered_at, (SELECT min(d.created) FROM utt1service_download_event d
+                                       WHERE d.request_id = r.id)) AS delivered_at
+          FROM events e JOIN utt1service_access_request r ON r.id = e.id
+         WHERE e.received_at IS NOT NULL AND {_org('r.owner_org')}
+    )
+"""
+
+
+def _days(later: str, earlier: str) -> str:
+    return f"extract(epoch FROM ({later} - {earlier})) / 86400.0"
+
+
+def requests(scope: Scope, agencies: int = 10) -> dict[str, Any]:
+    """Access requests, in one statement:
+
+    - ``figures``: received, approved, rejected, withdrawn (each counted
+      when it happened in the period), pending at the end of the period
+      (received before the end and neither decided nor withdrawn by then),
+      and the median days from entering the queue to the decision (requests
+      decided in the period) and to delivery (requests delivered in the
+      period); each as ``<name>_cur`` and ``<name>_prev``;
+    - ``agencies``: requests received per agency as the requester typed it
+      (spaces tidied; '' when not given or removed by the personal-data
+      purge): the ``agencies`` agencies with most requests in the period,
+      then one row with ``listed`` false for all the others (agency, listed,
+      cur, prev);
+    - ``channels``: requests received per delivery channel (key, cur, prev).
+    """
+    parts = []
+    for suffix, inside, end in (("cur", _cur, ":ce"), ("prev", _prev, ":pe")):
+        parts += [
+            f"count(*) FILTER (WHERE {inside('received_at')}) AS received_{suffix}",
+            f"count(*) FILTER (WHERE {inside('approved_at')}) AS approved_{suffix}",
+            f"count(*) FILTER (WHERE {inside('rejected_at')}) AS rejected_{suffix}",
+            f"count(*) FILTER (WHERE {inside('withdrawn_at')}) AS withdrawn_{suffix}",
+            f"count(*) FILTER (WHERE received_at < {end} AND coalesce("
+            f"least(decided_at, withdrawn_at) >= {end}, true)) AS pending_{suffix}",
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {_days('decided_at', 'received_at')})"
+            f" FILTER (WHERE {inside('decided_at')}) AS days_to_decision_{suffix}",
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {_days('delivered_at', 'received_at')})"
+            f" FILTER (WHERE {inside('delivered_at')}) AS days_to_delivery_{suffix}",
+        ]
+    in_either = f"({_cur('received_at')} OR {_prev('received_at')})"
+    sql = f"""
+        WITH {_TIMELINE},
+        figures AS (SELECT {', '.join(parts)} FROM received),
+        per_agency AS (
+            SELECT coalesce(regexp_replace(btrim(agency), '\\s+', ' ', 'g'), '') AS agency,
+                   count(*) FILTER (WHERE {_cur('received_at')}) AS cur,
+                   count(*) FILTER (WHERE {_prev('received_at')}) AS prev
+              FROM received WHERE {in_either}
+             GROUP BY 1
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (ORDER BY cur DESC, prev DESC, agency) <= :agencies AS listed
+              FROM per_agency
+        ),
+        agencies AS (
+            SELECT CASE WHEN listed THEN agency END AS agency, listed,
+                   sum(cur)::bigint AS cur, sum(prev)::bigint AS prev
+              FROM ranked GROUP BY 1, 2
+        ),
+        channels AS (
+            SELECT delivery_channel AS key,
+                   count(*) FILTER (WHERE {_cur('received_at')}) AS cur,
+                   count(*) FILTER (WHERE {_prev('received_at')}) AS prev
+              FROM received WHERE {in_either}
+             GROUP BY 1
+        )
+        SELECT 'figures' AS part, to_jsonb(f) AS data, 0 AS o1, 0 AS o2, 0 AS o3, '' AS o4 FROM figures f
+        UNION ALL
+        SELECT 'agencies', to_jsonb(a), CASE WHEN a.listed THEN 0 ELSE 1 END, -a.cur, -a.prev, a.agency
+          FROM agencies a
+        UNION ALL
+        SELECT 'channels', to_jsonb(c), 0, 0, 0, c.key FROM channels c
+        ORDER BY 1, 3, 4, 5, 6
+    """
+    out: dict[str, Any] = {"figures": None, "agencies": [], "channels": []}
+    for row in _rows(sql, scope.params(agencies=agencies)):
+        if row["part"] == "figures":
+            out["figures"] = row["data"]
+        else:
+            out[row["part"]].append(row["data"])
+    return out
+
+
+# --- satisfaction ----------------------------------------------------------------
+
+
+def survey_figures(scope: Scope, items: Sequence[str] = SURVEY_ITEMS) -> sa.engine.RowMapping:
+    """One row: ``responses_<p>``; for each item ``<item>_<rating>_<p>``
+    (how many rated it 3, 2 or 1) and ``<item>_mean_<p>``; ``overall_mean_<p>``
+    (the mean of all the ratings); ``suggestions_<p>`` (how many wrote one);
+    where <p> is cur or prev.
+
+    The responses are first counted per combination of the five ratings
+    (at most 2 × 3^5 groups, one pass), then the figures are sums over those
+    groups."""
+    parts = []
+    for suffix, is_cur in (("cur", "is_cur"), ("prev", "NOT is_cur")):
+        parts.append(f"coalesce(sum(n) FILTER (WHERE {is_cur}), 0)::bigint AS responses_{suffix}")
+        for item in items:
+            for rating in (3, 2, 1):
+                parts.append(
+                    f"coalesce(sum(n) FILTER (WHERE {is_cur} AND {item} = {rating}), 0)::bigint"
+                    f" AS {item}_{rating}_{suffix}"
+                )
+            parts.append(
+                f"sum(n * {item}) FILTER (WHERE {is_cur})::numeric"
+                f" / nullif(sum(n) FILTER (WHERE {is_cur}), 0) AS {item}_mean_{suffix}"
+            )
+        total = " + ".join(items)
+        parts.append(
+            f"sum(n * ({total})) FILTER (WHERE {is_cur})::numeric"
+            f" / nullif({len(items)} * sum(n) FILTER (WHERE {is_cur}), 0) AS overall_mean_{suffix}"
+        )
+        parts.append(f"coalesce(sum(s) FILTER (WHERE {is_cur}), 0)::bigint AS suggestions_{suffix}")
+    sql = f"""
+        WITH combos AS (
+            SELECT created >= :cs AS is_cur, {', '.join(items)}, count(*) AS n,
+                   count(*) FILTER (WHERE btrim(coalesce(suggestion, '')) <> '') AS s
+              FROM utt1service_survey_response
+             WHERE ({_cur('created')} OR {_prev('created')}) AND {_org('owner_org')}
+             GROUP BY 1, {', '.join(str(i + 2) for i in range(len(items)))}
+        )
+        SELECT {', '.join(parts)} FROM combos
+    """
+    return _rows(sql, scope.params())[0]
+
+
+def suggestions(scope: Scope, limit: Optional[int] = None) -> list[sa.engine.RowMapping]:
+    """The suggestions (ข้อเสนอแนะ) written in the period, newest first:
+    created, suggestion, package_id, package_title."""
+    sql = f"""
+        SELECT s.created, btrim(s.suggestion) AS suggestion, s.package_id, p.title AS package_title
+          FROM utt1service_survey_response s
+          LEFT JOIN package p ON p.id = s.package_id
+         WHERE {_cur('s.created')} AND {_org('s.owner_org')}
+           AND btrim(coalesce(s.suggestion, '')) <> ''
+         ORDER BY s.created DESC, s.id
+         LIMIT :limit
+    """
+    return _rows(sql, scope.params(limit=limit))
+
+
+# --- problems and complaints -----------------------------------------------------
+
+
+def complaint_figures(scope: Scope) -> sa.engine.RowMapping:
+    """One row: complaints and problems received in the period
+    (``complaints_<p>``, ``problems_<p>``), how many were resolved in it
+    (``resolved_<p>``) and the median days from receipt to resolution of
+    those (``days_to_resolve_<p>``)."""
+    parts = []
+    for suffix, inside in (("cur", _cur), ("prev", _prev)):
+        parts += [
+            f"count(*) FILTER (WHERE {inside('created')} AND kind = 'complaint') AS complaints_{suffix}",
+            f"count(*) FILTER (WHERE {inside('created')} AND kind = 'problem') AS problems_{suffix}",
+            f"count(*) FILTER (WHERE {inside('resolved_at')}) AS resolved_{suffix}",
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {_days('resolved_at', 'created')})"
+            f" FILTER (WHERE {inside('resolved_at')}) AS days_to_resolve_{suffix}",
+        ]
+    either = " OR ".join(
+        [_cur("created"), _prev("created"), _cur("resolved_at"), _prev("resolved_at")]
+    )
+    sql = f"""
+        SELECT {', '.join(parts)}
+          FROM utt1service_complaint
+         WHERE ({either}) AND {_org('owner_org')}
+    """
+    return _rows(sql, scope.params())[0]
+
+
+def complaints_by_category(scope: Scope) -> list[sa.engine.RowMapping]:
+    """Complaints and problems received per category: key, cur, prev."""
+    sql = f"""
+        SELECT category AS key,
+               count(*) FILTER (WHERE {_cur('created')}) AS cur,
+               count(*) FILTER (WHERE {_prev('created')}) AS prev
+          FROM utt1service_complaint
+         WHERE ({_cur('created')} OR {_prev('created')}) AND {_org('owner_org')}
+         GROUP BY 1
+    """
+    return _rows(sql, scope.params())
+
+
+def complaints_by_state(scope: Scope) -> list[sa.engine.RowMapping]:
+    """Complaints and problems received in the period by their state at the
+    end of it (or now, for a period not over yet): key, cur, prev."""
+    sql = f"""
+        WITH received AS (
+            SELECT c.id, c.created, c.resolved_at, c.closed_at,
+                   CASE WHEN {_cur('c.created')} THEN :ce ELSE :pe END AS period_end,
+                   {_cur('c.created')} AS is_cur
+              FROM utt1service_complaint c
+             WHERE ({_cur('c.created')} OR {_prev('c.created')}) AND {_org('c.owner_org')}
+        ),
+        states AS (
+            SELECT r.is_cur,
+                   coalesce(
+                       (SELECT a.to_state FROM utt1service_audit a
+                         WHERE a.object_type = 'complaint' AND a.object_id = r.id
+                           AND a.to_state IS NOT NULL AND a.created < r.period_end
+                         ORDER BY a.created DESC LIMIT 1),
+                       CASE WHEN r.closed_at < r.period_end THEN 'closed'
+                            WHEN r.resolved_at < r.period_end THEN 'resolved'
+                            ELSE 'received' END
+                   ) AS state
+              FROM received r
+        )
+        SELECT state AS key,
+               count(*) FILTER (WHERE is_cur) AS cur,
+               count(*) FILTER (WHERE NOT is_cur) AS prev
+          FROM states
+         GROUP BY 1
+    """
+    return _rows(sql, scope.params())
