@@ -80,3 +80,14 @@ def test_mail_reaches_the_local_smtp_server(smtp_server):
     [msg] = smtp_server.to("requester@example.org")
     assert msg["Subject"] == "ทดสอบ / Test"
     assert "สวัสดี Hello" in smtp_server.text(msg)
+
+
+def test_every_blueprint_is_registered_once_under_its_own_name():
+    # Two features once exported different blueprints under one name; the
+    # later import silently replaced the download gate of restricted files.
+    from ckanext.utt1service import views
+
+    blueprints = [getattr(views, name) for name in views.__all__]
+    assert len(set(views.__all__)) == len(views.__all__), views.__all__
+    assert len({bp.name for bp in blueprints}) == len(blueprints)
+    assert "utt1service_download" in {bp.name for bp in blueprints}

@@ -7,7 +7,7 @@ from flask import Blueprint
 
 from ckanext.utt1service import downloads
 
-download = Blueprint("utt1service_download", __name__)
+download = Blueprint("utt1service_channel_marker", __name__)
 
 
 @download.before_app_request

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ckanext.utt1service.views.complaint import complaint as utt1service_complaint
-from ckanext.utt1service.views.download import download as utt1service_download
+from ckanext.utt1service.views.download import download as utt1service_channel_marker
 from ckanext.utt1service.views.survey import survey as utt1service_survey
 
-__all__ = ["utt1service_complaint", "utt1service_download", "utt1service_survey"]
+__all__ = ["utt1service_complaint", "utt1service_channel_marker", "utt1service_survey"]
