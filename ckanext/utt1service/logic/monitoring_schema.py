@@ -81,10 +81,10 @@ def complaint_create_schema() -> Schema:
     return {
         "category": [choice(COMPLAINT_CATEGORIES)],
         "description": [
-            _v("utt1service_required"),
+            _v("utt1service_text_required"),
             _v("unicode_safe"),
             _v("strip_value"),
-            _v("utt1service_required"),
+            _v("utt1service_text_required"),
             _v("utt1service_max_length")(DESCRIPTION_MAX),
         ],
         "package": _text(300),
@@ -92,7 +92,7 @@ def complaint_create_schema() -> Schema:
         "survey_response_id": _text(100),
         "contact_name": _text(200),
         "contact_email": _text(200) + [_v("utt1service_email")],
-        "contact_phone": [_v("ignore_empty"), _v("unicode_safe"), _v("utt1service_phone")],
+        "contact_phone": [_v("ignore_empty"), _v("unicode_safe"), _v("utt1service_contact_phone")],
         "consent": [_v("default")(False), _v("boolean_validator")],
         "kind": [_v("default")("complaint"), choice(COMPLAINT_KINDS)],
         "channel": [_v("default")("web"), choice(COMPLAINT_CHANNELS)],

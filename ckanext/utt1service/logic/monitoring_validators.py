@@ -15,8 +15,8 @@ __all__ = [
     "utt1service_rating",
     "utt1service_choice",
     "utt1service_max_length",
-    "utt1service_phone",
-    "utt1service_required",
+    "utt1service_contact_phone",
+    "utt1service_text_required",
     "utt1service_email",
     "utt1service_past_date",
 ]
@@ -26,7 +26,7 @@ def _empty(value: Any) -> bool:
     return value is missing or value is None or (isinstance(value, str) and not value.strip())
 
 
-def utt1service_required(value: Any) -> Any:
+def utt1service_text_required(value: Any) -> Any:
     """Text that must be given (blank counts as not given)."""
     if _empty(value):
         raise tk.Invalid(tk._("This field must be filled in"))
@@ -79,7 +79,7 @@ def utt1service_max_length(length: int) -> Callable[[Any], Any]:
     return validator
 
 
-def utt1service_phone(value: Any) -> Any:
+def utt1service_contact_phone(value: Any) -> Any:
     """A telephone number as people write it: digits, spaces, + - ( )."""
     text = str(value).strip()
     digits = [c for c in text if c.isdigit()]

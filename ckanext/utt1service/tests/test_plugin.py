@@ -91,3 +91,14 @@ def test_every_blueprint_is_registered_once_under_its_own_name():
     assert len(set(views.__all__)) == len(views.__all__), views.__all__
     assert len({bp.name for bp in blueprints}) == len(blueprints)
     assert "utt1service_download" in {bp.name for bp in blueprints}
+
+
+@pytest.mark.parametrize("module", ["action", "auth", "validators"])
+def test_no_two_features_register_the_same_name(module):
+    # A later star-import silently replaces an earlier function of the same
+    # name (two features once both defined utt1service_phone).
+    import collections
+    import importlib
+
+    names = importlib.import_module(f"ckanext.utt1service.logic.{module}").__all__
+    assert [n for n, c in collections.Counter(names).items() if c > 1] == []
