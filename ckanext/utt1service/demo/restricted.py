@@ -94,7 +94,22 @@ def ensure_restricted_dataset(echo: Callable[[str], None]) -> None:
             "requesters whose access request is approved. The summary is public.",
             "owner_org": demo.ORG_NAME,
             "license_id": "other-closed",
-            "tags": [{"name": "DMC"}, {"name": "students"}],
+            "tags": [{"name": "DMC"}, {"name": "นักเรียน"}, {"name": demo.SAMPLE_TAG}],
+            **demo.COMMON,
+            "data_category": "personal",
+            "accessible_condition": (
+                "ไฟล์รายบุคคลต้องยื่นคำขอใช้ข้อมูลและได้รับอนุมัติจากผู้อำนวยการกลุ่มนโยบายและแผน\n\n"
+                "The individual file needs an access request approved by the Director "
+                "of the Policy and Planning Group."
+            ),
+            "topic_category": "students",
+            "source_program": "dmc",
+            "collection_round": "10-jun",
+            "academic_year": 2568,
+            "education_level": ["primary"],
+            "coverage": ["service-area"],
+            "unit_of_measure": "คน",
+            "update_frequency": "per-term",
         },
     )
     _upload(pkg["id"], "students-individual-2568.csv", RESTRICTED_CSV,
