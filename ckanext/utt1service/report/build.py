@@ -132,6 +132,7 @@ class Period:
             "first_day": self.start.date().isoformat(),
             "last_day": self.last_day.isoformat(),
             "name": self.name(),
+            "label": self.name()[:1].upper() + self.name()[1:],
             "short": self.short(),
             "dates": self.dates(),
         }
