@@ -711,6 +711,7 @@ def build(
         unassigned=unassigned,
     )
     step = progress or (lambda name: None)
+    queries.without_jit()
     sections: dict[str, dict] = {}
     sections["downloads"] = _downloads(cur, prev, scope)
     step("downloads")
