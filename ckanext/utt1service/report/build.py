@@ -132,6 +132,7 @@ class Period:
             "first_day": self.start.date().isoformat(),
             "last_day": self.last_day.isoformat(),
             "name": self.name(),
+            "label": self.name()[:1].upper() + self.name()[1:],
             "short": self.short(),
             "dates": self.dates(),
         }
@@ -710,6 +711,7 @@ def build(
         unassigned=unassigned,
     )
     step = progress or (lambda name: None)
+    queries.without_jit()
     sections: dict[str, dict] = {}
     sections["downloads"] = _downloads(cur, prev, scope)
     step("downloads")

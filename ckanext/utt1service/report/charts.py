@@ -55,15 +55,19 @@ def _percent(value: Optional[float], top: float) -> float:
 
 
 def _nice_top(largest: float) -> float:
-    """The top of a value axis: the largest value rounded up to 1, 2, 2.5 or
-    5 times a power of ten (so bars of different charts compare well)."""
+    """The top of a value axis: the largest value rounded up to a round
+    number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten)."""
     if largest <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(largest))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if largest <= step * power:
             return step * power
     return 10 * power
+
+
+def _axis_label(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def _arc(cx: float, cy: float, outer: float, inner: float, start: float, end: float) -> str:
@@ -100,9 +104,15 @@ def _doughnut(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "doughnut", "slices": slices}
 
 
+#: sizes of the printed charts in millimetres (the SVGs use 1 unit = 1 mm)
+PRINT_WIDTH = 166.0  # the text width of an A4 page of the report
+BAR_HEIGHT = 34.0
+ROW_WIDTH = 100.0  # the bar column of the row charts
+
+
 def print_chart(table: dict[str, Any]) -> Optional[dict[str, Any]]:
-    """What the PDF template needs to draw the table's chart (sizes in
-    percent of the chart's width or height), or None."""
+    """What the PDF template needs to draw the table's chart (bar sizes in
+    percent of the value axis, geometry in millimetres), or None."""
     spec = table.get("chart")
     rows = chart_rows(table)
     if not spec or not rows:
@@ -118,7 +128,14 @@ def print_chart(table: dict[str, Any]) -> Optional[dict[str, Any]]:
                 share = row.get(f"{key}_cur") or 0.0
                 parts.append({"key": key, "share": round(share, 2), "color": COLORS[key]})
             bars.append({"label": row["label"], "parts": parts})
-        return {"type": "stacked", "bars": bars, "colors": COLORS}
+        for bar in bars:
+            x = 0.0
+            for part in bar["parts"]:
+                part["x"] = round(x * ROW_WIDTH / 100, 2)
+                part["w"] = round(part["share"] * ROW_WIDTH / 100, 2)
+                part["mid"] = round(part["x"] + part["w"] / 2, 2)
+                x += part["share"]
+        return {"type": "stacked", "bars": bars, "colors": COLORS, "row_width": ROW_WIDTH}
     top = _nice_top(max(max(int(r.get("cur") or 0), int(r.get("prev") or 0)) for r in rows))
     bars = [
         {
@@ -130,4 +147,16 @@ def print_chart(table: dict[str, Any]) -> Optional[dict[str, Any]]:
         }
         for row in rows
     ]
-    return {"type": kind, "bars": bars, "top": top, "colors": COLORS}
+    chart = {"type": kind, "bars": bars, "top": top, "colors": COLORS,
+             "width": PRINT_WIDTH, "height": BAR_HEIGHT, "row_width": ROW_WIDTH}
+    if kind == "bar":
+        slot = PRINT_WIDTH / len(bars)
+        plot = BAR_HEIGHT - 4.0  # room above the bars for the axis label
+        for index, bar in enumerate(bars):
+            bar["x_cur"] = round(index * slot + slot * 0.16, 2)
+            bar["x_prev"] = round(index * slot + slot * 0.50, 2)
+            bar["h_cur"] = round(plot * bar["cur_size"] / 100, 2)
+            bar["h_prev"] = round(plot * bar["prev_size"] / 100, 2)
+        chart.update(slot=round(slot, 2), bar_width=round(slot * 0.34, 2), plot=plot,
+                     top_label=_axis_label(top), half_label=_axis_label(top / 2))
+    return chart

@@ -54,7 +54,7 @@ def _plain(row: dict[str, Any], column: dict[str, Any]) -> Any:
 
 def title(report: dict[str, Any]) -> str:
     """รายงานผลการปฏิบัติงานให้บริการข้อมูลสารสนเทศ ปีงบประมาณ 2569 (…)."""
-    return "%s %s" % (tk._("Report on the information service"), report["current"]["name"])
+    return tk._("Report on the information service, %(period)s") % {"period": report["current"]["name"]}
 
 
 def heading_lines(report: dict[str, Any]) -> list[tuple[str, str]]:

@@ -16,7 +16,6 @@ import csv
 import io
 import re
 import subprocess
-from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup

@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+"""``ckan utt1service report`` writes the same numbers as the page, and
+``ckan utt1service report-rebuild-counts`` recomputes the monthly counts."""
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from ckan import model
+from ckan.cli.cli import ckan
+
+from ckanext.utt1service.model import DownloadEvent
+
+
+def run(cli, *args: str):
+    result = cli.invoke(ckan, ["utt1service", *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_csv_xlsx_and_pdf_of_a_half_year_for_one_organization(cli, known_world, tmp_path):
+    out = tmp_path / "channels.csv"
+    result = run(cli, "report", "--fy", "2569", "--half", "2", "--format", "csv",
+                 "--table", "downloads_by_channel", "--output", str(out))
+    assert "Wrote" in result.output
+    rows = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"))))
+    # FY 2569 second half: paper 1 Apr 00:00, web 10 Jun and 30 Sep 23:59;
+    # FY 2568 second half: qr 1 Apr 00:00, e-mail 30 Sep 23:59.
+    assert rows[1:] == [
+        ["เว็บไซต์", "2", "66.7", "0", "0.0"],
+        ["QR-Code", "0", "0.0", "1", "50.0"],
+        ["API", "0", "0.0", "0", "0.0"],
+        ["อีเมล", "0", "0.0", "1", "50.0"],
+        ["เอกสาร", "1", "33.3", "0", "0.0"],
+        ["รวม", "3", "100.0", "2", "100.0"],
+    ]
+
+    out = tmp_path / "report.xlsx"
+    run(cli, "report", "--fy", "2569", "--org", "report-schools", "--format", "xlsx",
+        "--lang", "en", "--output", str(out), "--quiet")
+    book = load_workbook(out)
+    assert book.worksheets[0]["A1"].value == "Report on the information service, fiscal year 2569"
+    key_figures = next(s for s in book.worksheets if s["A1"].value == "Key figures")
+    assert [list(r) for r in key_figures.iter_rows(min_row=4, max_row=5, values_only=True)] == [
+        ["Downloads", 2, 0], ["Access requests received", 1, 0]
+    ]
+
+    out = tmp_path / "report.pdf"
+    run(cli, "report", "--fy", "2569", "--format", "pdf", "--output", str(out))
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_unknown_table_and_bad_year_are_explained(cli, known_world, tmp_path):
+    result = cli.invoke(ckan, ["utt1service", "report", "--fy", "2569", "--format", "csv",
+                               "--table", "nope", "--output", str(tmp_path / "x.csv")])
+    assert result.exit_code != 0
+    assert "downloads_by_month" in result.output  # the tables that exist are listed
+    result = cli.invoke(ckan, ["utt1service", "report", "--fy", "1999", "--format", "csv",
+                               "--output", str(tmp_path / "x.csv")])
+    assert result.exit_code != 0
+    assert "fiscal_year" in result.output
+
+
+def _counts() -> list[tuple]:
+    return [
+        tuple(r) for r in model.Session.execute(
+            __import__("sqlalchemy").text(
+                "SELECT month, owner_org, topic, channel, downloads FROM utt1service_report_download_month"
+                " WHERE downloads <> 0 ORDER BY 1, 2, 3, 4"
+            )
+        )
+    ]
+
+
+def test_the_monthly_counts_follow_every_change_of_the_events(cli, known_world):
+    before = _counts()
+    # Flag a counted event as a bot, count a repeat, delete one, move one.
+    events = model.Session.query(DownloadEvent).order_by(DownloadEvent.created).all()
+    events[1].is_bot = True
+    repeat = next(e for e in events if not e.counted)
+    repeat.counted = True
+    model.Session.delete(events[2])
+    model.Session.commit()
+    after = _counts()
+    assert after != before
+    # The counts equal a fresh computation from the events.
+    result = run(cli, "report-rebuild-counts")
+    assert "downloads in" in result.output
+    assert _counts() == after
