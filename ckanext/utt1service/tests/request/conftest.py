@@ -155,6 +155,18 @@ def app(_module_app, ckan_config):
     return _module_app
 
 
+@pytest.fixture(scope="module")
+def shared_world(_module_plugins, reset_db, migrate_db_for, reset_index) -> types.SimpleNamespace:
+    """One world for a whole module whose tests only read it (or try what
+    must be refused). Never mix it with ``world`` in one module: that one
+    resets the database."""
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("utt1service")
+    reset_index()
+    return build_world()
+
+
 @pytest.fixture()
 def world(request, clean_db, clean_index) -> types.SimpleNamespace:
     """A fresh world for tests that change it; with only a pending request
