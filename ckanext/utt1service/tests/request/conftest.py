@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import types
 import uuid
 from typing import Any
@@ -177,3 +178,13 @@ def world(request, clean_db, clean_index) -> types.SimpleNamespace:
 
 def auth(user: dict[str, Any] | None) -> dict[str, str]:
     return {"Authorization": user["token"]} if user else {}
+
+
+def form_url(w: types.SimpleNamespace) -> str:
+    return f"/dataset/{w.dataset['name']}/request-access?resource_id={w.restricted['id']}"
+
+
+def text(response) -> str:
+    """The page's visible text, spaces collapsed."""
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.body, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
