@@ -63,7 +63,7 @@ def download(id: str, resource_id: str, filename: Optional[str] = None,
     approved request whose grant allowed the download.
     """
     info = access.resource_info(resource_id)
-    if info is None or not info.active:
+    if info is None:
         return core_resource.download(package_type, id, resource_id, filename)
     if info.restricted:
         # Never in a shared cache: the answer depends on who asks.

@@ -230,3 +230,14 @@ def test_expired_grant_is_refused_and_can_be_seen_as_expired(world, app):
     assert response.status_code == 403
     assert w.secret not in response.data
     assert "สิ้นสุด" in response.get_data(as_text=True)  # "your access ended on …"
+
+
+@pytest.mark.world("approved")
+def test_a_deleted_restricted_file_goes_to_nobody(world, app):
+    w = world
+    url = f"/dataset/{w.dataset['id']}/resource/{w.restricted['id']}/download/students-secret.csv"
+    helpers.call_action("package_delete", context={"user": w.sysadmin["name"]}, id=w.dataset["id"])
+    for user in (None, w.stranger, w.requesters["approved"]):
+        response = app.get(url, headers=auth(user))
+        assert response.status_code in (403, 404)
+        assert w.secret not in response.data
