@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import types
 import uuid
 from typing import Any
@@ -155,6 +156,18 @@ def app(_module_app, ckan_config):
     return _module_app
 
 
+@pytest.fixture(scope="module")
+def shared_world(_module_plugins, reset_db, migrate_db_for, reset_index) -> types.SimpleNamespace:
+    """One world for a whole module whose tests only read it (or try what
+    must be refused). Never mix it with ``world`` in one module: that one
+    resets the database."""
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("utt1service")
+    reset_index()
+    return build_world()
+
+
 @pytest.fixture()
 def world(request, clean_db, clean_index) -> types.SimpleNamespace:
     """A fresh world for tests that change it; with only a pending request
@@ -165,3 +178,13 @@ def world(request, clean_db, clean_index) -> types.SimpleNamespace:
 
 def auth(user: dict[str, Any] | None) -> dict[str, str]:
     return {"Authorization": user["token"]} if user else {}
+
+
+def form_url(w: types.SimpleNamespace) -> str:
+    return f"/dataset/{w.dataset['name']}/request-access?resource_id={w.restricted['id']}"
+
+
+def text(response) -> str:
+    """The page's visible text, spaces collapsed."""
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.body, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))

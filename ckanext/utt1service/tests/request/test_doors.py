@@ -21,7 +21,7 @@ import pytest
 import ckan.plugins as plugins
 from ckan.tests import factories, helpers
 
-from .conftest import auth, build_world
+from .conftest import auth
 
 ALLOWED = {"approved", "sysadmin", "member", "staff", "director"}
 REFUSED = ["anonymous", "stranger", "pending", "rejected", "expired"]
@@ -29,13 +29,8 @@ PERSONAS = REFUSED + sorted(ALLOWED)
 
 
 @pytest.fixture(scope="module")
-def doors(reset_db, migrate_db_for, reset_index) -> types.SimpleNamespace:
-    plugins.load_all()
-    reset_db()
-    migrate_db_for("activity")
-    migrate_db_for("utt1service")
-    reset_index()
-    w = build_world()
+def doors(shared_world) -> types.SimpleNamespace:
+    w = shared_world
     site = {"user": w.sysadmin["name"]}
     # A view of each kind the portal offers, on the restricted file.
     w.views = [
