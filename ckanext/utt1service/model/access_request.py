@@ -114,6 +114,11 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     handed_over_on = Column(Date, nullable=True)
     signed_form_name = Column(Text, nullable=True)
 
+    # The requester's agency type (migration e8c5a6b7c8d9): a code of
+    # ``ckanext.utt1service.agency_types``; empty for requests made before
+    # the form asked for it. Not personal data: the purge keeps it.
+    agency_type = Column(Text, nullable=True)
+
     resources = relationship(
         "AccessRequestResource",
         order_by="AccessRequestResource.position_",
