@@ -92,6 +92,7 @@ def main() -> int:
         request = tk.get_action("utt1service_request_create")(dict(as_requester), {
             "package_id": dataset["id"], "resource_ids": [restricted["id"]],
             "first_name": "Bench", "surname": "Requester", "position": "-", "agency": "-",
+            "agency_type": "other",
             "data_wanted": "-", "intended_use": "benchmark", "delivery_channel": "download",
             "phone": "0812345678", "consent": True,
         })

@@ -9,7 +9,7 @@ from sqlalchemy import func
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service import access
+from ckanext.utt1service import access, agency_types
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.model import AccessRequest
 
@@ -17,6 +17,8 @@ __all__ = [
     "utt1service_resource_access",
     "utt1service_request_state_label",
     "utt1service_request_channel_label",
+    "utt1service_agency_type_label",
+    "utt1service_agency_types",
     "utt1service_request_action_label",
     "utt1service_is_request_staff",
     "utt1service_request_queue_count",
@@ -67,6 +69,16 @@ def utt1service_request_state_label(state: Optional[str]) -> str:
 
 def utt1service_request_channel_label(channel: Optional[str]) -> str:
     return wf.channel_label(channel)
+
+
+def utt1service_agency_type_label(code: Optional[str]) -> str:
+    """The requester's agency type (ประเภทหน่วยงาน) in the user's language."""
+    return agency_types.label(code)
+
+
+def utt1service_agency_types() -> list[tuple[str, str]]:
+    """(code, label) of every agency type, in the order of the form."""
+    return agency_types.choices()
 
 
 def utt1service_request_action_label(action: str, past: bool = False) -> str:

@@ -172,6 +172,7 @@ def request_dictize(
         "full_name": request.full_name,
         "position": request.position,
         "agency": request.agency,
+        "agency_type": request.agency_type,
         "affiliation": request.affiliation,
         "data_wanted": request.data_wanted,
         "intended_use": request.intended_use,
@@ -226,6 +227,9 @@ def utt1service_request_create(context: Context, data_dict: DataDict) -> dict[st
     :param surname: surname (นามสกุล)
     :param position: position (ตำแหน่ง)
     :param agency: agency (หน่วยงาน)
+    :param agency_type: agency type (ประเภทหน่วยงาน): ``school``,
+        ``area_office``, ``government``, ``university``, ``private``,
+        ``public`` or ``other``
     :param affiliation: affiliation (สังกัด), optional
     :param data_wanted: the data wanted (มีความประสงค์ขอข้อมูลเกี่ยวกับ)
     :param intended_use: intended use (เพื่อนำไปใช้)

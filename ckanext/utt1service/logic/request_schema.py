@@ -39,6 +39,7 @@ def request_form_schema() -> Schema:
         "surname": [required, unicode_safe, line],
         "position": [required, unicode_safe, line],
         "agency": [required, unicode_safe, line],
+        "agency_type": [_v("utt1service_agency_type")],
         "affiliation": [_v("ignore_missing"), unicode_safe, line],
         "data_wanted": [required, unicode_safe, _long_text],
         "intended_use": [required, unicode_safe, _long_text],

@@ -12,6 +12,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
+from ckanext.utt1service import agency_types
+
 __all__ = [
     "utt1service_restricted_upload_only",
     "utt1service_required",
@@ -19,6 +21,7 @@ __all__ = [
     "utt1service_phone",
     "utt1service_request_email",
     "utt1service_delivery_channel",
+    "utt1service_agency_type",
     "utt1service_consent_given",
     "utt1service_id_list",
 ]
@@ -91,6 +94,14 @@ def utt1service_delivery_channel(value: Any, context: Context) -> Any:
     if value not in DELIVERY_CHANNELS:
         raise Invalid(tk._("Choose how you want to receive the data."))
     return value
+
+
+def utt1service_agency_type(value: Any, context: Context) -> Any:
+    """One of the codes of ``agency_types.AGENCY_TYPES`` (required)."""
+    code = value.strip() if isinstance(value, str) else None
+    if code not in agency_types.AGENCY_TYPES:
+        raise Invalid(tk._("Choose the agency type from the list."))
+    return code
 
 
 def utt1service_consent_given(value: Any, context: Context) -> Any:

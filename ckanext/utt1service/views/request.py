@@ -35,7 +35,7 @@ utt1service_download = Blueprint("utt1service_download", __name__)
 utt1service_request = Blueprint("utt1service_request", __name__)
 
 FORM_FIELDS = [
-    "first_name", "surname", "position", "agency", "affiliation",
+    "first_name", "surname", "position", "agency", "agency_type", "affiliation",
     "data_wanted", "intended_use", "delivery_channel", "email", "phone",
 ]
 
@@ -187,6 +187,7 @@ def field_labels() -> dict[str, str]:
         "surname": tk._("Surname"),
         "position": tk._("Position"),
         "agency": tk._("Agency"),
+        "agency_type": tk._("Agency type"),
         "affiliation": tk._("Affiliation"),
         "resource_ids": tk._("Restricted files wanted"),
         "data_wanted": tk._("Data wanted"),

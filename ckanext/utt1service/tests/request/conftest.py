@@ -36,6 +36,7 @@ def pytest_configure(config):
 FORM = {
     "position": "ครู",
     "agency": "โรงเรียนบ้านหนองแก",
+    "agency_type": "school",
     "affiliation": "สพป.อุทัยธานี เขต 1",
     "data_wanted": "จำนวนนักเรียนรายบุคคล",
     "intended_use": "วิจัยในชั้นเรียน",

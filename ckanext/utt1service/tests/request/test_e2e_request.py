@@ -57,6 +57,7 @@ def test_request_check_approve_download_and_a_stranger_refused(browser, live_ser
     assert page.get_attribute("#field-first_name", "readonly") is not None
     page.fill("#field-position", "ครู")
     page.fill("#field-agency", "โรงเรียนบ้านหนองแก")
+    page.select_option("#field-agency_type", "school")
     page.fill("#field-intended_use", "วิจัยในชั้นเรียน")
     page.fill("#field-phone", "081-234-5678")
     page.check("#field-consent")
@@ -71,6 +72,7 @@ def test_request_check_approve_download_and_a_stranger_refused(browser, live_ser
     staff_page.get_by_role("link", name=re.compile("คำขอใช้ข้อมูล")).click()
     staff_page.locator(".utt1-queue-row a").first.click()
     assert "สมชาย ใจดี" in staff_page.inner_text(".utt1-request-fields")
+    assert "โรงเรียนในสังกัด" in staff_page.inner_text(".utt1-request-fields")
     assert staff_page.locator(".utt1-action-approve").count() == 0
     staff_page.fill("#field-action-comment", "เอกสารครบถ้วน")
     staff_page.locator(".utt1-action-check").click()

@@ -25,11 +25,11 @@ def test_the_form_for_a_logged_in_requester(shared_world, app):
     body = page.body
     shown = text(page)
     # The office's form, its fields in order, in Thai.
-    fields = ["first_name", "surname", "position", "agency", "affiliation", "resources",
+    fields = ["first_name", "surname", "position", "agency", "agency_type", "affiliation", "resources",
               "data_wanted", "intended_use", "delivery_channel", "email", "phone", "consent"]
     positions = [body.index(f'for="field-{name}"') for name in fields]
     assert positions == sorted(positions)
-    for label in ("ชื่อ", "นามสกุล", "ตำแหน่ง", "หน่วยงาน", "สังกัด", "มีความประสงค์ขอข้อมูลเกี่ยวกับ",
+    for label in ("ชื่อ", "นามสกุล", "ตำแหน่ง", "หน่วยงาน", "ประเภทหน่วยงาน", "สังกัด", "มีความประสงค์ขอข้อมูลเกี่ยวกับ",
                   "เพื่อนำไปใช้", "ช่องทางที่ต้องการรับข้อมูล", "อีเมล", "โทรศัพท์", "วันที่"):
         assert label in shown
     # Name and e-mail come from the account and are locked.

@@ -119,7 +119,7 @@ def test_purge_command_anonymises_finished_requests_and_keeps_the_counts(world, 
     unconfirmed = helpers.call_action(
         "utt1service_request_create", context={"user": "", "ignore_auth": False},
         package_id=w.dataset["id"], resource_ids=[w.restricted["id"]], first_name="ไม่",
-        surname="ยืนยัน", email="never@example.org", position="-", agency="-",
+        surname="ยืนยัน", email="never@example.org", position="-", agency="-", agency_type="public",
         data_wanted="x", intended_use="y", phone="0812345678", consent=True,
     )
     for key in ("pending", "rejected", "expired"):
