@@ -121,15 +121,18 @@ SELECT g, 'bench-rq-' || g AS id, 'bench-pkg-' || (1 + (g * 13) % 200) AS packag
        (ARRAY['โรงเรียนบ้านหนองฉาง', 'โรงเรียนอนุบาลอุทัยธานี', 'สำนักงานสถิติจังหวัดอุทัยธานี',
               'มหาวิทยาลัยนเรศวร', 'สพฐ.', 'บริษัท ข้อมูลดี จำกัด', NULL])[1 + g % 7]
          || CASE WHEN g % 7 < 6 AND g % 11 = 0 THEN ' ' || (g % 40) ELSE '' END AS agency,
+       (ARRAY['school', 'school', 'area_office', 'government', 'university', 'private',
+              'public', 'other', NULL])[1 + g % 9] AS agency_type,
        (ARRAY['download', 'download', 'email', 'paper'])[1 + g % 4] AS channel
   FROM (SELECT g, {START} + random() * interval '{SPAN_DAYS} days' AS t0, random() AS u
           FROM generate_series(1, :n) g) s;
 INSERT INTO utt1service_access_request
-    (id, package_id, owner_org, state, agency, delivery_channel, created, modified, submitted_at, decided_at)
+    (id, package_id, owner_org, state, agency, agency_type, delivery_channel, created, modified,
+     submitted_at, decided_at)
 SELECT id, package_id, owner_org,
        CASE WHEN outcome = 'approved' AND delivered THEN 'delivered'
             WHEN outcome = 'pending' THEN 'checked' ELSE outcome END,
-       agency, channel, t0, t0, t0,
+       agency, agency_type, channel, t0, t0, t0,
        CASE WHEN outcome IN ('approved', 'rejected') THEN decided_at END
   FROM bench_request;
 INSERT INTO utt1service_audit (id, object_type, object_id, action, from_state, to_state, created)

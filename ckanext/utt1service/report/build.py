@@ -27,7 +27,7 @@ import ckan.plugins.toolkit as tk
 from babel.dates import get_month_names
 from ckan.lib.i18n import get_lang
 
-from ckanext.utt1service import monitoring, thaidate
+from ckanext.utt1service import agency_types, monitoring, thaidate
 from ckanext.utt1service.report import queries
 from ckanext.utt1service.report.queries import Scope
 
@@ -42,7 +42,6 @@ __all__ = [
 ]
 
 TOP_N = 10
-AGENCIES_LISTED = 10
 #: the steps of :func:`build`, for progress bars
 STEPS = ("downloads", "requests", "satisfaction", "complaints")
 
@@ -410,7 +409,7 @@ def _downloads(cur: Period, prev: Period, scope: Scope) -> dict:
 
 
 def _requests(cur: Period, prev: Period, scope: Scope) -> dict:
-    result = queries.requests(scope, AGENCIES_LISTED)
+    result = queries.requests(scope)
     figures = result["figures"]
     items = [
         ("received", tk._("Requests received"), "int"),
@@ -430,25 +429,16 @@ def _requests(cur: Period, prev: Period, scope: Scope) -> dict:
             value_cur, value_prev = _float(value_cur), _float(value_prev)
         summary_rows.append({"key": key, "label": label, "kind": kind, "cur": value_cur, "prev": value_prev})
 
-    agency_rows = []
-    for row in result["agencies"]:
-        if not row["listed"]:
-            label = tk._("Other agencies")
-            key = "_others"
-        elif row["agency"]:
-            label = key = row["agency"]
-        else:
-            label, key = tk._("Not given (or removed after the retention period)"), ""
-        agency_rows.append({"key": key, "label": label, "cur": int(row["cur"]), "prev": int(row["prev"])})
-    agency_rows.append(
-        {
-            "key": "_total",
-            "label": tk._("Total"),
-            "cur": sum(r["cur"] for r in agency_rows),
-            "prev": sum(r["prev"] for r in agency_rows),
-            "total": True,
-        }
+    # Every agency type (with zeros), then "not stated" when some requests
+    # have none, then the total.
+    agency_type_rows = _breakdown(
+        result["agency_types"], agency_types.choices(), agency_types.label(None)
     )
+    agency_type_note = ""
+    if any(row["key"] == "" for row in agency_type_rows):
+        agency_type_note = tk._(
+            "Not stated: requests made before the request form asked for the agency type."
+        )
     channels = [
         ("download", tk._("Download from the portal")),
         ("email", tk._("E-mail")),
@@ -474,14 +464,14 @@ def _requests(cur: Period, prev: Period, scope: Scope) -> dict:
                 ),
             ),
             _table(
-                "requests_by_agency",
-                tk._("Requests received by agency"),
-                _compare_columns(_column("label", tk._("Requester's agency"), "text"), cur, prev),
-                agency_rows,
-                note=tk._(
-                    "The request form has no agency type: agencies are grouped by the "
-                    "name the requester typed."
+                "requests_by_agency_type",
+                tk._("Requests received by agency type"),
+                _compare_columns(
+                    _column("label", tk._("Requester's agency type"), "text"), cur, prev, shares=True
                 ),
+                agency_type_rows,
+                chart={"type": "hbar", "values": ["cur", "prev"]},
+                note=agency_type_note,
             ),
             _table(
                 "requests_by_channel",

@@ -16,7 +16,7 @@ named only in this module):
   (``utt1service_report_download_month``, ``utt1service_report_resource_month``);
   a period is a whole number of Bangkok months, so the sums are exact;
 - access requests: ``utt1service_access_request`` for the organization,
-  agency and delivery channel, and the audit trail (``utt1service_audit``,
+  agency type and delivery channel, and the audit trail (``utt1service_audit``,
   object_type ``access_request``) for when each request entered the queue
   (its first state other than ``unconfirmed``), was approved, rejected,
   withdrawn or delivered; a request is also delivered by the first download
@@ -269,7 +269,7 @@ _TIMELINE = f"""
          GROUP BY object_id
     ),
     received AS MATERIALIZED (
-        SELECT r.id, r.agency, r.delivery_channel, e.received_at, e.approved_at, e.rejected_at,
+        SELECT r.id, r.agency_type, r.delivery_channel, e.received_at, e.approved_at, e.rejected_at,
                e.withdrawn_at, least(e.approved_at, e.rejected_at) AS decided_at,
                least(e.delivered_at, d.downloaded_at) AS delivered_at
           FROM events e
@@ -286,7 +286,7 @@ def _days(later: str, earlier: str) -> str:
     return f"extract(epoch FROM ({later} - {earlier})) / 86400.0"
 
 
-def requests(scope: Scope, agencies: int = 10) -> dict[str, Any]:
+def requests(scope: Scope) -> dict[str, Any]:
     """Access requests, in one statement:
 
     - ``figures``: received, approved, rejected, withdrawn (each counted
@@ -295,11 +295,9 @@ def requests(scope: Scope, agencies: int = 10) -> dict[str, Any]:
       and the median days from entering the queue to the decision (requests
       decided in the period) and to delivery (requests delivered in the
       period); each as ``<name>_cur`` and ``<name>_prev``;
-    - ``agencies``: requests received per agency as the requester typed it
-      (spaces tidied; '' when not given or removed by the personal-data
-      purge): the ``agencies`` agencies with most requests in the period,
-      then one row with ``listed`` false for all the others (agency, listed,
-      cur, prev);
+    - ``agency_types``: requests received per agency type of the requester
+      (key, cur, prev; key '' for requests made before the form asked for
+      it);
     - ``channels``: requests received per delivery channel (key, cur, prev).
     """
     parts = []
@@ -320,21 +318,12 @@ def requests(scope: Scope, agencies: int = 10) -> dict[str, Any]:
     sql = f"""
         WITH {_TIMELINE},
         figures AS (SELECT {', '.join(parts)} FROM received),
-        per_agency AS (
-            SELECT coalesce(regexp_replace(btrim(agency), '\\s+', ' ', 'g'), '') AS agency,
+        agency_types AS (
+            SELECT coalesce(agency_type, '') AS key,
                    count(*) FILTER (WHERE {_cur('received_at')}) AS cur,
                    count(*) FILTER (WHERE {_prev('received_at')}) AS prev
               FROM received WHERE {in_either}
              GROUP BY 1
-        ),
-        ranked AS (
-            SELECT *, row_number() OVER (ORDER BY cur DESC, prev DESC, agency) <= :agencies AS listed
-              FROM per_agency
-        ),
-        agencies AS (
-            SELECT CASE WHEN listed THEN agency END AS agency, listed,
-                   sum(cur)::bigint AS cur, sum(prev)::bigint AS prev
-              FROM ranked GROUP BY 1, 2
         ),
         channels AS (
             SELECT delivery_channel AS key,
@@ -345,14 +334,13 @@ def requests(scope: Scope, agencies: int = 10) -> dict[str, Any]:
         )
         SELECT 'figures' AS part, to_jsonb(f) AS data, 0 AS o1, 0 AS o2, 0 AS o3, '' AS o4 FROM figures f
         UNION ALL
-        SELECT 'agencies', to_jsonb(a), CASE WHEN a.listed THEN 0 ELSE 1 END, -a.cur, -a.prev, a.agency
-          FROM agencies a
+        SELECT 'agency_types', to_jsonb(a), 0, 0, 0, a.key FROM agency_types a
         UNION ALL
         SELECT 'channels', to_jsonb(c), 0, 0, 0, c.key FROM channels c
         ORDER BY 1, 3, 4, 5, 6
     """
-    out: dict[str, Any] = {"figures": None, "agencies": [], "channels": []}
-    for row in _rows(sql, scope.params(agencies=agencies)):
+    out: dict[str, Any] = {"figures": None, "agency_types": [], "channels": []}
+    for row in _rows(sql, scope.params()):
         if row["part"] == "figures":
             out["figures"] = row["data"]
         else:

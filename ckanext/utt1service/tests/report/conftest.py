@@ -47,10 +47,11 @@ def _download(resource: dict, dataset: dict, when: datetime.datetime, channel: s
     )
 
 
-def _request(dataset: dict, agency: Optional[str], channel: str,
+def _request(dataset: dict, agency: Optional[str], agency_type: Optional[str], channel: str,
              steps: list[tuple[str, datetime.datetime]]) -> AccessRequest:
     """A request and its audit trail: ``steps`` are (state, when) after the
-    creation (which is the first step's time)."""
+    creation (which is the first step's time). ``agency_type`` None is a
+    request made before the form asked for it."""
     created = steps[0][1]
     request = AccessRequest(
         id=str(uuid.uuid4()),
@@ -58,6 +59,7 @@ def _request(dataset: dict, agency: Optional[str], channel: str,
         owner_org=dataset["owner_org"],
         state=steps[-1][0],
         agency=agency,
+        agency_type=agency_type,
         first_name="ทดสอบ",
         surname="รายงาน",
         delivery_channel=channel,
@@ -160,29 +162,29 @@ def build_known_world() -> types.SimpleNamespace:
 
     # Access requests.
     school = "โรงเรียนบ้านหนองฉาง"
-    w.r1 = _request(a, school, "download", [
+    w.r1 = _request(a, school, "school", "download", [
         ("submitted", bkk(2025, 9, 30, 23, 59)), ("checked", bkk(2025, 10, 1, 9, 0)),
         ("approved", bkk(2025, 10, 2, 23, 59)), ("delivered", bkk(2025, 10, 4, 11, 59))])
-    w.r2 = _request(a, "สำนักงานสถิติจังหวัดอุทัยธานี", "download", [
+    w.r2 = _request(a, "สำนักงานสถิติจังหวัดอุทัยธานี", "government", "download", [
         ("submitted", bkk(2025, 10, 1, 0, 0)), ("rejected", bkk(2025, 10, 6, 0, 0))])
-    w.r3 = _request(a, "  โรงเรียนบ้านหนองฉาง  ", "download", [
+    w.r3 = _request(a, "  โรงเรียนบ้านหนองฉาง  ", "school", "download", [
         ("submitted", bkk(2025, 11, 10, 9, 0)), ("checked", bkk(2025, 11, 10, 15, 0)),
         ("approved", bkk(2025, 11, 11, 9, 0))])
     # r3 is delivered by the requester's first download through the grant
     # (a repeat, so it does not count as a download).
     _download(w.a1, a, bkk(2025, 11, 12, 21, 0), "web", "students", counted=False, request_id=w.r3.id)
-    w.r4 = _request(b, school, "email", [
+    w.r4 = _request(b, school, "school", "email", [
         ("submitted", bkk(2026, 3, 31, 23, 59)), ("withdrawn", bkk(2026, 4, 1, 0, 0))])
-    w.r5 = _request(c, "มหาวิทยาลัยนเรศวร", "download", [("submitted", bkk(2026, 9, 30, 23, 59))])
-    w.r6 = _request(a, "ไม่ยืนยันอีเมล", "download", [("unconfirmed", bkk(2026, 5, 1, 8, 0))])
-    w.r7 = _request(a, "ปีหน้า", "download", [("submitted", bkk(2026, 10, 1, 0, 0))])
-    w.r8 = _request(b, "สพฐ.", "email", [
+    w.r5 = _request(c, "มหาวิทยาลัยนเรศวร", "university", "download", [("submitted", bkk(2026, 9, 30, 23, 59))])
+    w.r6 = _request(a, "ไม่ยืนยันอีเมล", "public", "download", [("unconfirmed", bkk(2026, 5, 1, 8, 0))])
+    w.r7 = _request(a, "ปีหน้า", "private", "download", [("submitted", bkk(2026, 10, 1, 0, 0))])
+    w.r8 = _request(b, "สพป.อุทัยธานี เขต 2", "area_office", "email", [
         ("submitted", bkk(2024, 11, 1, 10, 0)), ("checked", bkk(2024, 11, 2, 10, 0)),
         ("approved", bkk(2024, 11, 5, 10, 0)), ("delivered", bkk(2024, 11, 6, 10, 0))])
-    w.r9 = _request(a, "มหาวิทยาลัยนเรศวร", "download", [
+    w.r9 = _request(a, "มหาวิทยาลัยนเรศวร", "university", "download", [
         ("submitted", bkk(2025, 5, 1, 0, 0)), ("checked", bkk(2025, 5, 2, 0, 0)),
         ("approved", bkk(2025, 10, 10, 0, 0))])
-    w.r10 = _request(a, None, "paper", [
+    w.r10 = _request(a, None, None, "paper", [
         ("unconfirmed", bkk(2025, 12, 1, 20, 0)), ("submitted", bkk(2025, 12, 2, 10, 0)),
         ("returned", bkk(2025, 12, 3, 10, 0)), ("submitted", bkk(2025, 12, 10, 10, 0)),
         ("checked", bkk(2025, 12, 11, 10, 0)), ("approved", bkk(2025, 12, 12, 10, 0))])

@@ -37,6 +37,24 @@ def test_csv_xlsx_and_pdf_of_a_half_year_for_one_organization(cli, known_world, 
         ["รวม", "3", "100.0", "2", "100.0"],
     ]
 
+    out = tmp_path / "agency-types.csv"
+    run(cli, "report", "--fy", "2569", "--half", "2", "--format", "csv", "--lang", "en",
+        "--table", "requests_by_agency_type", "--output", str(out), "--quiet")
+    rows = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"))))
+    # FY 2569 second half: r5 (university, 30 Sep 23:59); FY 2568 second
+    # half: r9 (university) and r1 (school, 30 Sep 23:59).
+    assert rows == [
+        ["Requester's agency type", "FY 2569", "FY 2569 (%)", "FY 2568", "FY 2568 (%)"],
+        ["School under the office", "0", "0.0", "1", "50.0"],
+        ["Educational service area office", "0", "0.0", "0", "0.0"],
+        ["Other government agency", "0", "0.0", "0", "0.0"],
+        ["Higher education institution or researcher", "1", "100.0", "1", "50.0"],
+        ["Private sector", "0", "0.0", "0", "0.0"],
+        ["General public", "0", "0.0", "0", "0.0"],
+        ["Other", "0", "0.0", "0", "0.0"],
+        ["Total", "1", "100.0", "2", "100.0"],
+    ]
+
     out = tmp_path / "report.xlsx"
     run(cli, "report", "--fy", "2569", "--org", "report-schools", "--format", "xlsx",
         "--lang", "en", "--output", str(out), "--quiet")

@@ -84,13 +84,20 @@ FY2569: dict[str, list[tuple[str, dict[str, str]]]] = {
         ("days_to_decision", {"cur": "5.0", "prev": "4.0"}),
         ("days_to_delivery", {"cur": "3.0", "prev": "5.0"}),
     ],
-    "requests_by_agency": [
-        ("โรงเรียนบ้านหนองฉาง", {"label": "โรงเรียนบ้านหนองฉาง", "cur": "2", "prev": "1"}),
-        ("มหาวิทยาลัยนเรศวร", {"cur": "1", "prev": "1"}),
-        ("", {"cur": "1", "prev": "0"}),
-        ("สำนักงานสถิติจังหวัดอุทัยธานี", {"cur": "1", "prev": "0"}),
-        ("สพฐ.", {"cur": "0", "prev": "1"}),
-        ("_total", {"cur": "5", "prev": "3"}),
+    # Received in FY 2569: r2 government, r3 and r4 school, r5 university,
+    # r10 none (made before the form asked: "not stated"); in FY 2568: r1
+    # school (30 Sep 23:59), r8 area office, r9 university. r6 (never
+    # confirmed) and r7 (FY 2570) are not counted.
+    "requests_by_agency_type": [
+        ("school", {"cur": "2", "cur_share": "40.0%", "prev": "1", "prev_share": "33.3%"}),
+        ("area_office", {"cur": "0", "cur_share": "0.0%", "prev": "1", "prev_share": "33.3%"}),
+        ("government", {"cur": "1", "cur_share": "20.0%", "prev": "0", "prev_share": "0.0%"}),
+        ("university", {"cur": "1", "cur_share": "20.0%", "prev": "1", "prev_share": "33.3%"}),
+        ("private", {"cur": "0", "cur_share": "0.0%", "prev": "0", "prev_share": "0.0%"}),
+        ("public", {"cur": "0", "cur_share": "0.0%", "prev": "0", "prev_share": "0.0%"}),
+        ("other", {"cur": "0", "cur_share": "0.0%", "prev": "0", "prev_share": "0.0%"}),
+        ("", {"cur": "1", "cur_share": "20.0%", "prev": "0", "prev_share": "0.0%"}),
+        ("_total", {"cur": "5", "cur_share": "100.0%", "prev": "3", "prev_share": "100.0%"}),
     ],
     "requests_by_channel": [
         ("download", {"cur": "3", "cur_share": "60.0%", "prev": "2", "prev_share": "66.7%"}),
@@ -160,6 +167,13 @@ FY2569: dict[str, list[tuple[str, dict[str, str]]]] = {
 # The satisfaction level of each item (English page): means 2.75, 2.50,
 # 2.00, 2.75, 2.25 and 2.45 overall.
 LEVELS = ["Very good", "Very good", "Fair", "Very good", "Fair", "Very good"]
+
+# The rows of "requests by agency type", in Thai and in English.
+AGENCY_TYPES_TH = ["โรงเรียนในสังกัด", "สำนักงานเขตพื้นที่การศึกษา", "หน่วยงานราชการอื่น",
+                   "สถาบันอุดมศึกษา/นักวิจัย", "ภาคเอกชน", "ประชาชนทั่วไป", "อื่น ๆ", "ไม่ระบุ", "รวม"]
+AGENCY_TYPES_EN = ["School under the office", "Educational service area office",
+                   "Other government agency", "Higher education institution or researcher",
+                   "Private sector", "General public", "Other", "Not stated", "Total"]
 
 
 # --- reading the outputs -------------------------------------------------------------
@@ -260,6 +274,10 @@ def test_fiscal_year_2569_page_and_every_export(app, known_world, tmp_path):
     soup = BeautifulSoup(html, "html.parser")
     assert "1 ตุลาคม 2568 – 30 กันยายน 2569" in soup.get_text()
     assert "ปีงบประมาณ 2568" in soup.get_text()
+    assert [cells["label"] for _k, cells in tables["requests_by_agency_type"]] == AGENCY_TYPES_TH
+    agency_types = soup.select_one("#table-requests_by_agency_type").get_text(" ", strip=True)
+    assert "คำขอที่ได้รับจำแนกตามประเภทหน่วยงานของผู้ขอ" in agency_types
+    assert "ไม่ระบุ: คำขอที่ยื่นก่อนแบบคำขอจะมีช่องประเภทหน่วยงาน" in agency_types
 
     # English page: the same numbers, labels in English, the levels.
     english = app.get("/en" + PAGE, query_string={"fy": "2569"}, headers=headers).get_data(as_text=True)
@@ -267,6 +285,7 @@ def test_fiscal_year_2569_page_and_every_export(app, known_world, tmp_path):
     for key, expected in FY2569.items():
         check_rows(english_tables[key], expected, f"English page {key}")
     assert [cells["level"] for _k, cells in english_tables["satisfaction_items"]] == LEVELS
+    assert [cells["label"] for _k, cells in english_tables["requests_by_agency_type"]] == AGENCY_TYPES_EN
     assert "1 October 2025 – 30 September 2026" in BeautifulSoup(english, "html.parser").get_text()
 
     # CSV of the whole report: each table under its title, same numbers.
@@ -285,6 +304,7 @@ def test_fiscal_year_2569_page_and_every_export(app, known_world, tmp_path):
         for row, (_row_key, wanted) in zip(rows, expected):
             for column, value in wanted.items():
                 assert row[columns[key].index(column)] == plain(value), f"CSV {key} {column}"
+    assert [row[0] for row in sections[titles["requests_by_agency_type"]]] == AGENCY_TYPES_TH
 
     # CSV of one table.
     response = app.get(
@@ -294,6 +314,22 @@ def test_fiscal_year_2569_page_and_every_export(app, known_world, tmp_path):
     assert rows[0] == ["ช่องทาง", "ปีงบฯ 2569", "ปีงบฯ 2569 (%)", "ปีงบฯ 2568", "ปีงบฯ 2568 (%)"]
     assert rows[1] == ["เว็บไซต์", "4", "57.1", "1", "25.0"]
     assert rows[-1] == ["รวม", "7", "100.0", "4", "100.0"]
+    response = app.get(
+        EXPORT.format(fmt="csv"), query_string={"fy": "2569", "table": "requests_by_agency_type"}, headers=headers
+    )
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows == [
+        ["ประเภทหน่วยงานของผู้ขอ", "ปีงบฯ 2569", "ปีงบฯ 2569 (%)", "ปีงบฯ 2568", "ปีงบฯ 2568 (%)"],
+        ["โรงเรียนในสังกัด", "2", "40.0", "1", "33.3"],
+        ["สำนักงานเขตพื้นที่การศึกษา", "0", "0.0", "1", "33.3"],
+        ["หน่วยงานราชการอื่น", "1", "20.0", "0", "0.0"],
+        ["สถาบันอุดมศึกษา/นักวิจัย", "1", "20.0", "1", "33.3"],
+        ["ภาคเอกชน", "0", "0.0", "0", "0.0"],
+        ["ประชาชนทั่วไป", "0", "0.0", "0", "0.0"],
+        ["อื่น ๆ", "0", "0.0", "0", "0.0"],
+        ["ไม่ระบุ", "1", "20.0", "0", "0.0"],
+        ["รวม", "5", "100.0", "3", "100.0"],
+    ]
 
     # XLSX: a sheet per table, numbers as numbers (shares as fractions).
     response = app.get(EXPORT.format(fmt="xlsx"), query_string={"fy": "2569"}, headers=headers)
@@ -313,6 +349,8 @@ def test_fiscal_year_2569_page_and_every_export(app, known_world, tmp_path):
                     assert cell == pytest.approx(float(text), abs=1e-9), f"XLSX {key} {column}"
                 else:
                     assert str(cell) == text, f"XLSX {key} {column}"
+    agency_sheet = sheets[titles["requests_by_agency_type"]]
+    assert [r[0] for r in agency_sheet.iter_rows(min_row=4, max_row=12, values_only=True)] == AGENCY_TYPES_TH
 
     # PDF: Thai, with every number in the order of the page.
     response = app.get(EXPORT.format(fmt="pdf"), query_string={"fy": "2569"}, headers=headers)
@@ -362,6 +400,12 @@ def test_first_half_ends_at_31_march_2359(app, known_world):
         # r4 came at 31 Mar 23:59 and was withdrawn at 1 Apr 00:00: pending at the end of the half
         "withdrawn": ("0", "0"), "pending": ("1", "0"),
     }
+    # r2, r3, r4 (31 Mar 23:59) and r10; in FY 2568's first half r8 only
+    assert _values(tables["requests_by_agency_type"], "school", "area_office", "government", "university", "",
+                   "_total") == {
+        "school": ("2", "0"), "area_office": ("0", "1"), "government": ("1", "0"),
+        "university": ("0", "0"), "": ("1", "0"), "_total": ("4", "1"),
+    }
     assert _values(tables["complaints_by_state"], "received", "in_progress", "closed") == {
         "received": ("1", "0"), "in_progress": ("0", "0"), "closed": ("1", "0"),
     }
@@ -379,6 +423,15 @@ def test_second_half_starts_at_1_april_0000(app, known_world):
     }
     assert _values(tables["downloads_by_channel"], "paper", "web", "qr", "email") == {
         "paper": ("1", "0"), "web": ("2", "0"), "qr": ("0", "1"), "email": ("0", "1"),
+    }
+    # r5 (30 Sep 2026 23:59); in FY 2568's second half r9 and r1 (30 Sep 2025 23:59).
+    # Every request of these halves has a type: no "not stated" row.
+    rows = tables["requests_by_agency_type"]
+    assert [k for k, _ in rows] == [
+        "school", "area_office", "government", "university", "private", "public", "other", "_total"
+    ]
+    assert _values(rows, "school", "university", "_total") == {
+        "school": ("0", "1"), "university": ("1", "1"), "_total": ("1", "2"),
     }
 
 
