@@ -134,13 +134,6 @@ def thanks():
     return tk.render("utt1service/complaint/thanks.html", {"ack": ack})
 
 
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
-
-
 def register():
     context = forms.action_context()
     try:
@@ -153,17 +146,16 @@ def register():
         if request.args.get(key)
     }
     per_page = 50
-    page = _page()
+    page, offset = forms.page_number(per_page)
     errors: dict[str, Any] = {}
     try:
         result = tk.get_action("utt1service_complaint_list")(
-            context, dict(filters, limit=per_page, offset=(page - 1) * per_page)
+            context, dict(filters, limit=per_page, offset=offset)
         )
     except tk.ValidationError as e:
         errors = e.error_dict
         result = {"count": 0, "results": []}
-    ids = {r["package_id"] for r in result["results"] if r["package_id"]}
-    packages = {p.id: p for p in model.Session.query(model.Package).filter(model.Package.id.in_(ids))}
+    packages = forms.by_id(model.Package, (r["package_id"] for r in result["results"]))
     from ckanext.utt1service.logic.monitoring_auth import sees_whole_register
 
     if sees_whole_register(model.User.get(context["user"])):
@@ -196,12 +188,7 @@ class ComplaintReadView(MethodView):
         except tk.NotAuthorized:
             return tk.abort(403, tk._("Only the staff who handle this complaint can see it"))
         package = model.Package.get(item["package_id"]) if item["package_id"] else None
-        actors = {
-            u.id: u
-            for u in model.Session.query(model.User).filter(
-                model.User.id.in_({e["actor_id"] for e in item["trail"] if e["actor_id"]})
-            )
-        }
+        actors = forms.by_id(model.User, (e["actor_id"] for e in item["trail"]))
         return tk.render(
             "utt1service/complaint/read.html",
             {

@@ -1,11 +1,12 @@
 # -*- coding: utf-8 -*-
-"""Small pieces shared by the public forms (survey, complaint)."""
+"""Small pieces shared by the forms and list pages of the views."""
 from __future__ import annotations
 
 from typing import Any, Optional
 
 import flask
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
@@ -69,3 +70,25 @@ def safe_next(url: Optional[str], default: str) -> str:
     if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
         return url
     return default
+
+
+def page_number(per_page: int) -> tuple[int, int]:
+    """The list page asked for (1 when missing or not a positive number) and
+    its offset."""
+    try:
+        page = max(1, int(flask.request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    return page, (page - 1) * per_page
+
+
+def by_id(model_class: Any, ids: Any) -> dict[str, Any]:
+    """Rows of a core table (``model.Package``, ``model.User``) keyed by id,
+    for the ids that are not empty: one query for a whole list page."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return {
+        row.id: row
+        for row in model.Session.query(model_class).filter(model_class.id.in_(wanted))
+    }

@@ -163,20 +163,12 @@ def responses():
         tk.check_access("utt1service_survey_response_list", context)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only staff can read survey responses"))
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
     per_page = 50
+    page, offset = forms.page_number(per_page)
     result = tk.get_action("utt1service_survey_response_list")(
-        context, {"limit": per_page, "offset": (page - 1) * per_page}
+        context, {"limit": per_page, "offset": offset}
     )
-    packages = {
-        p.id: p
-        for p in model.Session.query(model.Package).filter(
-            model.Package.id.in_({r["package_id"] for r in result["results"] if r["package_id"]})
-        )
-    }
+    packages = forms.by_id(model.Package, (r["package_id"] for r in result["results"]))
     return tk.render(
         "utt1service/survey/responses.html",
         {
