@@ -101,19 +101,13 @@ class ComplaintView(MethodView):
         return _render_form({k: v for k, v in data.items() if v}, {})
 
     def post(self):
-        form = request.form
-        data = {key: form.get(key, "") for key in FIELDS}
-        data = {k: v for k, v in data.items() if v != ""}
-        refusal = forms.csrf_refusal()
-        if refusal:
-            return _render_form(data, {"csrf": [refusal]}, 400)
-        if forms.honeypot_filled(form):
-            return _render_form(data, {"honeypot": [forms.honeypot_message()]}, 400)
+        data, refused = forms.read_submission(FIELDS)
+        if refused:
+            return _render_form(data, refused, 400)
         try:
             result = tk.get_action("utt1service_complaint_create")(forms.action_context(), dict(data))
         except RateLimited as e:
-            body, _status = _render_form(data, e.error_dict, 429)
-            return body, 429, {"Retry-After": str(e.retry_after)}
+            return forms.rate_limited(_render_form(data, e.error_dict, 429), e.retry_after)
         except tk.ValidationError as e:
             return _render_form(data, e.error_dict)
         if _is_staff():

@@ -52,6 +52,27 @@ def honeypot_message() -> str:
     )
 
 
+def read_submission(fields: Any) -> tuple[dict[str, str], Optional[dict[str, list[str]]]]:
+    """The filled-in ``fields`` of this POST, and the errors refusing it
+    before any check of its content (expired CSRF token, honeypot filled in),
+    or None when it may be checked."""
+    form = flask.request.form
+    data = {key: form.get(key, "") for key in fields}
+    data = {k: v for k, v in data.items() if v != ""}
+    refusal = csrf_refusal()
+    if refusal:
+        return data, {"csrf": [refusal]}
+    if honeypot_filled(form):
+        return data, {"honeypot": [honeypot_message()]}
+    return data, None
+
+
+def rate_limited(rendered: Any, retry_after: int) -> tuple[Any, int, dict[str, str]]:
+    """A form page re-rendered with the rate-limit error: 429 and when to try again."""
+    body = rendered[0] if isinstance(rendered, tuple) else rendered
+    return body, 429, {"Retry-After": str(retry_after)}
+
+
 def error_summary(errors: dict[str, Any], labels: dict[str, str]) -> dict[str, str]:
     """{field label: message} for the box at the top of a form; errors that
     belong to no field (already answered, rate limit) get an empty label."""

@@ -107,14 +107,9 @@ class SurveyView(MethodView):
         return _render(data, {})
 
     def post(self):
-        form = request.form
-        data = {key: form.get(key, "") for key in FIELDS}
-        data = {k: v for k, v in data.items() if v != ""}
-        refusal = forms.csrf_refusal()
-        if refusal:
-            return _render(data, {"csrf": [refusal]}, 400)
-        if forms.honeypot_filled(form):
-            return _render(data, {"honeypot": [forms.honeypot_message()]}, 400)
+        data, refused = forms.read_submission(FIELDS)
+        if refused:
+            return _render(data, refused, 400)
         staff = _is_staff()
         event_id = data.get("download_event_id")
         if event_id and not staff and _session_download(event_id=event_id) is None:
@@ -125,8 +120,7 @@ class SurveyView(MethodView):
                 forms.action_context(), dict(data)
             )
         except RateLimited as e:
-            body, _status = _render(data, e.error_dict, 429)
-            return body, 429, {"Retry-After": str(e.retry_after)}
+            return forms.rate_limited(_render(data, e.error_dict, 429), e.retry_after)
         except tk.ValidationError as e:
             return _render(data, e.error_dict)
         if event_id:
