@@ -260,6 +260,10 @@ def test_fiscal_year_2569_page_and_every_export(app, known_world, tmp_path):
     soup = BeautifulSoup(html, "html.parser")
     assert "1 ตุลาคม 2568 – 30 กันยายน 2569" in soup.get_text()
     assert "ปีงบประมาณ 2568" in soup.get_text()
+    # a chart beside each table that has one and figures to draw
+    charted = {c.find_parent(class_="utt1service-report-block")["id"] for c in soup.select("canvas")}
+    assert {"table-downloads_by_channel", "table-downloads_by_month",
+            "table-satisfaction_items"} <= charted
 
     # English page: the same numbers, labels in English, the levels.
     english = app.get("/en" + PAGE, query_string={"fy": "2569"}, headers=headers).get_data(as_text=True)
