@@ -13,7 +13,6 @@ Images are drawn by the ``qrcode`` library: PNG through Pillow, SVG as one
 from __future__ import annotations
 
 import io
-from urllib.parse import urlsplit, urlunsplit
 
 import qrcode
 import qrcode.constants

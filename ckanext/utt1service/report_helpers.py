@@ -16,6 +16,7 @@ __all__ = [
     "utt1service_report_allowed",
     "utt1service_report_value",
     "utt1service_report_chart",
+    "utt1service_report_has_chart",
     "utt1service_report_header_groups",
 ]
 
@@ -36,6 +37,11 @@ def utt1service_report_value(row: dict[str, Any], column: dict[str, Any]) -> str
     if kind == "value":
         kind = row.get("kind", "int")
     return build.format_value(row.get(column["key"]), kind)
+
+
+def utt1service_report_has_chart(table: dict[str, Any]) -> bool:
+    """Whether the table's chart has something to draw (not only zeros)."""
+    return charts.has_data(table)
 
 
 def utt1service_report_chart(table: dict[str, Any], report: dict[str, Any]) -> Markup:

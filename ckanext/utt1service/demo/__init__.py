@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service.demo import restricted
+from ckanext.utt1service.demo import activity, restricted
 
 ORG_NAME = "utt1-policy-planning"
 ADMIN_NAME = "admin"
@@ -330,3 +330,4 @@ def seed(password_file: str, echo: Callable[[str], None] = print) -> None:
     ensure_organization(echo)
     ensure_datasets(echo)
     restricted.seed(password_file, echo)
+    activity.seed(echo)

@@ -290,7 +290,8 @@ def _topic_labels() -> dict[str, str]:
         if field.get("field_name") != field_name:
             continue
         labels = {}
-        for choice in field.get("choices") or []:
+        # a field's choices may come from a choices_helper (the topic category does)
+        for choice in tk.h.scheming_field_choices(field) or []:
             label = choice.get("label", choice.get("value"))
             if isinstance(label, dict):
                 label = label.get(lang) or label.get("en") or next(iter(label.values()), "")

@@ -47,6 +47,12 @@ def chart_rows(table: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def has_data(table: dict[str, Any]) -> bool:
+    """Whether the table has a chart with something to show (not only zeros)."""
+    keys = ("cur", "prev", "very_good_cur", "fair_cur", "needs_improvement_cur")
+    return bool(table.get("chart")) and any(row.get(k) for row in chart_rows(table) for k in keys)
+
+
 def _percent(value: Optional[float], top: float) -> float:
     """A value as a share of the axis (0–100), for widths and heights."""
     if not value or top <= 0:
@@ -115,7 +121,7 @@ def print_chart(table: dict[str, Any]) -> Optional[dict[str, Any]]:
     percent of the value axis, geometry in millimetres), or None."""
     spec = table.get("chart")
     rows = chart_rows(table)
-    if not spec or not rows:
+    if not has_data(table):
         return None
     kind = spec["type"]
     if kind == "doughnut":

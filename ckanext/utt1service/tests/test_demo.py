@@ -3,9 +3,16 @@
 sample data."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
+import ckan.model as model
 from ckan.tests import helpers
+
+from ckanext.utt1service import dataset_schema, thaidate
+from ckanext.utt1service.demo import activity
+from ckanext.utt1service.model import Complaint, DownloadEvent
 
 from ckanext.utt1service import demo
 from ckanext.utt1service.demo import restricted as restricted_demo
@@ -39,3 +46,38 @@ def test_the_demo_datasets_are_valid_samples_found_by_thai_search(tmp_path):
     # running it again keeps what exists
     demo.seed(str(tmp_path / "admin-password"), echo=lambda message: None)
     assert helpers.call_action("package_search", q="*:*")["count"] == DEMO_COUNT
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_demo_fills_the_service_report_with_sample_activity(tmp_path):
+    """`make dev` shows a service report with figures: downloads through every
+    channel in several fiscal years, survey responses and complaints."""
+    demo.seed(str(tmp_path / "admin-password"), echo=lambda message: None)
+    now_fy = thaidate.fiscal_year_of(datetime.datetime.now(datetime.timezone.utc))
+    report = helpers.call_action(
+        "utt1service_report_show", context={"user": demo.ADMIN_NAME}, fiscal_year=now_fy - 1
+    )
+    tables = {t["key"]: t for section in report["sections"] for t in section["tables"]}
+    channels = {row["key"]: row for row in tables["downloads_by_channel"]["rows"]}
+    assert all(channels[c]["cur"] > 0 for c in ("web", "qr", "api", "email", "paper"))
+    assert all(channels[c]["prev"] > 0 for c in ("web", "qr"))
+    # topics by their Thai names, as in the dataset form
+    topics = {row["key"]: row["label"] for row in tables["downloads_by_topic"]["rows"]}
+    thai = {c["value"]: c["label"]["th"] for c in dataset_schema.topic_category_choices()}
+    assert topics["students"] == thai["students"] == "นักเรียน"
+    assert topics["budget"] == thai["budget"]
+    satisfaction = {row["key"]: row for row in tables["satisfaction_summary"]["rows"]}
+    assert satisfaction["responses"]["cur"] > 0 and satisfaction["responses"]["prev"] > 0
+    # restricted files are never among the sample downloads
+    restricted_ids = {
+        r.id for r in model.Session.query(model.Resource)
+        if (r.extras or {}).get("access_level") == "restricted"
+    }
+    assert len(restricted_ids) == 2
+    assert not model.Session.query(DownloadEvent).filter(
+        DownloadEvent.resource_id.in_(restricted_ids)).count()
+    # a second run adds nothing
+    before = model.Session.query(DownloadEvent).count()
+    demo.seed(str(tmp_path / "admin-password"), echo=lambda message: None)
+    assert model.Session.query(DownloadEvent).count() == before == activity.DOWNLOADS
+    assert model.Session.query(Complaint).count() == len(activity.COMPLAINTS)

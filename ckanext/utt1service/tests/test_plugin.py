@@ -102,3 +102,21 @@ def test_no_two_features_register_the_same_name(module):
 
     names = importlib.import_module(f"ckanext.utt1service.logic.{module}").__all__
     assert [n for n, c in collections.Counter(names).items() if c > 1] == []
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_no_e_mail_hash_goes_to_gravatar(app):
+    """PDPA: the portal shows a placeholder picture instead of asking Gravatar
+    (which would receive a hash of each user's e-mail address), in development
+    as in Docker (both use config/ckan.ini.tmpl)."""
+    import os
+
+    user = factories.User(email="somchai@example.org", image_url="")  # no picture of their own
+    token = factories.APIToken(user=user["name"])["token"]
+    page = app.get(f"/user/{user['name']}", headers={"Authorization": token})
+    assert page.status_code == 200
+    assert "gravatar.com" not in page.body
+    assert "user-image" in page.body  # the placeholder picture is there
+    template = os.path.join(os.path.dirname(__file__), "..", "..", "..", "config", "ckan.ini.tmpl")
+    with open(template) as f:
+        assert "ckan.gravatar_default = disabled" in f.read().splitlines()

@@ -101,19 +101,13 @@ class ComplaintView(MethodView):
         return _render_form({k: v for k, v in data.items() if v}, {})
 
     def post(self):
-        form = request.form
-        data = {key: form.get(key, "") for key in FIELDS}
-        data = {k: v for k, v in data.items() if v != ""}
-        refusal = forms.csrf_refusal()
-        if refusal:
-            return _render_form(data, {"csrf": [refusal]}, 400)
-        if forms.honeypot_filled(form):
-            return _render_form(data, {"honeypot": [forms.honeypot_message()]}, 400)
+        data, refused = forms.read_submission(FIELDS)
+        if refused:
+            return _render_form(data, refused, 400)
         try:
             result = tk.get_action("utt1service_complaint_create")(forms.action_context(), dict(data))
         except RateLimited as e:
-            body, _status = _render_form(data, e.error_dict, 429)
-            return body, 429, {"Retry-After": str(e.retry_after)}
+            return forms.rate_limited(_render_form(data, e.error_dict, 429), e.retry_after)
         except tk.ValidationError as e:
             return _render_form(data, e.error_dict)
         if _is_staff():
@@ -134,13 +128,6 @@ def thanks():
     return tk.render("utt1service/complaint/thanks.html", {"ack": ack})
 
 
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
-
-
 def register():
     context = forms.action_context()
     try:
@@ -153,17 +140,16 @@ def register():
         if request.args.get(key)
     }
     per_page = 50
-    page = _page()
+    page, offset = forms.page_number(per_page)
     errors: dict[str, Any] = {}
     try:
         result = tk.get_action("utt1service_complaint_list")(
-            context, dict(filters, limit=per_page, offset=(page - 1) * per_page)
+            context, dict(filters, limit=per_page, offset=offset)
         )
     except tk.ValidationError as e:
         errors = e.error_dict
         result = {"count": 0, "results": []}
-    ids = {r["package_id"] for r in result["results"] if r["package_id"]}
-    packages = {p.id: p for p in model.Session.query(model.Package).filter(model.Package.id.in_(ids))}
+    packages = forms.by_id(model.Package, (r["package_id"] for r in result["results"]))
     from ckanext.utt1service.logic.monitoring_auth import sees_whole_register
 
     if sees_whole_register(model.User.get(context["user"])):
@@ -196,12 +182,7 @@ class ComplaintReadView(MethodView):
         except tk.NotAuthorized:
             return tk.abort(403, tk._("Only the staff who handle this complaint can see it"))
         package = model.Package.get(item["package_id"]) if item["package_id"] else None
-        actors = {
-            u.id: u
-            for u in model.Session.query(model.User).filter(
-                model.User.id.in_({e["actor_id"] for e in item["trail"] if e["actor_id"]})
-            )
-        }
+        actors = forms.by_id(model.User, (e["actor_id"] for e in item["trail"]))
         return tk.render(
             "utt1service/complaint/read.html",
             {

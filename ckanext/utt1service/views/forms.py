@@ -1,11 +1,12 @@
 # -*- coding: utf-8 -*-
-"""Small pieces shared by the public forms (survey, complaint)."""
+"""Small pieces shared by the forms and list pages of the views."""
 from __future__ import annotations
 
 from typing import Any, Optional
 
 import flask
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
@@ -51,6 +52,27 @@ def honeypot_message() -> str:
     )
 
 
+def read_submission(fields: Any) -> tuple[dict[str, str], Optional[dict[str, list[str]]]]:
+    """The filled-in ``fields`` of this POST, and the errors refusing it
+    before any check of its content (expired CSRF token, honeypot filled in),
+    or None when it may be checked."""
+    form = flask.request.form
+    data = {key: form.get(key, "") for key in fields}
+    data = {k: v for k, v in data.items() if v != ""}
+    refusal = csrf_refusal()
+    if refusal:
+        return data, {"csrf": [refusal]}
+    if honeypot_filled(form):
+        return data, {"honeypot": [honeypot_message()]}
+    return data, None
+
+
+def rate_limited(rendered: Any, retry_after: int) -> tuple[Any, int, dict[str, str]]:
+    """A form page re-rendered with the rate-limit error: 429 and when to try again."""
+    body = rendered[0] if isinstance(rendered, tuple) else rendered
+    return body, 429, {"Retry-After": str(retry_after)}
+
+
 def error_summary(errors: dict[str, Any], labels: dict[str, str]) -> dict[str, str]:
     """{field label: message} for the box at the top of a form; errors that
     belong to no field (already answered, rate limit) get an empty label."""
@@ -69,3 +91,25 @@ def safe_next(url: Optional[str], default: str) -> str:
     if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
         return url
     return default
+
+
+def page_number(per_page: int) -> tuple[int, int]:
+    """The list page asked for (1 when missing or not a positive number) and
+    its offset."""
+    try:
+        page = max(1, int(flask.request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    return page, (page - 1) * per_page
+
+
+def by_id(model_class: Any, ids: Any) -> dict[str, Any]:
+    """Rows of a core table (``model.Package``, ``model.User``) keyed by id,
+    for the ids that are not empty: one query for a whole list page."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return {
+        row.id: row
+        for row in model.Session.query(model_class).filter(model_class.id.in_(wanted))
+    }

@@ -28,6 +28,7 @@ from ckanext.utt1service import access, request_mail
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.logic.request_action import account_identity
 from ckanext.utt1service.model import AccessRequest
+from ckanext.utt1service.views import forms
 
 __all__ = ["utt1service_download", "utt1service_request"]
 
@@ -453,15 +454,12 @@ def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> An
         "package_id": request.args.get("package_id") or None,
         "owner_org": owner_org,
     }
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        page = 1
     limit = 20
+    page, offset = forms.page_number(limit)
     query = {k: v for k, v in params.items() if v}
     try:
         result = tk.get_action("utt1service_request_list")(
-            _context(), dict(query, limit=limit, offset=(page - 1) * limit)
+            _context(), dict(query, limit=limit, offset=offset)
         )
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only the staff and director of the organization can see "
@@ -518,14 +516,11 @@ def organization_queue(id: str) -> Any:
 def my_requests() -> Any:
     if _user() is None:
         return tk.redirect_to("user.login", came_from=request.full_path)
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        page = 1
     limit = 20
+    page, offset = forms.page_number(limit)
     result = tk.get_action("utt1service_request_list")(
         _context(),
-        {"mine": True, "order": "newest", "limit": limit, "offset": (page - 1) * limit},
+        {"mine": True, "order": "newest", "limit": limit, "offset": offset},
     )
     return _no_store(
         tk.render(

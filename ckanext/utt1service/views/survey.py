@@ -107,14 +107,9 @@ class SurveyView(MethodView):
         return _render(data, {})
 
     def post(self):
-        form = request.form
-        data = {key: form.get(key, "") for key in FIELDS}
-        data = {k: v for k, v in data.items() if v != ""}
-        refusal = forms.csrf_refusal()
-        if refusal:
-            return _render(data, {"csrf": [refusal]}, 400)
-        if forms.honeypot_filled(form):
-            return _render(data, {"honeypot": [forms.honeypot_message()]}, 400)
+        data, refused = forms.read_submission(FIELDS)
+        if refused:
+            return _render(data, refused, 400)
         staff = _is_staff()
         event_id = data.get("download_event_id")
         if event_id and not staff and _session_download(event_id=event_id) is None:
@@ -125,8 +120,7 @@ class SurveyView(MethodView):
                 forms.action_context(), dict(data)
             )
         except RateLimited as e:
-            body, _status = _render(data, e.error_dict, 429)
-            return body, 429, {"Retry-After": str(e.retry_after)}
+            return forms.rate_limited(_render(data, e.error_dict, 429), e.retry_after)
         except tk.ValidationError as e:
             return _render(data, e.error_dict)
         if event_id:
@@ -163,20 +157,12 @@ def responses():
         tk.check_access("utt1service_survey_response_list", context)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only staff can read survey responses"))
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
     per_page = 50
+    page, offset = forms.page_number(per_page)
     result = tk.get_action("utt1service_survey_response_list")(
-        context, {"limit": per_page, "offset": (page - 1) * per_page}
+        context, {"limit": per_page, "offset": offset}
     )
-    packages = {
-        p.id: p
-        for p in model.Session.query(model.Package).filter(
-            model.Package.id.in_({r["package_id"] for r in result["results"] if r["package_id"]})
-        )
-    }
+    packages = forms.by_id(model.Package, (r["package_id"] for r in result["results"]))
     return tk.render(
         "utt1service/survey/responses.html",
         {

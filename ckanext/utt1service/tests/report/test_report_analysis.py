@@ -110,3 +110,10 @@ def test_only_the_organization_admins_may_write_it(app, office):
     )
     assert response.status_code == 403
     assert model.Session.query(ReportAnalysis).count() == 0
+
+
+def test_a_period_without_activity_shows_its_zeros_without_empty_charts(app, office):
+    page = app.get(ORG_PAGE, query_string={"fy": "2569"}, headers=auth(office["admin"]))
+    soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    assert soup.select("table[data-table=downloads_by_channel] tr.total")
+    assert soup.select("canvas") == []

@@ -278,6 +278,10 @@ def test_fiscal_year_2569_page_and_every_export(app, known_world, tmp_path):
     agency_types = soup.select_one("#table-requests_by_agency_type").get_text(" ", strip=True)
     assert "คำขอที่ได้รับจำแนกตามประเภทหน่วยงานของผู้ขอ" in agency_types
     assert "ไม่ระบุ: คำขอที่ยื่นก่อนแบบคำขอจะมีช่องประเภทหน่วยงาน" in agency_types
+    # a chart beside each table that has one and figures to draw
+    charted = {c.find_parent(class_="utt1service-report-block")["id"] for c in soup.select("canvas")}
+    assert {"table-downloads_by_channel", "table-downloads_by_month",
+            "table-satisfaction_items", "table-requests_by_agency_type"} <= charted
 
     # English page: the same numbers, labels in English, the levels.
     english = app.get("/en" + PAGE, query_string={"fy": "2569"}, headers=headers).get_data(as_text=True)

@@ -50,8 +50,8 @@ def test_two_directors_decide_at_once(world, app, second):
     w = world
     req = w.requests["pending"]
     move(w.staff, "check", req["id"])
-    director2 = helpers.call_action("user_create", name="director2", email="d2@example.org",
-                                    password="correct horse battery staple")
+    helpers.call_action("user_create", name="director2", email="d2@example.org",
+                        password="correct horse battery staple")
     helpers.call_action("organization_member_create", id=w.org["id"], username="director2",
                         role="admin")
     model.Session.remove()

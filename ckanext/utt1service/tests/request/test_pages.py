@@ -137,6 +137,12 @@ def test_the_queue(shared_world, app):
     by_number = app.get(url, query_string={"q": w.requests["rejected"]["reference"]},
                         headers=auth(w.staff)).body
     assert re.findall(r'utt1-queue-row" data-id="([^"]+)"', by_number) == [w.requests["rejected"]["id"]]
+    # Pages: past the last one the list is empty, a page that is not a number is the first.
+    beyond = app.get(url, query_string={"page": "2"}, headers=auth(w.staff)).body
+    assert re.findall(r'utt1-queue-row" data-id="([^"]+)"', beyond) == []
+    garbled = app.get(url, query_string={"page": "๒x"}, headers=auth(w.staff))
+    assert garbled.status_code == 200
+    assert len(re.findall(r'utt1-queue-row" data-id="', garbled.body)) == len(rows)
     # Not for members of the organization or strangers.
     assert app.get(url, headers=auth(w.member)).status_code == 403
     assert app.get(url, headers=auth(w.stranger)).status_code == 403

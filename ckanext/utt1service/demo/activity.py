@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+"""Sample service activity for `make dev`: downloads through every channel,
+satisfaction survey responses and a few problems and complaints, spread from
+the start of fiscal year 2568 (1 Oct 2024) until now, so that the service
+report and the landing page's most-downloaded list show real-looking figures.
+
+Added only to a portal that has no download yet; every row is sample data
+(the visitor key ``demo-sample``, suggestions and complaints say so).
+"""
+from __future__ import annotations
+
+import datetime
+import random
+from typing import Any, Callable
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.utt1service import thaidate
+from ckanext.utt1service.model import Complaint, DownloadEvent, SurveyResponse
+
+DEMO_VISITOR = "demo-sample"
+FIRST_FISCAL_YEAR = 2568
+DOWNLOADS = 900
+SURVEY_RESPONSES = 120
+
+#: channel → weight (the self-service web menu carries most of the service)
+CHANNEL_WEIGHTS = {"web": 60, "qr": 18, "api": 8, "email": 8, "paper": 6}
+#: rating → weight, per survey item: most users are satisfied
+RATING_WEIGHTS = {3: 62, 2: 31, 1: 7}
+RESPONDENT_WEIGHTS = {
+    "school": 40, "office_staff": 15, "government": 15, "private": 5, "public": 15, "student": 10,
+}
+SUGGESTIONS = (
+    "(ตัวอย่าง) อยากให้มีข้อมูลนักเรียนรายอำเภอเป็นไฟล์ Excel",
+    "(ตัวอย่าง) ค้นหาข้อมูลได้รวดเร็วดี ขอบคุณครับ",
+    "(ตัวอย่าง) ควรปรับปรุงข้อมูลอาคารเรียนให้เป็นปัจจุบัน",
+    "(ตัวอย่าง) เจ้าหน้าที่ให้คำแนะนำดีมาก",
+    "(ตัวอย่าง) อยากให้มีข้อมูลย้อนหลัง 5 ปี",
+)
+#: category, kind, channel, description, days to resolve (None: still open)
+COMPLAINTS = (
+    ("data_wrong", "complaint", "web",
+     "(ข้อมูลตัวอย่าง) จำนวนนักเรียนชั้น ป.1 ของโรงเรียนบ้านหนองแกไม่ตรงกับ DMC", 6),
+    ("cannot_find", "problem", "phone",
+     "(ข้อมูลตัวอย่าง) หาข้อมูลงบประมาณรายหัวปีก่อนไม่พบ", 2),
+    ("slow_service", "complaint", "walk_in",
+     "(ข้อมูลตัวอย่าง) รอรับเอกสารนานกว่าที่แจ้งไว้", 9),
+    ("system_error", "problem", "web",
+     "(ข้อมูลตัวอย่าง) ดาวน์โหลดไฟล์ CSV แล้วภาษาไทยอ่านไม่ออกใน Excel รุ่นเก่า", 3),
+    ("other", "complaint", "email",
+     "(ข้อมูลตัวอย่าง) ขอให้เพิ่มช่องทางติดต่อทาง LINE", None),
+)
+
+
+def _weighted(rng: random.Random, weights: dict[Any, int]) -> Any:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _moment(rng: random.Random, start: datetime.datetime, end: datetime.datetime) -> datetime.datetime:
+    """A time between start and end, more often in office hours on weekdays."""
+    while True:
+        at = start + (end - start) * rng.random()
+        local = at.astimezone(thaidate.BANGKOK)
+        if local.weekday() < 5 and 8 <= local.hour < 17 or rng.random() < 0.15:
+            return at
+
+
+def _public_files() -> list[tuple[Any, Any]]:
+    """(resource, dataset) of the public files of active datasets."""
+    rows = (
+        model.Session.query(model.Resource, model.Package)
+        .join(model.Package, model.Package.id == model.Resource.package_id)
+        .filter(model.Resource.state == "active", model.Package.state == "active")
+        .filter(model.Package.private.is_(False))
+        .all()
+    )
+    return [(r, p) for r, p in rows if (r.extras or {}).get("access_level", "public") == "public"]
+
+
+def seed(echo: Callable[[str], None]) -> None:
+    if model.Session.query(DownloadEvent.id).first() is not None:
+        echo("sample activity: the portal already has downloads (kept as they are)")
+        return
+    files = _public_files()
+    if not files:
+        echo("sample activity: no public file to download (skipped)")
+        return
+    rng = random.Random(FIRST_FISCAL_YEAR)
+    start, _end = thaidate.fiscal_year_bounds(FIRST_FISCAL_YEAR)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    topic_field = tk.config.get("ckanext.utt1service.download_topic_field") or ""
+    # some files are wanted far more than others
+    popularity = [rng.randint(1, 12) for _ in files]
+
+    events = []
+    for _ in range(DOWNLOADS):
+        resource, package = rng.choices(files, weights=popularity)[0]
+        events.append(DownloadEvent(
+            created=_moment(rng, start, now),
+            resource_id=resource.id,
+            package_id=package.id,
+            owner_org=package.owner_org,
+            topic=package.extras.get(topic_field) if topic_field else None,
+            channel=_weighted(rng, CHANNEL_WEIGHTS),
+            visitor_key=DEMO_VISITOR,
+        ))
+    model.Session.add_all(events)
+
+    responses = []
+    for _ in range(SURVEY_RESPONSES):
+        resource, package = rng.choices(files, weights=popularity)[0]
+        responses.append(SurveyResponse(
+            created=_moment(rng, start, now),
+            resource_id=resource.id,
+            package_id=package.id,
+            owner_org=package.owner_org,
+            staff_courtesy=_weighted(rng, RATING_WEIGHTS),
+            staff_reception=_weighted(rng, RATING_WEIGHTS),
+            search_speed=_weighted(rng, RATING_WEIGHTS),
+            data_match=_weighted(rng, RATING_WEIGHTS),
+            data_quality=_weighted(rng, RATING_WEIGHTS),
+            suggestion=rng.choice(SUGGESTIONS) if rng.random() < 0.2 else None,
+            respondent_type=_weighted(rng, RESPONDENT_WEIGHTS),
+            mode="online" if rng.random() < 0.85 else "paper",
+        ))
+    model.Session.add_all(responses)
+
+    for category, kind, channel, description, days in COMPLAINTS:
+        resource, package = rng.choice(files)
+        received = _moment(rng, start, now - datetime.timedelta(days=15))
+        resolved = received + datetime.timedelta(days=days) if days is not None else None
+        model.Session.add(Complaint(
+            kind=kind,
+            category=category,
+            description=description,
+            package_id=package.id,
+            owner_org=package.owner_org,
+            channel=channel,
+            lang="th",
+            state="resolved" if resolved else "received",
+            resolution="(ข้อมูลตัวอย่าง) แก้ไขและแจ้งผู้ร้องเรียนแล้ว" if resolved else None,
+            created=received,
+            updated=resolved or received,
+            resolved_at=resolved,
+        ))
+    model.Session.commit()
+    echo(
+        f"sample activity: {DOWNLOADS} downloads, {SURVEY_RESPONSES} survey responses and "
+        f"{len(COMPLAINTS)} problems/complaints since fiscal year {FIRST_FISCAL_YEAR}"
+    )
