@@ -331,3 +331,4 @@ def seed(password_file: str, echo: Callable[[str], None] = print) -> None:
     ensure_datasets(echo)
     restricted.seed(password_file, echo)
     activity.seed(echo)
+    activity.seed_requests(restricted.USERS[0][0], restricted.USERS[1][0], echo)

@@ -2,10 +2,13 @@
 """Sample service activity for `make dev`: downloads through every channel,
 satisfaction survey responses and a few problems and complaints, spread from
 the start of fiscal year 2568 (1 Oct 2024) until now, so that the service
-report and the landing page's most-downloaded list show real-looking figures.
+report and the landing page's most-downloaded list show real-looking figures;
+and a few access requests that staff recorded for people who asked by phone
+or at the counter, taken through the real workflow (check, approval or
+rejection, paper hand-over) by the demo's staff member and director.
 
-Added only to a portal that has no download yet; every row is sample data
-(the visitor key ``demo-sample``, suggestions and complaints say so).
+Added only to a portal that has no download (no request) yet; every row is
+sample data (the visitor key ``demo-sample``, names and texts say so).
 """
 from __future__ import annotations
 
@@ -76,6 +79,77 @@ def _public_files() -> list[tuple[Any, Any]]:
         .all()
     )
     return [(r, p) for r, p in rows if (r.extras or {}).get("access_level", "public") == "public"]
+
+
+#: agency, agency type, intake channel, what happens after the staff's check
+REQUESTS = (
+    ("โรงเรียนบ้านหนองแก (ตัวอย่าง)", "school", "counter", "handed_over"),
+    ("มหาวิทยาลัยนเรศวร (ตัวอย่าง)", "university", "phone", "approved"),
+    ("สำนักงานสาธารณสุขอำเภอ (ตัวอย่าง)", "government", "phone", "rejected"),
+    ("ผู้ปกครองนักเรียน (ตัวอย่าง)", "public", "counter", "checked"),
+    ("โรงเรียนวัดทุ่งแก้ว (ตัวอย่าง)", "school", "phone", "submitted"),
+)
+
+
+def _restricted_files() -> dict[str, list[str]]:
+    """Ids of the restricted files per dataset (name) of the demo."""
+    files: dict[str, list[str]] = {}
+    for resource, package in (
+        model.Session.query(model.Resource, model.Package)
+        .join(model.Package, model.Package.id == model.Resource.package_id)
+        .filter(model.Resource.state == "active", model.Package.state == "active")
+    ):
+        if (resource.extras or {}).get("access_level") == "restricted":
+            files.setdefault(package.name, []).append(resource.id)
+    return files
+
+
+def seed_requests(staff: str, director: str, echo: Callable[[str], None]) -> None:
+    """Requests recorded by ``staff`` on the requesters' behalf (no e-mail
+    address, delivery on paper) and decided by ``director``."""
+    from ckanext.utt1service.model import AccessRequest
+
+    if model.Session.query(AccessRequest.id).first() is not None:
+        echo("sample requests: the portal already has access requests (kept as they are)")
+        return
+    files = sorted(_restricted_files().items())
+    if not files or not model.User.get(staff) or not model.User.get(director):
+        echo("sample requests: no restricted file or demo staff (skipped)")
+        return
+    act = tk.get_action
+    for number, (agency, agency_type, channel, outcome) in enumerate(REQUESTS):
+        package, resource_ids = files[number % len(files)]
+        request = act("utt1service_request_create_on_behalf")({"user": staff}, {
+            "package_id": package,
+            "resource_ids": resource_ids,
+            "first_name": f"ผู้ขอ{number + 1}",
+            "surname": "ตัวอย่าง",
+            "position": "ครู" if agency_type == "school" else "เจ้าหน้าที่",
+            "agency": agency,
+            "agency_type": agency_type,
+            "data_wanted": "ข้อมูลนักเรียนรายบุคคลเพื่อวางแผนการสอน (ตัวอย่าง)",
+            "intended_use": "ใช้ประกอบการวางแผน (ข้อมูลตัวอย่าง)",
+            "delivery_channel": "paper",
+            "phone": "056-000-000",
+            "intake_channel": channel,
+            "consent_method": "paper" if channel == "counter" else "phone",
+            "consent": True,
+        })
+        if outcome == "submitted":
+            continue
+        act("utt1service_request_check")({"user": staff}, {"id": request["id"]})
+        if outcome == "rejected":
+            act("utt1service_request_reject")({"user": director}, {
+                "id": request["id"],
+                "comment": "ข้อมูลรายบุคคลให้ได้เฉพาะหน่วยงานการศึกษา (ตัวอย่าง)",
+            })
+        elif outcome in ("approved", "handed_over"):
+            act("utt1service_request_approve")({"user": director}, {"id": request["id"]})
+        if outcome == "handed_over":
+            act("utt1service_request_hand_over")({"user": staff}, {
+                "id": request["id"], "received_by": "ผู้ขอ1 ตัวอย่าง",
+            })
+    echo(f"sample requests: {len(REQUESTS)} recorded by {staff}, decided by {director}")
 
 
 def seed(echo: Callable[[str], None]) -> None:

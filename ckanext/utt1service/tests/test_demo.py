@@ -12,7 +12,7 @@ from ckan.tests import helpers
 
 from ckanext.utt1service import dataset_schema, thaidate
 from ckanext.utt1service.demo import activity
-from ckanext.utt1service.model import Complaint, DownloadEvent
+from ckanext.utt1service.model import AccessRequest, Complaint, DownloadEvent
 
 from ckanext.utt1service import demo
 from ckanext.utt1service.demo import restricted as restricted_demo
@@ -76,8 +76,20 @@ def test_the_demo_fills_the_service_report_with_sample_activity(tmp_path):
     assert len(restricted_ids) == 2
     assert not model.Session.query(DownloadEvent).filter(
         DownloadEvent.resource_id.in_(restricted_ids)).count()
+    # requests recorded for people who phoned or came to the counter, taken
+    # through the workflow: they count in the current fiscal year
+    current = helpers.call_action(
+        "utt1service_report_show", context={"user": demo.ADMIN_NAME}, fiscal_year=now_fy
+    )
+    tables = {t["key"]: t for section in current["sections"] for t in section["tables"]}
+    handled = {row["key"]: row["cur"] for row in tables["requests_summary"]["rows"]}
+    assert (handled["received"], handled["approved"], handled["rejected"], handled["pending"]) == (
+        len(activity.REQUESTS), 2, 1, 2)
+    by_type = {row["key"]: row["cur"] for row in tables["requests_by_agency_type"]["rows"]}
+    assert (by_type["school"], by_type["university"], by_type["public"]) == (2, 1, 1)
     # a second run adds nothing
     before = model.Session.query(DownloadEvent).count()
     demo.seed(str(tmp_path / "admin-password"), echo=lambda message: None)
     assert model.Session.query(DownloadEvent).count() == before == activity.DOWNLOADS
     assert model.Session.query(Complaint).count() == len(activity.COMPLAINTS)
+    assert model.Session.query(AccessRequest).count() == len(activity.REQUESTS)
