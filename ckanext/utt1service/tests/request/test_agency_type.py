@@ -18,7 +18,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.utt1service.model import AccessRequest
 
-from .conftest import FORM, as_user, auth, form_url, move, submit, text
+from .conftest import FORM, as_user, auth, form_url, move, text
 
 pytestmark = pytest.mark.usefixtures("clean_queues")
 
