@@ -167,14 +167,18 @@ def seed(echo: Callable[[str], None]) -> None:
     # some files are wanted far more than others
     popularity = [rng.randint(1, 12) for _ in files]
 
+    def a_file() -> dict[str, Any]:
+        """When and which file: the fields a download and a response share."""
+        resource, package = rng.choices(files, weights=popularity)[0]
+        return {"created": _moment(rng, start, now), "resource_id": resource.id,
+                "package_id": package.id, "owner_org": package.owner_org}
+
     events = []
     for _ in range(DOWNLOADS):
-        resource, package = rng.choices(files, weights=popularity)[0]
+        where = a_file()
+        package = model.Package.get(where["package_id"])
         events.append(DownloadEvent(
-            created=_moment(rng, start, now),
-            resource_id=resource.id,
-            package_id=package.id,
-            owner_org=package.owner_org,
+            **where,
             topic=package.extras.get(topic_field) if topic_field else None,
             channel=_weighted(rng, CHANNEL_WEIGHTS),
             visitor_key=DEMO_VISITOR,
@@ -183,12 +187,8 @@ def seed(echo: Callable[[str], None]) -> None:
 
     responses = []
     for _ in range(SURVEY_RESPONSES):
-        resource, package = rng.choices(files, weights=popularity)[0]
         responses.append(SurveyResponse(
-            created=_moment(rng, start, now),
-            resource_id=resource.id,
-            package_id=package.id,
-            owner_org=package.owner_org,
+            **a_file(),
             staff_courtesy=_weighted(rng, RATING_WEIGHTS),
             staff_reception=_weighted(rng, RATING_WEIGHTS),
             search_speed=_weighted(rng, RATING_WEIGHTS),
