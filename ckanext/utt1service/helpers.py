@@ -19,6 +19,7 @@ __all__ = [
     "utt1service_office_name",
     "utt1service_date",
     "utt1service_datetime",
+    "render_datetime",
 ]
 __all__ += ["utt1service_topic_categories"]
 __all__ += [
@@ -45,6 +46,21 @@ def utt1service_date(value, long: bool = False) -> str:
 def utt1service_datetime(value) -> str:
     """Like utt1service_date, with the Bangkok time of day."""
     return thaidate.format_datetime(value, get_lang())
+
+
+@tk.chained_helper
+def render_datetime(next_helper, datetime_, date_format=None, with_hours=False, with_seconds=False):
+    """CKAN core's dates (dataset and resource pages, activity stream, user
+    pages) in the Buddhist Era on Thai pages, like the extension's own; an
+    explicit ``date_format`` and the other languages are left to CKAN."""
+    if date_format or get_lang() != "th" or not datetime_:
+        return next_helper(datetime_, date_format, with_hours, with_seconds)
+    try:
+        if with_hours or with_seconds:
+            return thaidate.format_datetime(datetime_, "th")
+        return thaidate.format_date(datetime_, "th")
+    except (TypeError, ValueError):
+        return next_helper(datetime_, date_format, with_hours, with_seconds)
 
 from ckanext.utt1service.monitoring_helpers import *  # noqa: E402,F401,F403  (issue 5)
 from ckanext.utt1service import monitoring_helpers as _monitoring_helpers  # noqa: E402

@@ -120,3 +120,22 @@ def test_no_e_mail_hash_goes_to_gravatar(app):
     template = os.path.join(os.path.dirname(__file__), "..", "..", "..", "config", "ckan.ini.tmpl")
     with open(template) as f:
         assert "ckan.gravatar_default = disabled" in f.read().splitlines()
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_core_pages_show_buddhist_era_dates_in_thai(app):
+    """CKAN's own dates (the resource page's table) follow the Thai calendar
+    on Thai pages, and stay Gregorian in English."""
+    import datetime
+
+    from ckanext.utt1service import thaidate
+
+    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    resource = factories.Resource(package_id=dataset["id"], url="http://example.org/a.csv")
+    today = thaidate.to_bangkok(datetime.datetime.now(datetime.timezone.utc)).date()
+    url = f"/dataset/{dataset['name']}/resource/{resource['id']}"
+    thai = app.get(url).body
+    assert thaidate.format_date(today, "th") in thai
+    english = app.get("/en" + url).body
+    assert thaidate.format_date(today, "th") not in english
+    assert str(today.year) in english
