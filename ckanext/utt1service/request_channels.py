@@ -286,6 +286,7 @@ def email_delivery_job(request_id: str, actor_id: Optional[str], subject: str, b
 WEBHOOK_EVENTS = {
     "create": "request.new", "confirm": "request.new",
     "approve": "request.approved", "reject": "request.rejected",
+    "revoke": "request.revoked",
 }
 
 

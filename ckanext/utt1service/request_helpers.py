@@ -37,6 +37,7 @@ _ACTION_PAST = {
     "deliver": wf.N_("Delivered"),
     "close": wf.N_("Closed"),
     "withdraw": wf.N_("Withdrawn"),
+    "revoke": wf.N_("Access revoked by the director"),
     "anonymise": wf.N_("Personal data removed (retention period ended)"),
 }
 

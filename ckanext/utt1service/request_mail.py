@@ -55,6 +55,7 @@ SUBJECTS = {
     "returned": N_("Your data request %(ref)s needs more information"),
     "approved": N_("Your data request %(ref)s was approved"),
     "rejected": N_("Your data request %(ref)s was not approved"),
+    "revoked": N_("Access to the data of your request %(ref)s was withdrawn"),
 }
 
 _translations: dict[str, Any] = {}

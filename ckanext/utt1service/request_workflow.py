@@ -93,6 +93,11 @@ TRANSITIONS: dict[str, Transition] = {
                    N_("Mark as delivered")),
         Transition("close", ("approved", "delivered", "rejected"), "closed", "staff",
                    N_("Close the request")),
+        # A decision taken back (approved by mistake, the purpose ended, the
+        # data must no longer go out): every grant ends now.
+        Transition("revoke", ("approved", "delivered"), "closed", "director",
+                   N_("Revoke access: the files can no longer be downloaded"),
+                   comment_required=True),
         Transition("withdraw", ("unconfirmed", "submitted", "returned", "checked"),
                    "withdrawn", "requester", N_("Withdraw my request")),
     )
@@ -346,6 +351,10 @@ def apply(
         request.decided_at = now
     elif name == "reject":
         request.decided_at = now
+    elif name == "revoke":
+        for grant in request.grants:
+            if grant.revoked_at is None:
+                grant.revoked_at = now
 
     request.state = transition.target
     request.modified = now
@@ -359,8 +368,9 @@ def apply(
     elif name == "check":
         mails += request_mail.queue(request, "to_director", director_recipients(org), **variables)
         mails += request_mail.queue(request, "checked", requester_recipient(request), **variables)
-    elif name in ("return", "approve", "reject"):
-        kind = {"return": "returned", "approve": "approved", "reject": "rejected"}[name]
+    elif name in ("return", "approve", "reject", "revoke"):
+        kind = {"return": "returned", "approve": "approved", "reject": "rejected",
+                "revoke": "revoked"}[name]
         mails += request_mail.queue(request, kind, requester_recipient(request), **variables)
     return request, mails
 

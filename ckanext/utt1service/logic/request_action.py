@@ -40,6 +40,7 @@ __all__ = [
     "utt1service_request_deliver",
     "utt1service_request_close",
     "utt1service_request_withdraw",
+    "utt1service_request_revoke",
     "utt1service_request_purge_personal_data",
     "utt1service_resource_access",
 ]
@@ -110,6 +111,7 @@ def _resource_details(request: AccessRequest) -> list[dict[str, Any]]:
                 "exists": live is not None and live.state == "active",
                 "granted_until": _iso(grant.expires_at) if grant else None,
                 "grant_valid": bool(grant and grant.is_valid(now)),
+                "revoked_at": _iso(grant.revoked_at) if grant and grant.revoked_at else None,
             }
         )
     return out
@@ -568,6 +570,18 @@ def utt1service_request_withdraw(context: Context, data_dict: DataDict) -> dict[
     :rtype: dictionary
     """
     return _transition("withdraw", context, data_dict)
+
+
+def utt1service_request_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The director takes an approval back: every grant of the request ends
+    at once (the files can no longer be downloaded through it), the request
+    is closed and the requester told why.
+
+    :param id: the request's id
+    :param comment: the reason, sent to the requester (required)
+    :rtype: dictionary
+    """
+    return _transition("revoke", context, data_dict)
 
 
 def utt1service_request_purge_personal_data(

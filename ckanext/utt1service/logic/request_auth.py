@@ -29,6 +29,7 @@ __all__ = [
     "utt1service_request_deliver",
     "utt1service_request_close",
     "utt1service_request_withdraw",
+    "utt1service_request_revoke",
     "utt1service_request_purge_personal_data",
     "utt1service_resource_access",
 ]
@@ -155,6 +156,10 @@ def utt1service_request_close(context: Context, data_dict: DataDict) -> AuthResu
 @tk.auth_allow_anonymous_access
 def utt1service_request_withdraw(context: Context, data_dict: DataDict) -> AuthResult:
     return _transition_auth("withdraw", context, data_dict)
+
+
+def utt1service_request_revoke(context: Context, data_dict: DataDict) -> AuthResult:
+    return _transition_auth("revoke", context, data_dict)
 
 
 def utt1service_request_purge_personal_data(

@@ -76,6 +76,15 @@ def move(user: dict[str, Any], action: str, request_id: str, **data: Any) -> dic
     )
 
 
+def run_jobs() -> None:
+    """What `ckan jobs worker` does (sends the mail), until the queue is empty."""
+    from ckan.lib.jobs import Worker
+
+    model.Session.remove()
+    Worker(["default"]).work(burst=True)
+    model.Session.remove()
+
+
 def expire_grants(request_id: str) -> None:
     past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)
     for grant in model.Session.query(AccessGrant).filter(AccessGrant.request_id == request_id):

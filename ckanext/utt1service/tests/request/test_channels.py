@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.utt1service.model import AccessRequest, AuditEvent
-from ckanext.utt1service.tests.request.conftest import FORM, as_user, auth, move
+from ckanext.utt1service.tests.request.conftest import FORM, as_user, auth, move, run_jobs
 
 PHONE_CALLER = dict(FORM, first_name="สมศรี", surname="ใจดี", email="somsri@example.org",
                     intake_channel="phone", consent_method="phone")
@@ -178,14 +178,6 @@ def test_hand_over_button_on_the_request_page(app, world):
     assert "utt1-handed-over" in page.body
 
 
-def run_jobs() -> None:
-    from ckan.lib.jobs import Worker
-
-    model.Session.remove()
-    Worker(["default"]).work(burst=True)
-    model.Session.remove()
-
-
 def approved_by_email(world, user):
     from ckanext.utt1service.tests.request.conftest import submit
 
@@ -328,9 +320,10 @@ def test_webhook_posts_json_on_new_request_and_decision(world, hook_server, ckan
     req = on_behalf(world.staff, world)
     move(world.staff, "check", req["id"])
     move(world.director, "approve", req["id"])
+    move(world.director, "revoke", req["id"], comment="อนุมัติผิดชุด")
     run_jobs()
     events = [payload["event"] for _type, payload in hook_server.received]
-    assert events == ["request.new", "request.approved"]
+    assert events == ["request.new", "request.approved", "request.revoked"]
     content_type, payload = hook_server.received[0]
     assert content_type.startswith("application/json")
     assert payload["reference"] == req["reference"]

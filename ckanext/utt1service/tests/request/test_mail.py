@@ -10,22 +10,14 @@ import re
 import pytest
 
 import ckan.model as model
-from ckan.lib.jobs import Worker
 from ckan.tests import helpers
 
 from ckanext.utt1service import request_mail
 from ckanext.utt1service.model import AccessRequest, RequestMail
 
-from .conftest import FORM, as_user, auth, move, submit
+from .conftest import FORM, as_user, auth, move, run_jobs, submit
 
 pytestmark = pytest.mark.usefixtures("clean_queues")
-
-
-def run_jobs() -> None:
-    """What `ckan jobs worker` does, until the queue is empty."""
-    model.Session.remove()
-    Worker(["default"]).work(burst=True)
-    model.Session.remove()
 
 
 def csrf(body: str) -> str:
