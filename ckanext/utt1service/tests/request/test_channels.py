@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.utt1service.model import AccessRequest, AuditEvent
-from ckanext.utt1service.tests.request.conftest import FORM, as_user, auth, move, run_jobs
+from ckanext.utt1service.tests.request.conftest import FORM, as_user, auth, move, run_jobs, text
 
 PHONE_CALLER = dict(FORM, first_name="สมศรี", surname="ใจดี", email="somsri@example.org",
                     intake_channel="phone", consent_method="phone")
@@ -48,11 +48,15 @@ def test_staff_record_a_phone_request_that_enters_the_same_queue(world, smtp_ser
 
 
 @pytest.mark.world("pending")
-def test_a_walk_in_without_email_address_is_accepted(world):
+def test_a_walk_in_without_email_address_is_accepted(world, app):
     result = on_behalf(world.staff, world, email="", intake_channel="counter",
                        consent_method="paper", delivery_channel="paper")
     assert result["email"] is None
     assert result["intake_channel"] == "counter"
+    page = app.get(f"/access-request/{result['id']}", headers=auth(world.staff))
+    shown = text(page)
+    assert "None" not in shown
+    assert "ไม่มีบัญชีผู้ใช้ (เจ้าหน้าที่บันทึกแทน)" in shown and "ยืนยันอีเมล" not in shown
 
 
 @pytest.mark.world("pending")
