@@ -11,11 +11,11 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.utt1service import access, request_mail
+from ckanext.utt1service import request_mail
 from ckanext.utt1service import request_channels as channels
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.logic import request_schema as schemas
-from ckanext.utt1service.logic.request_action import request_dictize
+from ckanext.utt1service.logic.request_action import dataset_and_files, request_dictize
 from ckanext.utt1service.model import AccessRequest
 
 __all__ = [
@@ -88,22 +88,10 @@ def utt1service_request_create_on_behalf(
     actor = wf.user_from_context(context)
     fields, errors = tk.navl_validate(dict(data_dict), on_behalf_schema(), context)
     errors = {k: v for k, v in errors.items() if v}
-    try:
-        pkg = tk.get_action("package_show")(
-            {"user": context.get("user"), "auth_user_obj": actor}, {"id": fields["package_id"]}
-        )
-    except (tk.ObjectNotFound, KeyError):
-        raise tk.ObjectNotFound(tk._("Dataset not found"))
-    restricted = {r["id"]: r for r in pkg.get("resources", []) if access.is_restricted(r)}
-    chosen_ids = fields.get("resource_ids") or []
-    if not chosen_ids or any(rid not in restricted for rid in chosen_ids):
-        errors.setdefault("resource_ids", []).append(
-            tk._("Choose at least one restricted file of this dataset.")
-        )
+    pkg, chosen = dataset_and_files(context, actor, fields, errors)
     if errors:
         raise tk.ValidationError(errors)
     values = {k: fields.get(k) for k in schemas.request_form_schema()}
-    chosen = [restricted[rid] for rid in chosen_ids]
     try:
         request, mails = channels.create_on_behalf(
             values, pkg, chosen, actor, fields["intake_channel"], fields["consent_method"]

@@ -211,6 +211,32 @@ def _request_from(data_dict: DataDict) -> AccessRequest:
     return request
 
 
+def dataset_and_files(
+    context: Context, user: Optional[model.User], fields: dict[str, Any], errors: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The dataset a request form names (as the user may see it) and the
+    restricted files chosen in it; a bad choice of files adds its error to
+    ``errors``."""
+    try:
+        pkg = tk.get_action("package_show")(
+            {"user": context.get("user"), "auth_user_obj": user}, {"id": fields["package_id"]}
+        )
+    except (tk.ObjectNotFound, KeyError):
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    restricted = {r["id"]: r for r in pkg.get("resources", []) if access.is_restricted(r)}
+    chosen_ids = fields.get("resource_ids") or []
+    if not chosen_ids:
+        errors.setdefault("resource_ids", []).append(
+            tk._("Choose at least one restricted file of this dataset.")
+        )
+    elif any(rid not in restricted for rid in chosen_ids):
+        errors.setdefault("resource_ids", []).append(
+            tk._("Only the restricted files of this dataset can be requested; "
+                 "public files can be downloaded at once.")
+        )
+    return pkg, [restricted[rid] for rid in chosen_ids if rid in restricted]
+
+
 def utt1service_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Submit an access request (แบบคำขอข้อมูลสารสนเทศ) for restricted files
     of one dataset.
@@ -252,28 +278,10 @@ def utt1service_request_create(context: Context, data_dict: DataDict) -> dict[st
     fields, errors = tk.navl_validate(data, schemas.request_create_schema(), context)
     errors = {k: v for k, v in errors.items() if v}
 
-    try:
-        pkg = tk.get_action("package_show")(
-            {"user": context.get("user"), "auth_user_obj": user}, {"id": fields["package_id"]}
-        )
-    except (tk.ObjectNotFound, KeyError):
-        raise tk.ObjectNotFound(tk._("Dataset not found"))
-
-    restricted = {r["id"]: r for r in pkg.get("resources", []) if access.is_restricted(r)}
-    chosen_ids = fields.get("resource_ids") or []
-    if not chosen_ids:
-        errors.setdefault("resource_ids", []).append(
-            tk._("Choose at least one restricted file of this dataset.")
-        )
-    elif any(rid not in restricted for rid in chosen_ids):
-        errors.setdefault("resource_ids", []).append(
-            tk._("Only the restricted files of this dataset can be requested; "
-                 "public files can be downloaded at once.")
-        )
-    chosen = [restricted[rid] for rid in chosen_ids if rid in restricted]
+    pkg, chosen = dataset_and_files(context, user, fields, errors)
 
     if user is not None and chosen:
-        errors_for_dupes = _duplicate_errors(user, [r["id"] for r in chosen], restricted)
+        errors_for_dupes = _duplicate_errors(user, [r["id"] for r in chosen], {r["id"]: r for r in chosen})
         if errors_for_dupes:
             errors.setdefault("resource_ids", []).extend(errors_for_dupes)
     if user is None and fields.get("email") and "email" not in errors:
