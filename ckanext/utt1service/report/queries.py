@@ -19,7 +19,8 @@ named only in this module):
   agency type and delivery channel, and the audit trail (``utt1service_audit``,
   object_type ``access_request``) for when each request entered the queue
   (its first state other than ``unconfirmed``), was approved, rejected,
-  withdrawn or delivered; a request is also delivered by the first download
+  withdrawn or delivered — those first times are kept per request by a
+  trigger in ``utt1service_request_timeline``; a request is also delivered by the first download
   through its grant (``utt1service_download_event.request_id``);
 - satisfaction: ``utt1service_survey_response`` (items 3 = ดีมาก,
   2 = พอใช้, 1 = ควรปรับปรุง);
@@ -258,15 +259,12 @@ def rebuild_download_counts() -> dict[str, int]:
 # (first time each; the first download through its grant also delivers it).
 _TIMELINE = f"""
     events AS (
-        SELECT object_id AS id,
-               min(created) FILTER (WHERE to_state <> 'unconfirmed') AS received_at,
-               min(created) FILTER (WHERE to_state = 'approved') AS approved_at,
-               min(created) FILTER (WHERE to_state = 'rejected') AS rejected_at,
-               min(created) FILTER (WHERE to_state = 'withdrawn') AS withdrawn_at,
-               min(created) FILTER (WHERE to_state = 'delivered') AS delivered_at
-          FROM utt1service_audit
-         WHERE object_type = 'access_request' AND to_state IS NOT NULL AND created < :ce
-         GROUP BY object_id
+        -- the first time of each step in the audit trail, kept per request by
+        -- a trigger (utt1service_request_timeline); steps after the period
+        -- end fall outside every bound compared below
+        SELECT request_id AS id, received_at, approved_at, rejected_at, withdrawn_at, delivered_at
+          FROM utt1service_request_timeline
+         WHERE received_at < :ce
     ),
     received AS MATERIALIZED (
         SELECT r.id, r.agency_type, r.delivery_channel, e.received_at, e.approved_at, e.rejected_at,

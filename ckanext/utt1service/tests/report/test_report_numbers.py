@@ -454,3 +454,40 @@ def test_organization_admin_sees_the_organization_only(app, known_world, ckan_co
     assert _values(other["summary"], "downloads", "requests", "responses", "complaints") == {
         "downloads": ("2", "0"), "requests": ("1", "0"), "responses": ("1", "0"), "complaints": ("1", "0"),
     }
+
+
+def test_the_kept_request_timeline_is_the_audit_trail(known_world):
+    """The report reads when each request entered the queue and was decided
+    from a table a trigger keeps; it holds exactly what grouping the audit
+    trail gives, and a new step is there at once."""
+    import sqlalchemy as sa
+
+    from ckan import model
+
+    from ckanext.utt1service.model import AuditEvent
+
+    grouped = """
+        SELECT object_id,
+               min(created) FILTER (WHERE to_state <> 'unconfirmed'),
+               min(created) FILTER (WHERE to_state = 'approved'),
+               min(created) FILTER (WHERE to_state = 'rejected'),
+               min(created) FILTER (WHERE to_state = 'withdrawn'),
+               min(created) FILTER (WHERE to_state = 'delivered')
+          FROM utt1service_audit
+         WHERE object_type = 'access_request' AND to_state IS NOT NULL
+         GROUP BY 1 ORDER BY 1"""
+    kept = """
+        SELECT request_id, received_at, approved_at, rejected_at, withdrawn_at, delivered_at
+          FROM utt1service_request_timeline ORDER BY 1"""
+
+    def rows(sql):
+        return [tuple(r) for r in model.Session.execute(sa.text(sql))]
+
+    assert len(rows(kept)) == 10  # the known world's requests
+    assert rows(kept) == rows(grouped)
+    request_id = rows(kept)[0][0]
+    AuditEvent.record("access_request", request_id, "withdraw", from_state="submitted",
+                      to_state="withdrawn")
+    AuditEvent.record("access_request", request_id, "note", to_state="withdrawn")
+    model.Session.commit()
+    assert rows(kept) == rows(grouped)
