@@ -7,11 +7,13 @@ Create Date: 2026-11-25 16:10:00
 ``utt1service_request_timeline`` holds, per access request, the first time
 its audit trail (``utt1service_audit``, object_type ``access_request``)
 shows it entering the queue (any state other than ``unconfirmed``), approved,
-rejected, withdrawn and delivered. A statement-level trigger on the audit
-table keeps it up to date (the audit trail is append-only; a truncate
-empties it), so the service report reads one narrow row per request instead
-of grouping the whole trail on every page. It is filled from the existing
-trail here.
+rejected, withdrawn and delivered. Statement-level triggers on the audit
+table keep it equal to grouping the trail: an insert adds its steps, an
+update or delete (the trail is meant to be append-only, but a test database
+is emptied with DELETE) recomputes the requests it touched, a truncate
+empties it. The service report then reads one narrow row per request
+instead of grouping the whole trail on every page. It is filled from the
+existing trail here.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -48,10 +50,16 @@ LANGUAGE plpgsql AS $fn$
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     DELETE FROM {TABLE};
-  ELSE
+  ELSIF TG_OP = 'INSERT' THEN
     INSERT INTO {TABLE} AS t (request_id, {', '.join(COLUMNS)})
     {FIRSTS.format(rows='new_rows')} ORDER BY 1
     ON CONFLICT (request_id) DO UPDATE SET {KEEP_FIRST};
+  ELSE
+    -- UPDATE or DELETE: recompute the requests whose rows changed
+    DELETE FROM {TABLE} WHERE request_id IN (SELECT object_id FROM old_rows);
+    INSERT INTO {TABLE} (request_id, {', '.join(COLUMNS)})
+    {FIRSTS.format(rows="utt1service_audit").replace(
+        "GROUP BY", "AND object_id IN (SELECT object_id FROM old_rows) GROUP BY")};
   END IF;
   RETURN NULL;
 END
@@ -72,6 +80,16 @@ def upgrade():
         "EXECUTE FUNCTION utt1service_request_timeline_track()"
     )
     op.execute(
+        "CREATE TRIGGER utt1service_request_timeline_update AFTER UPDATE ON utt1service_audit "
+        "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION utt1service_request_timeline_track()"
+    )
+    op.execute(
+        "CREATE TRIGGER utt1service_request_timeline_delete AFTER DELETE ON utt1service_audit "
+        "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION utt1service_request_timeline_track()"
+    )
+    op.execute(
         "CREATE TRIGGER utt1service_request_timeline_truncate AFTER TRUNCATE ON utt1service_audit "
         "FOR EACH STATEMENT EXECUTE FUNCTION utt1service_request_timeline_track()"
     )
@@ -82,7 +100,7 @@ def upgrade():
 
 
 def downgrade():
-    for name in ("insert", "truncate"):
+    for name in ("insert", "update", "delete", "truncate"):
         op.execute(f"DROP TRIGGER IF EXISTS utt1service_request_timeline_{name} ON utt1service_audit")
     op.execute("DROP FUNCTION IF EXISTS utt1service_request_timeline_track()")
     op.drop_table(TABLE)
