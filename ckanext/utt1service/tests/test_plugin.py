@@ -139,3 +139,12 @@ def test_core_pages_show_buddhist_era_dates_in_thai(app):
     english = app.get("/en" + url).body
     assert thaidate.format_date(today, "th") not in english
     assert str(today.year) in english
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_dataset_state_is_shown_in_thai_to_its_editors(app):
+    sysadmin = factories.SysadminWithToken()
+    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    page = app.get(f"/dataset/{dataset['name']}", headers={"Authorization": sysadmin["token"]}).body
+    assert 'utt1-dataset-state">เผยแพร่แล้ว<' in page
+    assert "utt1-dataset-state" not in app.get(f"/dataset/{dataset['name']}").body  # editors only
