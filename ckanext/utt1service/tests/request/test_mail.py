@@ -12,6 +12,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import helpers
 
+from ckanext.utt1service import thaidate
 from ckanext.utt1service import request_mail
 from ckanext.utt1service.model import AccessRequest, RequestMail
 
@@ -52,7 +53,9 @@ def test_every_step_mails_the_right_people_in_thai_then_english(world, smtp_serv
     approved = smtp_server.to(requester["email"])[-1]
     text = smtp_server.text(approved)
     assert "อนุมัติ" in approved["Subject"] and "approved" in approved["Subject"]
-    expires = datetime.date.today() + datetime.timedelta(days=30)
+    # the mail gives the day in Bangkok time (already tomorrow after 17:00 UTC)
+    expires = thaidate.to_bangkok(
+        datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)).date()
     assert f"{expires.year + 543}" in text  # Buddhist Era in Thai ...
     assert f"{expires.day} " in text and str(expires.year) in text  # ... Gregorian in English
     assert "นักเรียนรายบุคคล.csv" in text

@@ -11,6 +11,7 @@ import pytest
 
 import ckan.model as model
 
+from ckanext.utt1service import thaidate
 from ckanext.utt1service.model import AccessRequest
 
 from .conftest import FORM, auth, form_url, text
@@ -41,7 +42,7 @@ def test_the_form_for_a_logged_in_requester(shared_world, app):
     assert "ชุดข้อมูล: ข้อมูลนักเรียนรายบุคคล" in body and "นักเรียนรายบุคคล.csv" in body
     # PDPA: purpose and retention, and the date in the Buddhist Era.
     assert "365 วันหลังคำขอสิ้นสุด" in shown
-    assert f"{datetime.date.today().year + 543}" in shown
+    assert f"{thaidate.to_bangkok(datetime.datetime.now(datetime.timezone.utc)).year + 543}" in shown
     assert 'name="_csrf_token"' in body
 
 

@@ -13,6 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import signals
 from ckan.tests import factories, helpers
 
+from ckanext.utt1service import thaidate
 from ckanext.utt1service.model import AccessGrant, AuditEvent
 
 from .conftest import as_user, auth, expire_grants, move, submit, upload
@@ -32,7 +33,7 @@ def test_the_whole_path_with_an_audit_row_for_every_step(world):
     requester = w.requesters["pending"]
     req = w.requests["pending"]
     assert req["state"] == "submitted"
-    assert req["reference"].endswith("/" + str(datetime.date.today().year + 543))
+    assert req["reference"].endswith("/" + str(thaidate.to_bangkok(datetime.datetime.now(datetime.timezone.utc)).year + 543))
 
     move(w.staff, "check", req["id"], comment="ครบถ้วน")
     move(w.director, "approve", req["id"], comment="อนุมัติ")
