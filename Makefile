@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report
+.PHONY: help dev setup test test-fast test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -15,6 +15,9 @@ setup:  ## set up everything without serving (packages, venv, services, ckan.ini
 
 test:  ## run the whole test suite against real PostgreSQL, Solr, Redis and Chromium
 	@bin/test
+
+test-fast:  ## the suite without the browser tests (inner loop)
+	@bin/test -m "not e2e"
 
 test-e2e:  ## only the browser tests
 	@bin/test -m e2e

@@ -17,6 +17,90 @@ import pytest
 from werkzeug.serving import make_server
 
 
+# --- parallel workers ------------------------------------------------------------
+# ``bin/test`` runs the suite in pytest-xdist workers (gw0, gw1, …). Each worker
+# gets a database, a Solr core, a Redis database, an upload folder and a site id of
+# its own, so that workers never see each other's data; bin/test creates the
+# databases and cores before pytest starts. CKAN reads these variables over
+# test.ini when the worker loads its configuration (pytest_sessionstart of CKAN's
+# pytest plugin, which runs after this hook).
+
+#: Redis databases of the workers: gw0 → 4, gw1 → 5, … (0 is dev, 1 the serial
+#: test run, 2–3 the benchmarks)
+FIRST_WORKER_REDIS_DB = 4
+
+
+def worker_suffix() -> str:
+    """``_gw0``-style suffix of this xdist worker, or "" when not in parallel."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return f"_{worker}" if worker else ""
+
+
+def _isolate_worker(worker: str) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    index = int(worker.removeprefix("gw"))
+    env = os.environ
+
+    def with_path(url: str, path: str) -> str:
+        return urlunsplit(urlsplit(url)._replace(path=path))
+
+    db = env["CKAN_SQLALCHEMY_URL"]
+    env["CKAN_SQLALCHEMY_URL"] = with_path(db, f"{urlsplit(db).path}_{worker}")
+    solr = env["CKAN_SOLR_URL"].rstrip("/")
+    env["CKAN_SOLR_URL"] = f"{solr}_{worker}"
+    env["CKAN_REDIS_URL"] = with_path(env["CKAN_REDIS_URL"], f"/{FIRST_WORKER_REDIS_DB + index}")
+    env["CKAN_STORAGE_PATH"] = f"{env['CKAN_STORAGE_PATH'].rstrip('/')}-{worker}"
+    os.makedirs(env["CKAN_STORAGE_PATH"], exist_ok=True)
+    env["CKAN_SITE_ID"] = f"{env.get('CKAN_SITE_ID', 'utt1service-test')}-{worker}"
+
+
+def pytest_configure(config):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        missing = [v for v in ("CKAN_SQLALCHEMY_URL", "CKAN_SOLR_URL", "CKAN_REDIS_URL",
+                               "CKAN_STORAGE_PATH") if not os.environ.get(v)]
+        if missing:
+            raise pytest.UsageError(
+                "parallel test runs need bin/test (it creates each worker's database and "
+                f"Solr core); missing: {', '.join(missing)}"
+            )
+        _isolate_worker(worker)
+
+
+# Speed: the plugins of test.ini are loaded (~0.3 s) and the Flask app built
+# (~0.6 s) once per worker instead of once per test. No test changes
+# ``ckan.plugins``; the configuration itself is still restored before each test
+# (CKAN's pytest plugin and the ``ckan_config`` fixture).
+
+@pytest.fixture(scope="session")
+def _session_plugins():
+    import ckan.plugins
+
+    ckan.plugins.load_all()
+    yield
+    ckan.plugins.unload_non_system_plugins()
+
+
+@pytest.fixture()
+def with_plugins(_session_plugins, ckan_config):
+    """The plugins of test.ini, loaded once (overrides CKAN's per-test fixture)."""
+    yield
+
+
+@pytest.fixture(scope="session")
+def _session_app(_session_plugins):
+    from ckan.tests import helpers
+
+    return helpers._get_test_app()
+
+
+@pytest.fixture()
+def app(_session_app, ckan_config):
+    """CKAN's test app, built once (overrides CKAN's per-test fixture)."""
+    return _session_app
+
+
 @pytest.fixture(autouse=True)
 def _plugins(with_plugins):
     """Every test runs with the plugins of test.ini loaded (before clean_db,

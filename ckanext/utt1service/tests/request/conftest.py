@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 
 import ckan.model as model
-import ckan.plugins
 from ckan.tests import factories
 from ckan.tests import helpers
 from ckan.tests.pytest_ckan.fixtures import FakeFileStorage
@@ -139,35 +138,8 @@ def build_world(states: tuple[str, ...] = ALL_STATES) -> types.SimpleNamespace:
     return w
 
 
-# Speed: loading the plugins (~2 s) and building the Flask app (~3 s) once per
-# module instead of once per test. These tests never change ckan.plugins;
-# ``with_plugins`` stays autouse (tests/conftest.py), only its scope changes.
-
 @pytest.fixture(scope="module")
-def _module_plugins():
-    ckan.plugins.load_all()
-    yield
-    ckan.plugins.unload_non_system_plugins()
-
-
-@pytest.fixture()
-def with_plugins(_module_plugins, ckan_config):
-    yield
-
-
-@pytest.fixture(scope="module")
-def _module_app(_module_plugins):
-    return helpers._get_test_app()
-
-
-@pytest.fixture()
-def app(_module_app, ckan_config):
-    """The test app, built once per module."""
-    return _module_app
-
-
-@pytest.fixture(scope="module")
-def shared_world(_module_plugins, reset_db, migrate_db_for, reset_index) -> types.SimpleNamespace:
+def shared_world(_session_plugins, reset_db, migrate_db_for, reset_index) -> types.SimpleNamespace:
     """One world for a whole module whose tests only read it (or try what
     must be refused). Never mix it with ``world`` in one module: that one
     resets the database."""
