@@ -18,7 +18,7 @@ from sqlalchemy import func, text
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service import access, request_mail, thaidate
+from ckanext.utt1service import access, authz, request_mail, thaidate
 from ckanext.utt1service.model import (
     AccessGrant,
     AccessRequest,
@@ -119,11 +119,7 @@ def retention_days() -> int:
 # Who is who
 
 def user_from_context(context: dict[str, Any]) -> Optional[model.User]:
-    user = context.get("auth_user_obj")
-    if isinstance(user, model.User):
-        return user
-    name = context.get("user")
-    return model.User.get(name) if name else None
+    return authz.user_from_context(context)
 
 
 def is_requester(
@@ -139,10 +135,9 @@ def roles(request: AccessRequest, user: Optional[model.User], token: Optional[st
     if is_requester(request, user, token):
         found.add("requester")
     if user is not None:
-        capacity = access.org_capacity(user.id, request.owner_org)
-        if user.sysadmin or capacity in ("editor", "admin"):
+        if authz.is_staff(user, request.owner_org):
             found.add("staff")
-        if user.sysadmin or capacity == "admin":
+        if authz.is_director(user, request.owner_org):
             found.add("director")
     return found
 
@@ -156,7 +151,7 @@ def may(transition: Transition, request: AccessRequest, user: Optional[model.Use
     have = roles(request, user, token)
     if transition.role == "requester":
         return "requester" in have
-    if "requester" in have and not (user is not None and user.sysadmin):
+    if "requester" in have and not authz.is_sysadmin(user):
         return False
     return transition.role in have
 
@@ -172,35 +167,18 @@ def allowed_transitions(request: AccessRequest, user: Optional[model.User],
 
 # People to tell
 
-def _org_users(org_id: str, capacities: tuple[str, ...]) -> list[model.User]:
-    return (
-        model.Session.query(model.User)
-        .join(model.Member, model.Member.table_id == model.User.id)
-        .filter(
-            model.Member.table_name == "user",
-            model.Member.group_id == org_id,
-            model.Member.state == "active",
-            model.Member.capacity.in_(capacities),
-            model.User.state == "active",
-        )
-        .order_by(model.User.name)
-        .all()
-    )
-
-
 def _addresses(users: list[model.User]) -> list[tuple[str, str]]:
     return [(u.display_name, u.email) for u in users if u.email]
 
 
 def staff_recipients(org_id: str) -> list[tuple[str, str]]:
-    """Editors of the organization; its admins when it has no editors."""
-    return _addresses(_org_users(org_id, ("editor",))) or _addresses(
-        _org_users(org_id, ("admin",))
-    )
+    """The staff of the organization (``authz.staff_users``)."""
+    return _addresses(authz.staff_users(org_id))
 
 
 def director_recipients(org_id: str) -> list[tuple[str, str]]:
-    return _addresses(_org_users(org_id, ("admin",)))
+    """The directors of the organization (``authz.director_users``)."""
+    return _addresses(authz.director_users(org_id))
 
 
 def requester_recipient(request: AccessRequest) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.utt1service import access, request_channels, request_mail
+from ckanext.utt1service import access, authz, request_channels, request_mail
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.logic import request_schema as schemas
 from ckanext.utt1service.model import (
@@ -368,8 +368,9 @@ def utt1service_request_show(context: Context, data_dict: DataDict) -> dict[str,
 def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The queue of access requests, oldest first, with counts per state.
 
-    Staff and directors see the requests of their organizations, sysadmins
-    all of them; with ``mine`` a user sees the requests they made.
+    Staff and directors see the requests of their service organizations,
+    sysadmins all of them (``authz.handled_organization_ids``); with
+    ``mine`` a user sees the requests they made.
 
     :param owner_org: only this organization (id or name)
     :type owner_org: string
@@ -398,7 +399,7 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str,
     if data.get("mine"):
         q = q.filter(AccessRequest.user_id == (user.id if user else None))
     else:
-        org_ids = access.staff_org_ids(user)
+        org_ids = authz.handled_organization_ids(user)
         if data.get("owner_org"):
             org = model.Group.get(data["owner_org"])
             if org is None:
