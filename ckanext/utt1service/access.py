@@ -217,7 +217,7 @@ def latest_request(
     resource_id: str, user: Any, tracked: Optional[dict[str, str]] = None
 ) -> Optional[dict[str, Any]]:
     """The newest request of this user (or browser) for the resource, to say
-    why a download is refused (waiting, rejected, expired)."""
+    why a download is refused (waiting, rejected, revoked, expired)."""
     tracked = tracked or {}
     who = []
     if user is not None and getattr(user, "id", None):
@@ -242,11 +242,18 @@ def latest_request(
         key=lambda g: g.expires_at,
         default=None,
     )
+    revoked_at = grant.revoked_at if grant is not None else None
     return {
         "id": row.id,
         "reference": row.reference,
         "state": row.state,
-        "expired_at": grant.expires_at if grant is not None and not grant.is_valid() else None,
+        # the director revoked the access: said so, not "expired"
+        "revoked_at": revoked_at,
+        "expired_at": (
+            grant.expires_at
+            if grant is not None and revoked_at is None and not grant.is_valid()
+            else None
+        ),
     }
 
 

@@ -94,8 +94,9 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("close", ("approved", "delivered", "rejected"), "closed", "staff",
                    N_("Close the request")),
         # A decision taken back (approved by mistake, the purpose ended, the
-        # data must no longer go out): every grant ends now.
-        Transition("revoke", ("approved", "delivered"), "closed", "director",
+        # data must no longer go out): every grant ends now. A closed request
+        # whose grants still run can be revoked too (see ``possible``).
+        Transition("revoke", ("approved", "delivered", "closed"), "closed", "director",
                    N_("Revoke access: the files can no longer be downloaded"),
                    comment_required=True),
         Transition("withdraw", ("unconfirmed", "submitted", "returned", "checked"),
@@ -156,12 +157,29 @@ def may(transition: Transition, request: AccessRequest, user: Optional[model.Use
     return transition.role in have
 
 
+def live_grants(request: AccessRequest) -> list[AccessGrant]:
+    """The grants of the request that still let someone download."""
+    now = utcnow()
+    return [g for g in request.grants if g.is_valid(now)]
+
+
+def possible(transition: Transition, request: AccessRequest) -> bool:
+    """Whether the request's state allows the transition: its state is a
+    source, and a closed request is revoked only while a grant still runs
+    (staff may close an approved request before its access ends)."""
+    if request.state not in transition.sources:
+        return False
+    if transition.name == "revoke" and request.state == "closed":
+        return bool(live_grants(request))
+    return True
+
+
 def allowed_transitions(request: AccessRequest, user: Optional[model.User],
                         token: Optional[str]) -> list[str]:
     return [
         t.name
         for t in TRANSITIONS.values()
-        if request.state in t.sources and may(t, request, user, token)
+        if possible(t, request) and may(t, request, user, token)
     ]
 
 
@@ -298,7 +316,7 @@ def apply(
     request = AccessRequest.get_for_update(request_id)
     if request is None:
         raise tk.ObjectNotFound(tk._("Access request not found"))
-    if request.state not in transition.sources:
+    if not possible(transition, request):
         raise Conflict(request, transition)
 
     now = utcnow()

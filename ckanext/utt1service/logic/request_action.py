@@ -154,9 +154,15 @@ def request_dictize(
     token: Optional[str] = None,
     detail: bool = True,
 ) -> dict[str, Any]:
-    """The request as the requester, staff and director see it."""
+    """The request as the requester, staff and director see it.
+
+    ``revoked_at`` is set when the director revoked its access; with
+    ``detail``, ``revocation`` is that audit entry (its ``comment`` is the
+    reason the requester was given)."""
     now = wf.utcnow()
     pkg = model.Package.get(request.package_id)
+    # When the director revoked the access (every grant ended at once).
+    revoked = [g.revoked_at for g in request.grants if g.revoked_at is not None]
     data: dict[str, Any] = {
         "id": request.id,
         "reference": request.reference,
@@ -196,11 +202,15 @@ def request_dictize(
         "received_by": request.received_by,
         "handed_over_on": request.handed_over_on.isoformat() if request.handed_over_on else None,
         "signed_form_name": request.signed_form_name,
+        "revoked_at": _iso(max(revoked)) if revoked else None,
     }
     if detail:
         data["resources"] = _resource_details(request)
         data["audit"] = _trail(request)
         data["allowed_actions"] = wf.allowed_transitions(request, user, token)
+        data["revocation"] = next(
+            (e for e in reversed(data["audit"]) if e["action"] == "revoke"), None
+        ) if revoked else None
     return data
 
 
@@ -584,7 +594,9 @@ def utt1service_request_withdraw(context: Context, data_dict: DataDict) -> dict[
 def utt1service_request_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The director takes an approval back: every grant of the request ends
     at once (the files can no longer be downloaded through it), the request
-    is closed and the requester told why.
+    is closed and the requester told why. An approved or delivered request
+    can be revoked, and a closed one while its access still runs. The
+    requester may send a new request for the same files later.
 
     :param id: the request's id
     :param comment: the reason, sent to the requester (required)
