@@ -2,7 +2,8 @@
 """Who may have the bytes of a resource.
 
 A resource whose ``access_level`` is ``restricted`` goes only to sysadmins,
-members (any capacity) of the organization that owns its dataset, and
+members (any capacity) of the organization that owns its dataset (whether
+or not it takes part in the service: ``authz.is_member``), and
 requesters holding a valid grant for it: a logged-in requester through the
 account, an anonymous requester through the private tracking link, which the
 browser keeps in the (signed) session once opened.
@@ -24,6 +25,7 @@ from sqlalchemy import or_
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service import authz
 from ckanext.utt1service.model import AccessGrant, AccessRequest, AccessRequestResource
 
 SESSION_KEY = "utt1service_tracking"
@@ -92,58 +94,6 @@ def resource_info(resource_id: str) -> Optional[ResourceInfo]:
         restricted=is_restricted(extras),
         active=row[5] == "active" and row[7] == "active",
     )
-
-
-def org_capacity(user_id: Optional[str], org_id: Optional[str]) -> Optional[str]:
-    """The user's capacity (member / editor / admin) in an organization."""
-    if not user_id or not org_id:
-        return None
-    row = (
-        model.Session.query(model.Member.capacity)
-        .filter(
-            model.Member.table_name == "user",
-            model.Member.table_id == user_id,
-            model.Member.group_id == org_id,
-            model.Member.state == "active",
-        )
-        .first()
-    )
-    return row[0] if row else None
-
-
-def is_staff(user: Any, org_id: Optional[str]) -> bool:
-    """Staff of an organization: its editors and admins (and sysadmins)."""
-    if user is None or not getattr(user, "id", None):
-        return False
-    if getattr(user, "sysadmin", False):
-        return True
-    return org_capacity(user.id, org_id) in ("editor", "admin")
-
-
-def is_director(user: Any, org_id: Optional[str]) -> bool:
-    """Director: the admins of the organization (and sysadmins)."""
-    if user is None or not getattr(user, "id", None):
-        return False
-    if getattr(user, "sysadmin", False):
-        return True
-    return org_capacity(user.id, org_id) == "admin"
-
-
-def staff_org_ids(user: Any) -> list[str]:
-    """Organizations whose requests the user works on."""
-    if user is None or not getattr(user, "id", None):
-        return []
-    q = model.Session.query(model.Group.id).filter(
-        model.Group.is_organization.is_(True), model.Group.state == "active"
-    )
-    if not getattr(user, "sysadmin", False):
-        q = q.join(model.Member, model.Member.group_id == model.Group.id).filter(
-            model.Member.table_name == "user",
-            model.Member.table_id == user.id,
-            model.Member.state == "active",
-            model.Member.capacity.in_(("editor", "admin")),
-        )
-    return [r[0] for r in q.all()]
 
 
 # Private tracking links of anonymous requesters
@@ -253,9 +203,9 @@ def decide(
     if not info.restricted:
         return Decision(True, "public")
     user_id = getattr(user, "id", None) if user is not None else None
-    if user_id and getattr(user, "sysadmin", False):
+    if user_id and authz.is_sysadmin(user):
         return Decision(True, "sysadmin")
-    if user_id and org_capacity(user_id, info.owner_org):
+    if user_id and authz.is_member(user, info.owner_org):
         return Decision(True, "member")
     grant = valid_grant(info.id, user_id, tracked)
     if grant is not None:
@@ -267,7 +217,7 @@ def latest_request(
     resource_id: str, user: Any, tracked: Optional[dict[str, str]] = None
 ) -> Optional[dict[str, Any]]:
     """The newest request of this user (or browser) for the resource, to say
-    why a download is refused (waiting, rejected, expired)."""
+    why a download is refused (waiting, rejected, revoked, expired)."""
     tracked = tracked or {}
     who = []
     if user is not None and getattr(user, "id", None):
@@ -292,11 +242,18 @@ def latest_request(
         key=lambda g: g.expires_at,
         default=None,
     )
+    revoked_at = grant.revoked_at if grant is not None else None
     return {
         "id": row.id,
         "reference": row.reference,
         "state": row.state,
-        "expired_at": grant.expires_at if grant is not None and not grant.is_valid() else None,
+        # the director revoked the access: said so, not "expired"
+        "revoked_at": revoked_at,
+        "expired_at": (
+            grant.expires_at
+            if grant is not None and revoked_at is None and not grant.is_valid()
+            else None
+        ),
     }
 
 

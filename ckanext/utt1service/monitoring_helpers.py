@@ -9,7 +9,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
-from ckanext.utt1service import downloads
+from ckanext.utt1service import authz, downloads
 
 __all__ = [
     "utt1service_download_count",
@@ -109,12 +109,11 @@ def utt1service_survey_invitation(
 
 
 def utt1service_is_staff() -> bool:
-    """Editors and admins of any organization, and sysadmins."""
-    from ckanext.utt1service.logic.monitoring_auth import is_staff
-
+    """Whether the current user is staff of the service: an editor or admin
+    of an organization that takes part in it, or a sysadmin (``authz``)."""
     if not current_user.is_authenticated:
         return False
-    return is_staff({"user": current_user.name})
+    return authz.is_any_staff(current_user)
 
 
 _LABEL_LISTS = {

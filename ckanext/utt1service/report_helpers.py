@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from markupsafe import Markup
 
-from ckanext.utt1service.logic.report_auth import is_org_admin
+from ckanext.utt1service import authz
 from ckanext.utt1service.report import build, charts
 
 __all__ = [
@@ -26,9 +26,7 @@ def utt1service_report_allowed(org_id: Optional[str] = None) -> bool:
     organization (org_id) or of the whole office (no org_id)."""
     if not current_user.is_authenticated:
         return False
-    if getattr(current_user, "sysadmin", False):
-        return True
-    return bool(org_id) and is_org_admin(current_user.name, org_id)
+    return authz.sees_report(current_user, org_id)
 
 
 def utt1service_report_value(row: dict[str, Any], column: dict[str, Any]) -> str:

@@ -46,15 +46,6 @@ def consent_label(method: Optional[str]) -> str:
     return tk._(CONSENT_METHODS.get(method, method))
 
 
-def is_staff(user: Optional[model.User], org_id: Optional[str]) -> bool:
-    """Editors and admins of the organization, and sysadmins."""
-    from ckanext.utt1service import access
-
-    if user is None:
-        return False
-    return bool(user.sysadmin) or access.org_capacity(user.id, org_id) in ("editor", "admin")
-
-
 def create_on_behalf(
     fields: dict[str, Any],
     package: dict[str, Any],

@@ -9,7 +9,7 @@ from sqlalchemy import func
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service import access, agency_types
+from ckanext.utt1service import access, agency_types, authz
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.model import AccessRequest
 
@@ -97,9 +97,8 @@ def utt1service_is_request_staff(org_id: Optional[str] = None) -> bool:
     if user is None:
         return False
     if org_id is None:
-        return bool(user.sysadmin or access.staff_org_ids(user))
-    org = model.Group.get(org_id)
-    return bool(org is not None and access.is_staff(user, org.id))
+        return bool(authz.handled_organization_ids(user))
+    return authz.is_staff(user, org_id)
 
 
 def utt1service_request_queue_count(org_id: Optional[str] = None) -> int:
@@ -107,7 +106,7 @@ def utt1service_request_queue_count(org_id: Optional[str] = None) -> int:
     user = access.current_user_obj()
     if user is None:
         return 0
-    org_ids = access.staff_org_ids(user)
+    org_ids = authz.handled_organization_ids(user)
     if org_id is not None:
         org = model.Group.get(org_id)
         org_ids = [o for o in org_ids if org is not None and o == org.id]
@@ -134,9 +133,9 @@ def utt1service_request_queue_url() -> Optional[str]:
     user = access.current_user_obj()
     if user is None:
         return None
-    if user.sysadmin:
+    if authz.is_sysadmin(user):
         return tk.h.url_for("utt1service_request.admin_queue")
-    org_ids = access.staff_org_ids(user)
+    org_ids = authz.handled_organization_ids(user)
     if not org_ids:
         return None
     org = model.Group.get(org_ids[0])

@@ -18,7 +18,7 @@ from sqlalchemy import func, text
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service import access, request_mail, thaidate
+from ckanext.utt1service import access, authz, request_mail, thaidate
 from ckanext.utt1service.model import (
     AccessGrant,
     AccessRequest,
@@ -94,8 +94,9 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("close", ("approved", "delivered", "rejected"), "closed", "staff",
                    N_("Close the request")),
         # A decision taken back (approved by mistake, the purpose ended, the
-        # data must no longer go out): every grant ends now.
-        Transition("revoke", ("approved", "delivered"), "closed", "director",
+        # data must no longer go out): every grant ends now. A closed request
+        # whose grants still run can be revoked too (see ``possible``).
+        Transition("revoke", ("approved", "delivered", "closed"), "closed", "director",
                    N_("Revoke access: the files can no longer be downloaded"),
                    comment_required=True),
         Transition("withdraw", ("unconfirmed", "submitted", "returned", "checked"),
@@ -119,11 +120,7 @@ def retention_days() -> int:
 # Who is who
 
 def user_from_context(context: dict[str, Any]) -> Optional[model.User]:
-    user = context.get("auth_user_obj")
-    if isinstance(user, model.User):
-        return user
-    name = context.get("user")
-    return model.User.get(name) if name else None
+    return authz.user_from_context(context)
 
 
 def is_requester(
@@ -139,10 +136,9 @@ def roles(request: AccessRequest, user: Optional[model.User], token: Optional[st
     if is_requester(request, user, token):
         found.add("requester")
     if user is not None:
-        capacity = access.org_capacity(user.id, request.owner_org)
-        if user.sysadmin or capacity in ("editor", "admin"):
+        if authz.is_staff(user, request.owner_org):
             found.add("staff")
-        if user.sysadmin or capacity == "admin":
+        if authz.is_director(user, request.owner_org):
             found.add("director")
     return found
 
@@ -156,9 +152,26 @@ def may(transition: Transition, request: AccessRequest, user: Optional[model.Use
     have = roles(request, user, token)
     if transition.role == "requester":
         return "requester" in have
-    if "requester" in have and not (user is not None and user.sysadmin):
+    if "requester" in have and not authz.is_sysadmin(user):
         return False
     return transition.role in have
+
+
+def live_grants(request: AccessRequest) -> list[AccessGrant]:
+    """The grants of the request that still let someone download."""
+    now = utcnow()
+    return [g for g in request.grants if g.is_valid(now)]
+
+
+def possible(transition: Transition, request: AccessRequest) -> bool:
+    """Whether the request's state allows the transition: its state is a
+    source, and a closed request is revoked only while a grant still runs
+    (staff may close an approved request before its access ends)."""
+    if request.state not in transition.sources:
+        return False
+    if transition.name == "revoke" and request.state == "closed":
+        return bool(live_grants(request))
+    return True
 
 
 def allowed_transitions(request: AccessRequest, user: Optional[model.User],
@@ -166,41 +179,24 @@ def allowed_transitions(request: AccessRequest, user: Optional[model.User],
     return [
         t.name
         for t in TRANSITIONS.values()
-        if request.state in t.sources and may(t, request, user, token)
+        if possible(t, request) and may(t, request, user, token)
     ]
 
 
 # People to tell
-
-def _org_users(org_id: str, capacities: tuple[str, ...]) -> list[model.User]:
-    return (
-        model.Session.query(model.User)
-        .join(model.Member, model.Member.table_id == model.User.id)
-        .filter(
-            model.Member.table_name == "user",
-            model.Member.group_id == org_id,
-            model.Member.state == "active",
-            model.Member.capacity.in_(capacities),
-            model.User.state == "active",
-        )
-        .order_by(model.User.name)
-        .all()
-    )
-
 
 def _addresses(users: list[model.User]) -> list[tuple[str, str]]:
     return [(u.display_name, u.email) for u in users if u.email]
 
 
 def staff_recipients(org_id: str) -> list[tuple[str, str]]:
-    """Editors of the organization; its admins when it has no editors."""
-    return _addresses(_org_users(org_id, ("editor",))) or _addresses(
-        _org_users(org_id, ("admin",))
-    )
+    """The staff of the organization (``authz.staff_users``)."""
+    return _addresses(authz.staff_users(org_id))
 
 
 def director_recipients(org_id: str) -> list[tuple[str, str]]:
-    return _addresses(_org_users(org_id, ("admin",)))
+    """The directors of the organization (``authz.director_users``)."""
+    return _addresses(authz.director_users(org_id))
 
 
 def requester_recipient(request: AccessRequest) -> list[tuple[str, str]]:
@@ -320,7 +316,7 @@ def apply(
     request = AccessRequest.get_for_update(request_id)
     if request is None:
         raise tk.ObjectNotFound(tk._("Access request not found"))
-    if request.state not in transition.sources:
+    if not possible(transition, request):
         raise Conflict(request, transition)
 
     now = utcnow()

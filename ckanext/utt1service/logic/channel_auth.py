@@ -6,7 +6,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.utt1service import request_channels as channels
+from ckanext.utt1service import authz
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.logic.request_auth import _transition_auth
 
@@ -21,7 +21,7 @@ __all__ = [
 def utt1service_request_create_on_behalf(context: Context, data_dict: DataDict) -> AuthResult:
     user = wf.user_from_context(dict(context))
     pkg = model.Package.get((data_dict or {}).get("package_id") or "")
-    if pkg is not None and channels.is_staff(user, pkg.owner_org):
+    if pkg is not None and authz.is_staff(user, pkg.owner_org):
         return {"success": True}
     return {
         "success": False,
@@ -44,7 +44,7 @@ def utt1service_request_attach_signed_form(context: Context, data_dict: DataDict
     request = AccessRequest.get((data_dict or {}).get("id"))
     if request is None:
         raise tk.ObjectNotFound(tk._("Access request not found"))
-    if channels.is_staff(wf.user_from_context(dict(context)), request.owner_org):
+    if authz.is_staff(wf.user_from_context(dict(context)), request.owner_org):
         return {"success": True}
     return {"success": False, "msg": tk._(
         "Only the staff of the organization that owns the dataset can do this.")}

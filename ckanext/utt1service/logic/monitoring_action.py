@@ -17,8 +17,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.utt1service import downloads, ratelimit, thaidate
-from ckanext.utt1service.logic import monitoring_auth as access
+from ckanext.utt1service import authz, downloads, ratelimit, thaidate
 from ckanext.utt1service.logic import monitoring_schema as schemas
 from ckanext.utt1service.model import AuditEvent, Complaint, DownloadEvent, SurveyResponse
 from ckanext.utt1service.model.complaint import COMPLAINT_TRANSITIONS
@@ -424,8 +423,8 @@ def _with_age(item: dict[str, Any], complaint: Complaint, now: datetime.datetime
 
 def utt1service_complaint_list(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """The problems and complaints register, newest first (staff only). The
-    office's staff see all of it, other organizations' staff the entries
-    about their datasets.
+    office's staff see all of it, other service organizations' staff the
+    entries about their datasets.
 
     :param state: received, in_progress, resolved, closed, or ``open``
         (received or in progress) (optional)
@@ -454,8 +453,8 @@ def utt1service_complaint_list(context: Context, data_dict: DataDict) -> ActionR
     data = _validate(data_dict, schemas.complaint_list_schema(), context)
     user = model.User.get(context.get("user") or "")
     query = model.Session.query(Complaint)
-    if not access.sees_whole_register(user):
-        orgs = access.staff_organization_ids(user)
+    if not authz.sees_whole_register(user):
+        orgs = authz.staff_organization_ids(user)
         query = query.filter(Complaint.owner_org.in_(orgs or {""}))
     if data.get("state") == "open":
         query = query.filter(Complaint.state.in_(("received", "in_progress")))

@@ -1,20 +1,23 @@
 # -*- coding: utf-8 -*-
 """Who may do what with download events, survey responses and complaints.
 
-Staff are the editors and admins of an organization (and sysadmins, whom CKAN
-lets through every auth function). The office's own organization
-(``ckanext.utt1service.office_organization``) handles the whole register;
-staff of another organization see the complaints about their datasets only.
-The public may file complaints and surveys but never read them.
+Staff are the editors and admins of the organizations that take part in the
+service (and sysadmins, whom CKAN lets through every auth function), as
+``authz`` decides. The office's own staff handle the whole register; staff
+of another service organization see the complaints about its datasets only.
+Editors and admins of an organization that does not take part are the
+public here: they may file complaints and surveys but never read them.
 """
 from __future__ import annotations
 
 from typing import Optional
 
-import ckan.authz as authz
+import ckan.authz as ckan_authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.utt1service import authz
 
 __all__ = [
     "utt1service_download_event_create",
@@ -29,69 +32,16 @@ __all__ = [
     "utt1service_complaint_update",
 ]
 
-_STAFF_CAPACITIES = ("admin", "editor")
-
-
-# --- who is staff ----------------------------------------------------------------
+# --- who is staff: ``authz`` -------------------------------------------------------
 
 
 def _user(context: Context) -> Optional[model.User]:
-    name = context.get("user")
-    if not name:
-        return None
-    return model.User.get(name)
-
-
-def office_organization_id() -> Optional[str]:
-    ref = tk.config.get("ckanext.utt1service.office_organization")
-    if not ref:
-        return None
-    group = model.Group.get(ref)
-    if group is None or not group.is_organization or group.state != "active":
-        return None
-    return group.id
-
-
-def staff_organization_ids(user: Optional[model.User]) -> set[str]:
-    """Ids of the active organizations where ``user`` is an editor or admin."""
-    if user is None:
-        return set()
-    rows = (
-        model.Session.query(model.Member.group_id)
-        .join(model.Group, model.Group.id == model.Member.group_id)
-        .filter(
-            model.Member.table_name == "user",
-            model.Member.table_id == user.id,
-            model.Member.state == "active",
-            model.Member.capacity.in_(_STAFF_CAPACITIES),
-            model.Group.is_organization.is_(True),
-            model.Group.state == "active",
-        )
-    )
-    return {r.group_id for r in rows}
+    return authz.user_from_context(context)
 
 
 def is_staff(context: Context) -> bool:
-    user = _user(context)
-    if user is None:
-        return False
-    return bool(user.sysadmin) or bool(staff_organization_ids(user))
-
-
-def sees_whole_register(user: Optional[model.User]) -> bool:
-    """Sysadmins and the office organization's staff see every complaint."""
-    if user is None:
-        return False
-    if user.sysadmin:
-        return True
-    office = office_organization_id()
-    return office is not None and office in staff_organization_ids(user)
-
-
-def handles_organization(user: Optional[model.User], owner_org: Optional[str]) -> bool:
-    if sees_whole_register(user):
-        return True
-    return bool(owner_org) and owner_org in staff_organization_ids(user)
+    """Staff of a service organization (or sysadmin)."""
+    return authz.is_any_staff(_user(context))
 
 
 def _deny(message: str) -> AuthResult:
@@ -108,7 +58,7 @@ def utt1service_download_event_create(context: Context, data_dict: DataDict) -> 
     resource = model.Resource.get(data_dict.get("resource_id") or "")
     package = resource.package if resource is not None else None
     owner_org = package.owner_org if package is not None else None
-    if handles_organization(user, owner_org):
+    if authz.handles_organization(user, owner_org):
         return {"success": True}
     return _deny(tk._("Only staff of the organization can record deliveries"))
 
@@ -117,8 +67,8 @@ def utt1service_download_event_create(context: Context, data_dict: DataDict) -> 
 def utt1service_download_count(context: Context, data_dict: DataDict) -> AuthResult:
     """Whoever may see the resource or dataset may see its download count."""
     if data_dict.get("resource_id"):
-        return authz.is_authorized("resource_show", context, {"id": data_dict["resource_id"]})
-    return authz.is_authorized("package_show", context, {"id": data_dict.get("package_id")})
+        return ckan_authz.is_authorized("resource_show", context, {"id": data_dict["resource_id"]})
+    return ckan_authz.is_authorized("package_show", context, {"id": data_dict.get("package_id")})
 
 
 @tk.auth_allow_anonymous_access
@@ -174,13 +124,13 @@ def _complaint_owner_org(data_dict: DataDict) -> tuple[bool, Optional[str]]:
 
 def utt1service_complaint_show(context: Context, data_dict: DataDict) -> AuthResult:
     found, owner_org = _complaint_owner_org(data_dict)
-    if found and handles_organization(_user(context), owner_org):
+    if found and authz.handles_organization(_user(context), owner_org):
         return {"success": True}
     return _deny(tk._("Only the staff who handle this complaint can see it"))
 
 
 def utt1service_complaint_update(context: Context, data_dict: DataDict) -> AuthResult:
     found, owner_org = _complaint_owner_org(data_dict)
-    if found and handles_organization(_user(context), owner_org):
+    if found and authz.handles_organization(_user(context), owner_org):
         return {"success": True}
     return _deny(tk._("Only the staff who handle this complaint can change it"))

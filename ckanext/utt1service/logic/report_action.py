@@ -12,7 +12,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.utt1service import thaidate
+from ckanext.utt1service import authz, thaidate
 from ckanext.utt1service.logic import report_schema as schemas
 from ckanext.utt1service.model import AuditEvent, ReportAnalysis
 from ckanext.utt1service.report import build
@@ -31,12 +31,6 @@ def _validate(data_dict: DataDict, schema, context: Context) -> dict[str, Any]:
 
 def _current_fiscal_year() -> int:
     return thaidate.fiscal_year_of(datetime.datetime.now(datetime.timezone.utc))
-
-
-def _office_org_id() -> Optional[str]:
-    ref = tk.config.get("ckanext.utt1service.office_organization")
-    group = model.Group.get(ref) if ref else None
-    return group.id if group is not None else None
 
 
 def _analysis(fiscal_year: int, period: str, org_id: Optional[str]) -> Optional[ReportAnalysis]:
@@ -66,8 +60,8 @@ def utt1service_report_show(context: Context, data_dict: DataDict) -> ActionResu
     the same period of the previous fiscal year: downloads, access requests,
     satisfaction, problems and complaints, and the staff's analysis.
 
-    Sysadmins see the whole office or any organization; an organization's
-    admins see their organization only.
+    Sysadmins see the whole office or any organization; the directors of a
+    service organization (its admins) see their organization only.
 
     :param fiscal_year: the fiscal year in the Buddhist Era, e.g. 2569
         (default: the current one)
@@ -89,7 +83,7 @@ def utt1service_report_show(context: Context, data_dict: DataDict) -> ActionResu
     fiscal_year = data.get("fiscal_year") or _current_fiscal_year()
     half = data.get("half")
     org = model.Group.get(data["owner_org"]) if data.get("owner_org") else None
-    unassigned = org is not None and org.id == _office_org_id()
+    unassigned = org is not None and org.id == authz.office_organization_id()
     report = build.build(
         fiscal_year,
         half,

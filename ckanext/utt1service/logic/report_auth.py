@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """Who may see the service report: sysadmins (the whole office or any
-organization) and the admins of an organization (that organization only).
-Editors, members and everyone else are refused."""
+organization) and the directors of a service organization, i.e. its admins
+(that organization only), as ``authz`` decides. Editors, members, admins of
+an organization that does not take part and everyone else are refused."""
 from __future__ import annotations
 
 from typing import Optional
@@ -10,43 +11,28 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
+from ckanext.utt1service import authz
+
 __all__ = ["utt1service_report_show", "utt1service_report_analysis_update"]
 
 
 def _org_id(data_dict: DataDict) -> Optional[str]:
     ref = (data_dict or {}).get("owner_org")
-    if not ref:
+    if not ref or not isinstance(ref, str):
         return None
     group = model.Group.get(ref)
     return group.id if group is not None and group.is_organization else None
 
 
-def is_org_admin(user_name: Optional[str], org_id: Optional[str]) -> bool:
-    if not user_name or not org_id:
-        return False
-    user = model.User.get(user_name)
-    if user is None:
-        return False
-    return (
-        model.Session.query(model.Member.id)
-        .filter(
-            model.Member.table_name == "user",
-            model.Member.table_id == user.id,
-            model.Member.group_id == org_id,
-            model.Member.state == "active",
-            model.Member.capacity == "admin",
-        )
-        .first()
-        is not None
-    )
-
-
 def _report_access(context: Context, data_dict: DataDict) -> AuthResult:
     # Sysadmins never reach here (CKAN lets them through every auth function).
+    user = authz.user_from_context(context)
     org_id = _org_id(data_dict)
     if org_id is None:
+        if authz.sees_whole_report(user):
+            return {"success": True}
         return {"success": False, "msg": tk._("Only sysadmins can see the report of the whole office")}
-    if is_org_admin(context.get("user"), org_id):
+    if authz.sees_report(user, org_id):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the admins of this organization can see its service report")}
 

@@ -16,7 +16,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.utt1service import access, request_channels, request_mail
+from ckanext.utt1service import access, authz, request_channels, request_mail
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.logic import request_schema as schemas
 from ckanext.utt1service.model import (
@@ -154,9 +154,15 @@ def request_dictize(
     token: Optional[str] = None,
     detail: bool = True,
 ) -> dict[str, Any]:
-    """The request as the requester, staff and director see it."""
+    """The request as the requester, staff and director see it.
+
+    ``revoked_at`` is set when the director revoked its access; with
+    ``detail``, ``revocation`` is that audit entry (its ``comment`` is the
+    reason the requester was given)."""
     now = wf.utcnow()
     pkg = model.Package.get(request.package_id)
+    # When the director revoked the access (every grant ended at once).
+    revoked = [g.revoked_at for g in request.grants if g.revoked_at is not None]
     data: dict[str, Any] = {
         "id": request.id,
         "reference": request.reference,
@@ -196,11 +202,15 @@ def request_dictize(
         "received_by": request.received_by,
         "handed_over_on": request.handed_over_on.isoformat() if request.handed_over_on else None,
         "signed_form_name": request.signed_form_name,
+        "revoked_at": _iso(max(revoked)) if revoked else None,
     }
     if detail:
         data["resources"] = _resource_details(request)
         data["audit"] = _trail(request)
         data["allowed_actions"] = wf.allowed_transitions(request, user, token)
+        data["revocation"] = next(
+            (e for e in reversed(data["audit"]) if e["action"] == "revoke"), None
+        ) if revoked else None
     return data
 
 
@@ -368,8 +378,9 @@ def utt1service_request_show(context: Context, data_dict: DataDict) -> dict[str,
 def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The queue of access requests, oldest first, with counts per state.
 
-    Staff and directors see the requests of their organizations, sysadmins
-    all of them; with ``mine`` a user sees the requests they made.
+    Staff and directors see the requests of their service organizations,
+    sysadmins all of them (``authz.handled_organization_ids``); with
+    ``mine`` a user sees the requests they made.
 
     :param owner_org: only this organization (id or name)
     :type owner_org: string
@@ -398,7 +409,7 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str,
     if data.get("mine"):
         q = q.filter(AccessRequest.user_id == (user.id if user else None))
     else:
-        org_ids = access.staff_org_ids(user)
+        org_ids = authz.handled_organization_ids(user)
         if data.get("owner_org"):
             org = model.Group.get(data["owner_org"])
             if org is None:
@@ -583,7 +594,9 @@ def utt1service_request_withdraw(context: Context, data_dict: DataDict) -> dict[
 def utt1service_request_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The director takes an approval back: every grant of the request ends
     at once (the files can no longer be downloaded through it), the request
-    is closed and the requester told why.
+    is closed and the requester told why. An approved or delivered request
+    can be revoked, and a closed one while its access still runs. The
+    requester may send a new request for the same files later.
 
     :param id: the request's id
     :param comment: the reason, sent to the requester (required)

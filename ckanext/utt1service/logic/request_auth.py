@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 """Auth of the access-request workflow: deny by default.
 
-Staff are the editors of the organization that owns the dataset, the
-director its admins; sysadmins pass every check (CKAN's rule). Anonymous
-requesters act through the private token of their tracking link.
+Staff are the editors and admins of the organization that owns the dataset,
+the director its admins, when that organization takes part in the service
+(``authz``); sysadmins pass every check (CKAN's rule). Anonymous requesters
+act through the private token of their tracking link.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.utt1service import access
+from ckanext.utt1service import authz
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.model import AccessRequest
 
@@ -86,7 +87,7 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> AuthResul
         return _deny(tk._("Please log in."))
     if tk.asbool((data_dict or {}).get("mine")):
         return {"success": True}
-    orgs = access.staff_org_ids(user)
+    orgs = authz.handled_organization_ids(user)
     owner_org = (data_dict or {}).get("owner_org")
     if owner_org:
         from ckan import model

@@ -11,6 +11,7 @@ from flask import Blueprint, make_response, request
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service import authz
 from ckanext.utt1service import request_channels as channels
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.model import AccessRequest
@@ -60,7 +61,7 @@ class OnBehalfFormView(RequestFormView):
         )
 
     def _guard(self, pkg: dict[str, Any]) -> None:
-        if not channels.is_staff(_user(), pkg["owner_org"]):
+        if not authz.is_staff(_user(), pkg["owner_org"]):
             tk.abort(403, tk._("Only the staff of the organization that owns the dataset can "
                                "record a request on the requester's behalf."))
 

@@ -13,7 +13,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import request, session
 
-from ckanext.utt1service import monitoring
+from ckanext.utt1service import authz, monitoring
 from ckanext.utt1service.model.complaint import COMPLAINT_TRANSITIONS
 from ckanext.utt1service.ratelimit import RateLimited
 from ckanext.utt1service.views import forms
@@ -150,12 +150,16 @@ def register():
         errors = e.error_dict
         result = {"count": 0, "results": []}
     packages = forms.by_id(model.Package, (r["package_id"] for r in result["results"]))
-    from ckanext.utt1service.logic.monitoring_auth import sees_whole_register
-
-    if sees_whole_register(model.User.get(context["user"])):
+    user = authz.user_from_context(context)
+    if authz.sees_whole_register(user):
         orgs = tk.get_action("organization_list")(context, {"all_fields": True})
     else:
-        orgs = tk.get_action("organization_list_for_user")(context, {"permission": "create_dataset"})
+        orgs = [
+            tk.get_action("organization_show")(
+                context, {"id": org_id, "include_datasets": False, "include_users": False}
+            )
+            for org_id in authz.staff_organization_ids(user)
+        ]
     return tk.render(
         "utt1service/complaint/register.html",
         {

@@ -23,7 +23,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
-from ckanext.utt1service import thaidate
+from ckanext.utt1service import authz, thaidate
 from ckanext.utt1service.report import build, export
 
 __all__ = ["utt1service_report"]
@@ -107,7 +107,7 @@ class ReportView(MethodView):
         else:
             # The admin area is the sysadmins' (organization admins use the
             # tab of their organization).
-            if not getattr(current_user, "sysadmin", False):
+            if not authz.sees_whole_report(current_user):
                 return data, extra, _refused()
             org = request.values.get("org")
             if org:
@@ -256,7 +256,7 @@ def _export(fmt: str, data: dict[str, Any]) -> Any:
 
 
 def admin_export(fmt: str) -> Any:
-    if not getattr(current_user, "sysadmin", False):
+    if not authz.sees_whole_report(current_user):
         return _refused()
     data = {"owner_org": request.args["org"]} if request.args.get("org") else {}
     return _export(fmt, data)

@@ -24,7 +24,7 @@ from ckan.lib import signals
 from ckan.lib.pagination import Page
 from ckan.views import resource as core_resource
 
-from ckanext.utt1service import access, request_mail
+from ckanext.utt1service import access, authz, request_mail
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.logic.request_action import account_identity
 from ckanext.utt1service.model import AccessRequest
@@ -467,7 +467,7 @@ def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> An
     except tk.ValidationError:
         return tk.abort(400, tk._("Invalid search"))
     user = _user()
-    org_ids = [owner_org_id(owner_org)] if owner_org else access.staff_org_ids(user)
+    org_ids = [owner_org_id(owner_org)] if owner_org else authz.handled_organization_ids(user)
     request_mail.retry_if_due()
     link_args = dict(request.view_args or {})
     link_args.update({k: v for k, v in params.items() if v and k != "owner_org"})
@@ -496,7 +496,7 @@ def owner_org_id(owner_org: str) -> Optional[str]:
 
 
 def admin_queue() -> Any:
-    if not (_user() is not None and _user().sysadmin):
+    if not authz.is_sysadmin(_user()):
         return tk.abort(403, tk._("Need to be system administrator to administer"))
     return _queue("utt1service/request/admin_queue.html", {}, None)
 

@@ -109,13 +109,19 @@ def test_bad_input_is_explained_and_kept(app, data, field, message):
     assert _complaints() == []
 
 
-def test_who_sees_what(app, office):
+def test_who_sees_what(app, office, ckan_config, monkeypatch):
     org_a, org_b = factories.Organization(), factories.Organization()
+    # both take part in the service; org_c does not
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.service_organizations",
+                        f"{org_a['name']} {org_b['name']}")
+    org_c = factories.Organization()
     dataset_a = factories.Dataset(owner_org=org_a["id"])
+    dataset_c = factories.Dataset(owner_org=org_c["id"])
     about_a = _file(package=dataset_a["id"])
+    about_c = _file(package=dataset_c["id"])
     general = _file(category="slow_service", description="บริการช้า")
 
-    editor_a, editor_b = _staff(org_a), _staff(org_b)
+    editor_a, editor_b, admin_c = _staff(org_a), _staff(org_b), _staff(org_c, role="admin")
     office_staff = _staff(office, role="admin")
     member_a = _staff(org_a, role="member")
     sysadmin = factories.SysadminWithToken()
@@ -133,10 +139,14 @@ def test_who_sees_what(app, office):
     assert visible(office_staff) == {about_a["number"], general["number"]}
     assert visible(sysadmin) == {about_a["number"], general["number"]}
 
-    # the public and plain members never see the register or an entry
-    for headers in ({}, {"Authorization": nobody["token"]}, {"Authorization": member_a["token"]}):
+    # the public, plain members and the admins of an organization that does
+    # not take part never see the register or an entry (not even about
+    # their own organization's dataset)
+    for headers in ({}, {"Authorization": nobody["token"]}, {"Authorization": member_a["token"]},
+                    {"Authorization": admin_c["token"]}):
         assert app.get("/complaint/register", headers=headers).status_code == 403
         assert app.get(f"/complaint/{about_a['number']}", headers=headers).status_code == 403
+        assert app.get(f"/complaint/{about_c['number']}", headers=headers).status_code == 403
     assert app.get(f"/complaint/{about_a['number']}", headers={"Authorization": editor_b["token"]}).status_code == 403
     assert app.get(f"/complaint/{general['number']}", headers={"Authorization": editor_a["token"]}).status_code == 403
     page = app.get(f"/complaint/{about_a['number']}", headers={"Authorization": editor_a["token"]})

@@ -206,7 +206,10 @@ def test_200_concurrent_downloads_lose_nothing(live_server, public_file, ckan_co
     assert downloads.download_count(resource_id=public_file["resource"]["id"]) == (1 if same_visitor else 200)
 
 
-def test_staff_record_deliveries_by_email_and_paper(public_file):
+def test_staff_record_deliveries_by_email_and_paper(public_file, ckan_config, monkeypatch):
+    # the file's organization takes part in the service
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.service_organizations",
+                        public_file["org"]["name"])
     editor = factories.User()
     helpers.call_action(
         "organization_member_create", id=public_file["org"]["id"], username=editor["name"], role="editor"

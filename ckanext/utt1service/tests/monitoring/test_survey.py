@@ -135,10 +135,9 @@ def test_a_request_accepts_one_response_with_its_link_token(app):
     assert len(_responses()) == 1
 
 
-def test_staff_enter_paper_surveys_marked_as_such(app):
-    org = factories.Organization()
+def test_staff_enter_paper_surveys_marked_as_such(app, office):
     staff = factories.UserWithToken()
-    helpers.call_action("organization_member_create", id=org["id"], username=staff["name"], role="editor")
+    helpers.call_action("organization_member_create", id=office["id"], username=staff["name"], role="editor")
     response = app.post(
         "/survey/",
         data=dict(ANSWERS, mode="paper", request_id="REQ-9", answered_on="2025-09-30"),

@@ -224,3 +224,13 @@ def known_world(clean_db, clean_index) -> types.SimpleNamespace:
 
 def auth(user: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": user["token"]}
+
+
+@pytest.fixture(autouse=True)
+def _service_organizations(ckan_config, monkeypatch):
+    """Both organizations of these tests take part in the service, so their
+    admins are its directors (``authz``); the office's organization is left
+    as configured (it also answers for what belongs to no dataset)."""
+    monkeypatch.setitem(
+        ckan_config, "ckanext.utt1service.service_organizations", "report-office report-schools"
+    )

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 from ckan.tests import helpers
 from ckan.tests.pytest_ckan.fixtures import FakeFileStorage
@@ -103,7 +104,11 @@ def build_world(states: tuple[str, ...] = ALL_STATES) -> types.SimpleNamespace:
     w.staff = factories.UserWithToken(fullname="เจ้าหน้าที่ งานข้อมูล")
     w.member = factories.UserWithToken()
     w.stranger = factories.UserWithToken(fullname="คนแปลก หน้า")
+    # the office's organization (ckanext.utt1service.office_organization):
+    # the one that takes part in the service by default
     w.org = factories.Organization(
+        name=tk.config.get("ckanext.utt1service.office_organization"),
+        title="กลุ่มนโยบายและแผน",
         users=[
             {"name": w.director["name"], "capacity": "admin"},
             {"name": w.staff["name"], "capacity": "editor"},

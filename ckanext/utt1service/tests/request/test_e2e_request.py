@@ -40,7 +40,7 @@ def test_request_check_approve_download_and_a_stranger_refused(browser, live_ser
     staff = factories.User(name="staff", fullname="เจ้าหน้าที่ ข้อมูล", password=PASSWORD)
     requester = factories.User(name="somchai", fullname="สมชาย ใจดี", password=PASSWORD)
     stranger = factories.User(name="stranger", fullname="คนแปลก หน้า", password=PASSWORD)
-    org = factories.Organization(name="policy-planning", title="กลุ่มนโยบายและแผน", users=[
+    org = factories.Organization(name="utt1-policy-planning", title="กลุ่มนโยบายและแผน", users=[
         {"name": "director", "capacity": "admin"}, {"name": "staff", "capacity": "editor"}])
     dataset = factories.Dataset(owner_org=org["id"], name="students-2568",
                                 title="ข้อมูลนักเรียนรายบุคคล ปีการศึกษา 2568")
@@ -68,7 +68,7 @@ def test_request_check_approve_download_and_a_stranger_refused(browser, live_ser
 
     # Staff find it through the organization's tab and check it.
     staff_page = login(browser, live_server, staff)
-    staff_page.goto("/organization/policy-planning")
+    staff_page.goto("/organization/utt1-policy-planning")
     staff_page.get_by_role("link", name=re.compile("คำขอใช้ข้อมูล")).click()
     staff_page.locator(".utt1-queue-row a").first.click()
     assert "สมชาย ใจดี" in staff_page.inner_text(".utt1-request-fields")

@@ -114,9 +114,11 @@ def test_only_the_director_approves_a_checked_request(world):
     assert move(w.director, "approve", req["id"])["state"] == "approved"
 
 
-def test_staff_do_not_decide_their_own_request(world):
+def test_staff_do_not_decide_their_own_request(world, monkeypatch):
     w = world
     other_org = factories.Organization()
+    # another organization that takes part in the service
+    monkeypatch.setitem(tk.config, "ckanext.utt1service.service_organizations", other_org["name"])
     # The director of another organization asks this one for data...
     w2 = factories.UserWithToken()
     helpers.call_action("organization_member_create", id=w.org["id"], username=w2["name"],
