@@ -468,7 +468,6 @@ def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> An
         return tk.abort(400, tk._("Invalid search"))
     user = _user()
     org_ids = [owner_org_id(owner_org)] if owner_org else access.staff_org_ids(user)
-    request_mail.retry_if_due()
     link_args = dict(request.view_args or {})
     link_args.update({k: v for k, v in params.items() if v and k != "owner_org"})
     pager = Page(
