@@ -60,9 +60,18 @@ def _user_id(context: Context) -> Optional[str]:
     return user.id if user is not None else None
 
 
+def _public_submission(data_dict: DataDict) -> None:
+    """What the forms refuse before reading a submission, refused through
+    the API as well: the honeypot field filled in, and an anonymous API call
+    that is not JSON (a cross-site form). See ``ratelimit.py``."""
+    ratelimit.check_honeypot(data_dict)
+    ratelimit.check_api_submission()
+
+
 def _rate_limit(form: str, option: str, context: Context, staff: bool) -> None:
-    """Public submissions count against the visitor's limit; staff and
-    calls outside a web request (CLI, jobs) do not."""
+    """Public submissions, through a form or the API, count against the
+    visitor's limit (HTTP 429 either way); staff and calls outside a web
+    request (CLI, jobs) do not."""
     if staff or context.get("ignore_auth") or not flask.has_request_context():
         return
     ratelimit.hit(form, tk.config.get(option), downloads.visitor_key())
@@ -73,7 +82,11 @@ def _rate_limit(form: str, option: str, context: Context, staff: bool) -> None:
 
 def utt1service_download_event_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Record a file that staff delivered outside the web site (by e-mail or
-    on paper). It is always counted.
+    on paper). A delivery counts once: for an access request, once per
+    resource and channel, however often it is recorded; without a request,
+    a repeat by the same staff member within
+    ``ckanext.utt1service.download_dedup_seconds`` (a double click, a
+    retried call). A repeat is still stored, with ``counted`` false.
 
     :param resource_id: the resource delivered
     :type resource_id: string
@@ -81,7 +94,8 @@ def utt1service_download_event_create(context: Context, data_dict: DataDict) -> 
     :type channel: string
     :param request_id: the access request it answers (optional)
     :type request_id: string
-    :returns: the download event
+    :returns: the download event; ``counted`` is false for a repeat, and
+        ``counted_id`` is the id of the delivery that counts
     :rtype: dictionary
     """
     tk.check_access("utt1service_download_event_create", context, data_dict)
@@ -89,11 +103,13 @@ def utt1service_download_event_create(context: Context, data_dict: DataDict) -> 
     resource = model.Resource.get(data["resource_id"])
     if resource is None or resource.state != "active":
         raise tk.ObjectNotFound(tk._("Resource not found"))
-    event_id = downloads.record_delivery(
+    recorded = downloads.record_delivery(
         resource.id, data["channel"], _user_id(context), data.get("request_id")
     )
-    event = model.Session.get(DownloadEvent, event_id)
-    return event.as_dict()
+    if recorded is None:
+        raise tk.ObjectNotFound(tk._("Resource not found"))
+    event = model.Session.get(DownloadEvent, recorded["id"])
+    return dict(event.as_dict(), counted_id=recorded["counted_id"])
 
 
 @tk.side_effect_free
@@ -158,6 +174,11 @@ def utt1service_survey_response_create(context: Context, data_dict: DataDict) ->
     Each item takes 3 (ดีมาก, very good), 2 (พอใช้, fair) or 1 (ควรปรับปรุง,
     needs improvement). A download or an access request accepts one response.
 
+    Public callers get the protection of the form: a filled-in honeypot
+    field ``website`` is refused (HTTP 400), an anonymous call must be sent
+    as JSON (400), and the per-visitor rate limit answers HTTP 429 with
+    ``Retry-After``.
+
     :param staff_courtesy: 1.1 staff are courteous
     :type staff_courtesy: int
     :param staff_reception: 1.2 how staff receive you
@@ -190,6 +211,7 @@ def utt1service_survey_response_create(context: Context, data_dict: DataDict) ->
     :rtype: dictionary
     """
     tk.check_access("utt1service_survey_response_create", context, data_dict)
+    _public_submission(data_dict)
     data = _validate(data_dict, schemas.survey_response_create_schema(), context)
     staff = _allowed("utt1service_survey_response_enter", context)
 
@@ -306,7 +328,8 @@ def _get_complaint(ref: Any) -> Complaint:
 def utt1service_complaint_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """File a complaint (anyone), or record a problem of a service event
     (staff). The person gets an acknowledgement by e-mail when they left an
-    address.
+    address. Public callers get the protection of the form, as for
+    ``utt1service_survey_response_create`` (honeypot, JSON, HTTP 429).
 
     :param category: data_wrong, cannot_find, slow_service, staff_conduct,
         system_error or other
@@ -337,6 +360,7 @@ def utt1service_complaint_create(context: Context, data_dict: DataDict) -> Actio
     :rtype: dictionary
     """
     tk.check_access("utt1service_complaint_create", context, data_dict)
+    _public_submission(data_dict)
     data = _validate(data_dict, schemas.complaint_create_schema(), context)
     staff = _allowed("utt1service_complaint_record", context)
 

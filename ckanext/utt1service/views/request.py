@@ -24,7 +24,7 @@ from ckan.lib import signals
 from ckan.lib.pagination import Page
 from ckan.views import resource as core_resource
 
-from ckanext.utt1service import access, request_mail
+from ckanext.utt1service import access, downloads, request_mail
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.logic.request_action import account_identity
 from ckanext.utt1service.model import AccessRequest
@@ -90,7 +90,7 @@ def download(id: str, resource_id: str, filename: Optional[str] = None,
     if info.restricted:
         response.cache_control.no_store = True
         response.cache_control.private = True
-    if decision.grant is not None and response.status_code < 400:
+    if decision.grant is not None and downloads.is_whole_download(response):
         if getattr(decision.grant, "request_state", None) == "approved":
             wf.mark_delivered_by_download(decision.request_id, user, resource_id)
     return response
