@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import re
 from typing import Any, Optional
 
@@ -23,6 +24,8 @@ from ckanext.utt1service.logic import monitoring_schema as schemas
 from ckanext.utt1service.model import AuditEvent, Complaint, DownloadEvent, SurveyResponse
 from ckanext.utt1service.model.complaint import COMPLAINT_TRANSITIONS
 from ckanext.utt1service.model.survey import SURVEY_ITEM_COLUMNS
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "utt1service_download_event_create",
@@ -429,11 +432,15 @@ def utt1service_complaint_create(context: Context, data_dict: DataDict) -> Actio
     if complaint.contact_email:
         from ckanext.utt1service import jobs
 
-        tk.enqueue_job(
-            jobs.send_complaint_acknowledgement,
-            [complaint.id],
-            title=f"utt1service complaint {complaint.number} acknowledgement",
-        )
+        try:
+            tk.enqueue_job(
+                jobs.send_complaint_acknowledgement,
+                [complaint.id],
+                title=f"utt1service complaint {complaint.number} acknowledgement",
+            )
+        except Exception:  # noqa: BLE001 - Redis down: the complaint is saved, its number shown
+            log.warning("Could not enqueue the acknowledgement of complaint %s", complaint.number,
+                        exc_info=True)
     return complaint.as_dict()
 
 

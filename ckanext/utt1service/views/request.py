@@ -501,10 +501,17 @@ def admin_queue() -> Any:
 
 
 def organization_queue(id: str) -> Any:
+    from ckan.lib.search.common import SearchError, SolrConnectionError
+
+    show = {"id": id, "include_datasets": False, "include_users": False}
     try:
-        group_dict = tk.get_action("organization_show")(
-            _context(), {"id": id, "include_datasets": False, "include_users": False}
-        )
+        try:
+            group_dict = tk.get_action("organization_show")(_context(), show)
+        except (SearchError, SolrConnectionError):
+            # the search server is down: the queue still opens
+            from ckanext.utt1service.helpers import organization_without_search
+
+            group_dict = organization_without_search(_context(), show)
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Organization not found"))
     extra = {"group_dict": group_dict, "group_type": group_dict.get("type", "organization")}
