@@ -432,18 +432,20 @@ def record_delivery(
     once: for an access request, once per resource and channel; without
     one, repeats by the same staff member within
     ``download_dedup_seconds`` are stored with ``counted = false`` (a
-    double click, a retried call). Concurrent calls are serialised by a
-    transaction-level advisory lock on what makes them the same.
+    double click, a retried call). Concurrent calls are serialised by an
+    advisory lock on what makes them the same, held while this one looks
+    for an earlier delivery and inserts (each statement autocommits, so
+    the next holder sees the row).
 
     Returns ``{"id", "counted", "counted_id"}`` (the counted delivery this
     one repeats, or itself), or None when the resource is gone."""
     window = max(0, int(tk.config.get("ckanext.utt1service.download_dedup_seconds") or 0))
     same = "|".join(("delivery", resource_id, channel, request_id or "", "" if request_id else recorded_by or ""))
     event_id = str(uuid.uuid4())
+    lock = {"key": same}
     with _event_engine().connect() as conn:
-        conn = conn.execution_options(isolation_level="READ COMMITTED")
-        with conn.begin():
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": same})
+        conn.execute(sa.text("SELECT pg_advisory_lock(hashtextextended(:key, 0))"), lock)
+        try:
             earlier = None
             if request_id or window:
                 earlier = conn.execute(
@@ -463,6 +465,8 @@ def record_delivery(
                 "recorded_by": recorded_by,
             }
             row = conn.execute(_INSERT, params).first()
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))"), lock)
     if row is None:
         return None
     return {"id": row.id, "counted": earlier is None, "counted_id": earlier or row.id}
