@@ -1,14 +1,21 @@
 # -*- coding: utf-8 -*-
 """Download counting: the visitor key, the channel and the event itself.
 
-CKAN sends :data:`ckan.lib.signals.resource_download` once for each allowed,
-successful download of an uploaded file (and the restricted-resource download
-view sends it too). :func:`record_download` runs inside that request:
+CKAN sends :data:`ckan.lib.signals.resource_download` for each allowed
+download of an uploaded file (and the restricted-resource download view
+sends it too), before the response is made. The receiver only notes the
+resource (:func:`defer_download`); once the response is ready,
+:func:`record_served` records it if it is a **whole download**: a GET (not
+HEAD) answered with the whole file (200, a 206 whose range is the whole
+file, or the redirect of a link). A HEAD, a partial ``Range`` (the rest of
+a resumed download, ``bytes=0-0``), a 304 or an error records nothing, so a
+resumed download counts once. :func:`record_download` then:
 
-1. the **visitor key**: an HMAC of the client address and user agent (or of
-   the user id when logged in) under a random salt that lives one Bangkok day
-   in Redis, so keys of different days cannot be linked and no IP address is
-   ever stored;
+1. the **visitor key**: an HMAC of the client address (or of the user id
+   when logged in) under a random salt that lives one Bangkok day in Redis,
+   so keys of different days cannot be linked and no IP address is ever
+   stored. The user agent is not part of it: changing it must not make a
+   new visitor;
 2. **bots**: the user agent is checked against CrawlerDetect's maintained list
    (an empty user agent counts as a bot); API-token downloads are never bots;
 3. **dedup**: one Redis ``SET NX EX`` per download decides atomically whether
@@ -20,11 +27,17 @@ view sends it too). :func:`record_download` runs inside that request:
    dataset, organization and topic from the resource, and leaves the
    request's own transaction alone.
 
+When Redis is down the download still goes out and is still recorded and
+counted: the visitor key falls back to a salt of this process, and repeats
+are not recognised until Redis is back (logged as a warning).
+
 Channels: ``api`` (API token), ``qr`` (the URL, or an earlier page of the same
 browser session, carried ``utm_source=qr``), ``web`` otherwise; ``email`` and
-``paper`` come from staff through ``utt1service_download_event_create``. A view
-may force one with ``flask.g.utt1service_download_channel``; the access-request
-that granted a download is read from ``flask.g.utt1service_access_request_id``.
+``paper`` come from staff through ``utt1service_download_event_create``
+(:func:`record_delivery`: one counted delivery per resource, request and
+channel). A view may force a channel with
+``flask.g.utt1service_download_channel``; the access-request that granted a
+download is read from ``flask.g.utt1service_access_request_id``.
 """
 from __future__ import annotations
 
@@ -41,6 +54,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import flask
 import sqlalchemy as sa
+from redis.exceptions import RedisError
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -60,6 +74,9 @@ __all__ = [
     "request_channel",
     "is_bot",
     "record_download",
+    "defer_download",
+    "record_served",
+    "is_whole_download",
     "record_delivery",
     "download_count",
     "download_counts_by_resource",
@@ -136,26 +153,42 @@ def _daily_salt(day: str) -> bytes:
     now = time.monotonic()
     if cached is not None and now - cached[1] < SALT_CACHE_SECONDS:
         return cached[0]
-    conn = connect_to_redis()
-    key = _redis_key("visitor-salt", day)
-    value = conn.get(key)
-    if value is None:
-        conn.set(key, secrets.token_hex(32), nx=True, ex=2 * 86400)
+    try:
+        conn = connect_to_redis()
+        key = _redis_key("visitor-salt", day)
         value = conn.get(key)
+        if value is None:
+            conn.set(key, secrets.token_hex(32), nx=True, ex=2 * 86400)
+            value = conn.get(key)
+    except RedisError:
+        log.warning("Redis is unreachable: visitor keys use this process's own salt for now")
+        return _fallback_salt(day)
     salt = value if isinstance(value, bytes) else str(value).encode()
     _salt_cache.clear()
     _salt_cache[day] = (salt, now)
     return salt
 
 
+#: (day, salt) of this process, used only while Redis is unreachable
+_fallback: dict[str, bytes] = {}
+
+
+def _fallback_salt(day: str) -> bytes:
+    if day not in _fallback:
+        _fallback.clear()
+        _fallback[day] = secrets.token_hex(32).encode()
+    return _fallback[day]
+
+
 def visitor_key() -> str:
-    """A key for "the same visitor today" that is not personal data."""
+    """A key for "the same visitor today" that is not personal data: the
+    user when logged in, else the client address. Not the user agent,
+    which anyone can change at every request."""
     day = datetime.datetime.now(thaidate.BANGKOK).date().isoformat()
     if current_user.is_authenticated:
         ident = "user:" + current_user.id
     else:
-        ua = flask.request.headers.get("User-Agent", "")
-        ident = "addr:" + client_address() + "|" + ua
+        ident = "addr:" + client_address()
     return hmac.new(_daily_salt(day), ident.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
@@ -261,9 +294,13 @@ def _first_in_window(visitor: str, resource_id: str, event_id: str) -> tuple[boo
     window = tk.config.get("ckanext.utt1service.download_dedup_seconds")
     if not window or window <= 0:
         return True, event_id
-    previous = connect_to_redis().set(
-        _redis_key("dl", visitor, resource_id), event_id, nx=True, ex=window, get=True
-    )
+    try:
+        previous = connect_to_redis().set(
+            _redis_key("dl", visitor, resource_id), event_id, nx=True, ex=window, get=True
+        )
+    except RedisError:
+        log.warning("Redis is unreachable: download of %s counted without dedup", resource_id)
+        return True, event_id
     if previous is None:
         return True, event_id
     return False, previous.decode() if isinstance(previous, bytes) else str(previous)
@@ -297,6 +334,58 @@ def record_download(resource_id: str) -> Optional[str]:
     return counted_id
 
 
+def defer_download(resource_id: str) -> None:
+    """The ``resource_download`` signal of this request: the download is
+    recorded once its response is known (:func:`record_served`)."""
+    pending = flask.g.setdefault("utt1service_pending_downloads", [])
+    if resource_id not in pending:
+        pending.append(resource_id)
+
+
+def _asks_for_part() -> bool:
+    """The request's ``Range`` asks for less than the whole file."""
+    wanted = flask.request.range
+    if wanted is None:
+        return False
+    return not (len(wanted.ranges) == 1 and wanted.ranges[0] == (0, None))
+
+
+def is_whole_download(response: Any) -> bool:
+    """Does ``response`` give the client the whole file? A GET answered
+    with 200, with a 206 whose range is the whole file, or with the
+    redirect of a link that asked for no part of it. HEAD, a partial range
+    (``bytes=0-0``, the rest of a resumed download), 304 and errors do not."""
+    if flask.request.method != "GET":
+        return False
+    status = response.status_code
+    if status == 200:
+        return True
+    if status == 206:
+        got = response.content_range
+        return bool(
+            got is not None and got.units == "bytes" and got.start == 0
+            and got.length is not None and got.stop == got.length
+        )
+    if status in (301, 302, 303, 307, 308):
+        return not _asks_for_part()
+    return False
+
+
+def record_served(response: Any) -> Any:
+    """After a request: record the downloads its signal announced, if the
+    response gives the whole file. A failure to record is logged and never
+    changes the response."""
+    pending = flask.g.pop("utt1service_pending_downloads", None)
+    if not pending or not is_whole_download(response):
+        return response
+    for resource_id in pending:
+        try:
+            record_download(resource_id)
+        except Exception:  # noqa: BLE001 - the download must go on
+            log.exception("Could not record the download of resource %s", resource_id)
+    return response
+
+
 def _remember_in_session(event_id: str, resource_id: str, package_id: str) -> None:
     """Keep the last downloads in the browser session: the survey invitation
     and the survey form tie a response to one of them."""
@@ -318,12 +407,69 @@ def forget_download(event_id: str) -> None:
     flask.session[SESSION_DOWNLOADS] = kept
 
 
+#: The counted delivery that a new one repeats: the same resource, channel
+#: and request (at any time); without a request, the same resource, channel
+#: and staff member within the dedup window.
+_EARLIER_DELIVERY = sa.text(
+    """
+    SELECT id FROM utt1service_download_event
+     WHERE resource_id = :resource_id AND channel = :channel AND counted
+       AND CASE WHEN CAST(:request_id AS text) IS NOT NULL
+                THEN request_id = :request_id
+                ELSE request_id IS NULL
+                     AND recorded_by IS NOT DISTINCT FROM :recorded_by
+                     AND created > now() - make_interval(secs => :window)
+           END
+     ORDER BY created LIMIT 1
+    """
+)
+
+
 def record_delivery(
     resource_id: str, channel: str, recorded_by: Optional[str], request_id: Optional[str] = None
-) -> Optional[str]:
-    """A file that staff delivered by e-mail or on paper; always counted."""
-    row = _insert(resource_id, channel=channel, request_id=request_id, recorded_by=recorded_by)
-    return row["id"] if row is not None else None
+) -> Optional[dict[str, Any]]:
+    """A file that staff delivered by e-mail or on paper. A delivery counts
+    once: for an access request, once per resource and channel; without
+    one, repeats by the same staff member within
+    ``download_dedup_seconds`` are stored with ``counted = false`` (a
+    double click, a retried call). Concurrent calls are serialised by an
+    advisory lock on what makes them the same, held while this one looks
+    for an earlier delivery and inserts (each statement autocommits, so
+    the next holder sees the row).
+
+    Returns ``{"id", "counted", "counted_id"}`` (the counted delivery this
+    one repeats, or itself), or None when the resource is gone."""
+    window = max(0, int(tk.config.get("ckanext.utt1service.download_dedup_seconds") or 0))
+    same = "|".join(("delivery", resource_id, channel, request_id or "", "" if request_id else recorded_by or ""))
+    event_id = str(uuid.uuid4())
+    lock = {"key": same}
+    with _event_engine().connect() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(hashtextextended(:key, 0))"), lock)
+        try:
+            earlier = None
+            if request_id or window:
+                earlier = conn.execute(
+                    _EARLIER_DELIVERY,
+                    {"resource_id": resource_id, "channel": channel, "request_id": request_id,
+                     "recorded_by": recorded_by, "window": window},
+                ).scalar()
+            params = {
+                "id": event_id,
+                "resource_id": resource_id,
+                "topic_field": tk.config.get("ckanext.utt1service.download_topic_field") or "",
+                "channel": channel,
+                "request_id": request_id,
+                "visitor_key": None,
+                "is_bot": False,
+                "counted": earlier is None,
+                "recorded_by": recorded_by,
+            }
+            row = conn.execute(_INSERT, params).first()
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))"), lock)
+    if row is None:
+        return None
+    return {"id": row.id, "counted": earlier is None, "counted_id": earlier or row.id}
 
 
 # --- counts --------------------------------------------------------------------

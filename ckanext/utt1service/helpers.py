@@ -20,6 +20,7 @@ __all__ = [
     "utt1service_date",
     "utt1service_datetime",
     "render_datetime",
+    "get_organization",
 ]
 __all__ += ["utt1service_topic_categories"]
 __all__ += [
@@ -61,6 +62,43 @@ def render_datetime(next_helper, datetime_, date_format=None, with_hours=False, 
         return thaidate.format_date(datetime_, "th")
     except (TypeError, ValueError):
         return next_helper(datetime_, date_format, with_hours, with_seconds)
+
+def organization_without_search(context: dict, data_dict: dict) -> dict:
+    """``organization_show`` while the search server is down: without the
+    parts that come from it (sub-groups), its dataset count from the
+    database (the active public datasets)."""
+    import ckan.model as model
+
+    group_dict = tk.get_action("organization_show")(
+        context, dict(data_dict, include_datasets=False, include_dataset_count=False, include_groups=False)
+    )
+    group_dict["package_count"] = (
+        model.Session.query(model.Package)
+        .filter(model.Package.owner_org == group_dict["id"], model.Package.state == "active",
+                model.Package.private.is_(False))
+        .count()
+    )
+    return group_dict
+
+
+@tk.chained_helper
+def get_organization(next_helper, org=None, include_datasets=False):
+    """CKAN core's helper (the organization box of the dataset page and the
+    access-request pages). Its dataset count comes from the search server:
+    while that is down, the count comes from the database rather than the
+    page failing."""
+    from ckan.lib.search.common import SearchError, SolrConnectionError
+
+    try:
+        return next_helper(org, include_datasets)
+    except (SearchError, SolrConnectionError):
+        if org is None or include_datasets:
+            raise
+        try:
+            return organization_without_search({}, {"id": org})
+        except (tk.ObjectNotFound, tk.ValidationError, tk.NotAuthorized):
+            return {}
+
 
 from ckanext.utt1service.monitoring_helpers import *  # noqa: E402,F401,F403  (issue 5)
 from ckanext.utt1service import monitoring_helpers as _monitoring_helpers  # noqa: E402

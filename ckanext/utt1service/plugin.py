@@ -33,6 +33,7 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(IDatastore, inherit=True)
     p.implements(p.ISignal)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
@@ -66,6 +67,13 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def datastore_validate(self, context, data_dict, fields_types):
         return access.datastore_guard(context, data_dict)
+
+    # IMiddleware: CKAN's search page shows a clear message, not a 500,
+    # while the search server is down (search.guard_search_views)
+
+    def make_middleware(self, app, config):
+        search.guard_search_views(app)
+        return app
 
     # ISignal
 

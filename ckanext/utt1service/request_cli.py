@@ -33,15 +33,22 @@ def purge_personal_data(days: int | None, dry_run: bool):
 
 
 @click.command("send-mail")
-@click.option("--due-only", is_flag=True, help="Only mails whose next retry is due.")
+@click.option("--due-only", is_flag=True,
+              help="Only mails whose next retry is due (what cron should run).")
 def send_mail(due_only: bool):
-    """Enqueue a background job that sends the access-request e-mails still
-    waiting (e.g. after the SMTP server was down). Run it from cron."""
+    """Send the access-request e-mails still waiting (e.g. after the SMTP
+    server was down), from this process: it needs neither Redis nor the
+    jobs worker. Run it from cron every few minutes with --due-only."""
     from ckanext.utt1service import request_mail
 
     waiting = request_mail.count_unsent()
-    request_mail.enqueue_flush(due_only=due_only)
-    click.echo(f"{waiting} e-mail(s) waiting; a job to send them was enqueued.")
+    counts = request_mail.flush_pending(due_only=due_only)
+    click.echo(
+        f"{waiting} e-mail(s) waiting; {counts['sent']} sent, {counts['failed']} failed "
+        "(tried again later)."
+    )
+    if counts["failed"]:
+        raise SystemExit(1)
 
 
 def register(group: click.Group) -> None:

@@ -4,14 +4,19 @@
 A notification is rendered when the change it announces happens and written
 to the outbox table (``utt1service_request_mail``) in the same transaction, so
 it cannot be lost. After the commit a background job (``ckan jobs worker``)
-sends it. When the SMTP server is down the mail stays ``pending`` with the
-error; it is tried again
+sends it. When the SMTP server (or Redis, for the job) is down the mail
+stays ``pending`` with the error and the time of its next try (backoff 5 min
+… 4 h); it is tried again
 
-- by the next mail job that succeeds (the server is evidently back),
-- when staff open the request queue and a retry is due, and
-- by ``ckan utt1service send-mail`` (for cron).
+- by the next mail job that succeeds (the server is evidently back), which
+  sends every pending mail, and
+- by ``ckan utt1service send-mail --due-only``, run from cron every few
+  minutes: it sends the mails whose retry is due, from its own process, so
+  it needs neither Redis nor the worker.
 
-The job locks its row, so a mail is never sent twice.
+Nothing else sends mail: opening a page (the staff's queue shows a warning
+while mail waits) never does. Sending locks the row, so a mail is never sent
+twice.
 """
 from __future__ import annotations
 
@@ -231,12 +236,9 @@ def flush_pending(due_only: bool = False) -> dict[str, int]:
 
 
 def flush_job(due_only: bool = False) -> None:
-    """Background job run by ``ckan utt1service send-mail`` and the queue."""
+    """Background job: send the pending mails (kept for jobs enqueued by
+    earlier releases)."""
     flush_pending(due_only=due_only)
-
-
-def enqueue_flush(due_only: bool = False) -> None:
-    tk.enqueue_job(flush_job, [due_only], title="utt1service: retry request mail")
 
 
 def pending_summary(org_ids: Optional[list[str]] = None) -> dict[str, Any]:
@@ -252,31 +254,6 @@ def pending_summary(org_ids: Optional[list[str]] = None) -> dict[str, Any]:
         "last_error": waiting[-1].last_error if waiting else None,
         "next_attempt_at": waiting[0].next_attempt_at if waiting else None,
     }
-
-
-def retry_if_due() -> None:
-    """Called when staff open the queue: enqueue one retry when some failed
-    mail is due (pushing its next attempt back, so page views do not pile
-    up jobs)."""
-    now = _utcnow()
-    due = (
-        model.Session.query(RequestMail)
-        .filter(
-            RequestMail.state == "pending",
-            RequestMail.attempts > 0,
-            RequestMail.next_attempt_at <= now,
-        )
-        .all()
-    )
-    if not due:
-        return
-    for row in due:
-        row.next_attempt_at = now + _backoff(row.attempts)
-    model.Session.commit()
-    try:
-        enqueue_flush(due_only=False)
-    except Exception:
-        log.warning("Could not enqueue the request mail retry", exc_info=True)
 
 
 def count_unsent() -> int:

@@ -31,6 +31,8 @@ __all__ = [
     "before_dataset_search",
     "segment_thai_query",
     "sort_options",
+    "search_unavailable",
+    "guard_search_views",
 ]
 
 log = logging.getLogger(__name__)
@@ -279,3 +281,44 @@ def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
     if isinstance(q, str) and _is_thai(q) and ":" not in q and '"' not in q:
         search_params["q"] = segment_thai_query(q)
     return search_params
+
+
+# --- when the search server is down ---------------------------------------------
+
+
+def search_unavailable(error: Any = None) -> Any:
+    """The page shown instead of a 500 when Solr cannot be reached: what
+    happened, in the user's language, and what still works (HTTP 503)."""
+    log.error("The search server cannot be reached: %s", error)
+    body = tk.render("utt1service/search_unavailable.html", {})
+    return body, 503, {"Retry-After": "60"}
+
+
+def _guarded(view: Any) -> Any:
+    from ckan.lib.search.common import SolrConnectionError
+    from werkzeug.exceptions import InternalServerError
+
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except InternalServerError as error:
+            # CKAN's search view turns a lost Solr into abort(500)
+            if isinstance(error.__context__, SolrConnectionError):
+                return search_unavailable(error.__context__)
+            raise
+
+    return guarded
+
+
+def guard_search_views(app: Any) -> None:
+    """Wrap CKAN's dataset search view (of every dataset type) so that a
+    search server that cannot be reached shows :func:`search_unavailable`.
+    Other pages that need Solr raise ``SolrConnectionError`` themselves,
+    which the plugin's error handler answers the same way."""
+    for endpoint, view in list(app.view_functions.items()):
+        # by name: CKAN loads its view modules from a path of their own
+        if (getattr(view, "__module__", None), getattr(view, "__name__", None)) == (
+            "ckan.views.dataset", "search"
+        ):
+            app.view_functions[endpoint] = _guarded(view)

@@ -17,13 +17,14 @@ def get_subscriptions() -> types.SignalMapping:
 
 
 def resource_downloaded(resource_id: str, **kwargs) -> None:
-    """CKAN is about to send an allowed download: count it. A failure to
-    count is logged and never stops the file."""
+    """CKAN is about to send an allowed download: note it. It is counted
+    after the response is made, and only if that response gives the whole
+    file (not for HEAD or a partial range; see ``downloads.record_served``)."""
     if not flask.has_request_context():
         return
     from ckanext.utt1service import downloads
 
     try:
-        downloads.record_download(resource_id)
+        downloads.defer_download(resource_id)
     except Exception:  # noqa: BLE001 - the download must go on
-        log.exception("Could not record the download of resource %s", resource_id)
+        log.exception("Could not note the download of resource %s", resource_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import re
 from typing import Any, Optional
 
@@ -22,6 +23,8 @@ from ckanext.utt1service.logic import monitoring_schema as schemas
 from ckanext.utt1service.model import AuditEvent, Complaint, DownloadEvent, SurveyResponse
 from ckanext.utt1service.model.complaint import COMPLAINT_TRANSITIONS
 from ckanext.utt1service.model.survey import SURVEY_ITEM_COLUMNS
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "utt1service_download_event_create",
@@ -59,9 +62,18 @@ def _user_id(context: Context) -> Optional[str]:
     return user.id if user is not None else None
 
 
+def _public_submission(data_dict: DataDict) -> None:
+    """What the forms refuse before reading a submission, refused through
+    the API as well: the honeypot field filled in, and an anonymous API call
+    that is not JSON (a cross-site form). See ``ratelimit.py``."""
+    ratelimit.check_honeypot(data_dict)
+    ratelimit.check_api_submission()
+
+
 def _rate_limit(form: str, option: str, context: Context, staff: bool) -> None:
-    """Public submissions count against the visitor's limit; staff and
-    calls outside a web request (CLI, jobs) do not."""
+    """Public submissions, through a form or the API, count against the
+    visitor's limit (HTTP 429 either way); staff and calls outside a web
+    request (CLI, jobs) do not."""
     if staff or context.get("ignore_auth") or not flask.has_request_context():
         return
     ratelimit.hit(form, tk.config.get(option), downloads.visitor_key())
@@ -72,7 +84,11 @@ def _rate_limit(form: str, option: str, context: Context, staff: bool) -> None:
 
 def utt1service_download_event_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Record a file that staff delivered outside the web site (by e-mail or
-    on paper). It is always counted.
+    on paper). A delivery counts once: for an access request, once per
+    resource and channel, however often it is recorded; without a request,
+    a repeat by the same staff member within
+    ``ckanext.utt1service.download_dedup_seconds`` (a double click, a
+    retried call). A repeat is still stored, with ``counted`` false.
 
     :param resource_id: the resource delivered
     :type resource_id: string
@@ -80,7 +96,8 @@ def utt1service_download_event_create(context: Context, data_dict: DataDict) -> 
     :type channel: string
     :param request_id: the access request it answers (optional)
     :type request_id: string
-    :returns: the download event
+    :returns: the download event; ``counted`` is false for a repeat, and
+        ``counted_id`` is the id of the delivery that counts
     :rtype: dictionary
     """
     tk.check_access("utt1service_download_event_create", context, data_dict)
@@ -88,11 +105,13 @@ def utt1service_download_event_create(context: Context, data_dict: DataDict) -> 
     resource = model.Resource.get(data["resource_id"])
     if resource is None or resource.state != "active":
         raise tk.ObjectNotFound(tk._("Resource not found"))
-    event_id = downloads.record_delivery(
+    recorded = downloads.record_delivery(
         resource.id, data["channel"], _user_id(context), data.get("request_id")
     )
-    event = model.Session.get(DownloadEvent, event_id)
-    return event.as_dict()
+    if recorded is None:
+        raise tk.ObjectNotFound(tk._("Resource not found"))
+    event = model.Session.get(DownloadEvent, recorded["id"])
+    return dict(event.as_dict(), counted_id=recorded["counted_id"])
 
 
 @tk.side_effect_free
@@ -157,6 +176,11 @@ def utt1service_survey_response_create(context: Context, data_dict: DataDict) ->
     Each item takes 3 (ดีมาก, very good), 2 (พอใช้, fair) or 1 (ควรปรับปรุง,
     needs improvement). A download or an access request accepts one response.
 
+    Public callers get the protection of the form: a filled-in honeypot
+    field ``website`` is refused (HTTP 400), an anonymous call must be sent
+    as JSON (400), and the per-visitor rate limit answers HTTP 429 with
+    ``Retry-After``.
+
     :param staff_courtesy: 1.1 staff are courteous
     :type staff_courtesy: int
     :param staff_reception: 1.2 how staff receive you
@@ -189,6 +213,7 @@ def utt1service_survey_response_create(context: Context, data_dict: DataDict) ->
     :rtype: dictionary
     """
     tk.check_access("utt1service_survey_response_create", context, data_dict)
+    _public_submission(data_dict)
     data = _validate(data_dict, schemas.survey_response_create_schema(), context)
     staff = _allowed("utt1service_survey_response_enter", context)
 
@@ -305,7 +330,8 @@ def _get_complaint(ref: Any) -> Complaint:
 def utt1service_complaint_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """File a complaint (anyone), or record a problem of a service event
     (staff). The person gets an acknowledgement by e-mail when they left an
-    address.
+    address. Public callers get the protection of the form, as for
+    ``utt1service_survey_response_create`` (honeypot, JSON, HTTP 429).
 
     :param category: data_wrong, cannot_find, slow_service, staff_conduct,
         system_error or other
@@ -336,6 +362,7 @@ def utt1service_complaint_create(context: Context, data_dict: DataDict) -> Actio
     :rtype: dictionary
     """
     tk.check_access("utt1service_complaint_create", context, data_dict)
+    _public_submission(data_dict)
     data = _validate(data_dict, schemas.complaint_create_schema(), context)
     staff = _allowed("utt1service_complaint_record", context)
 
@@ -404,11 +431,15 @@ def utt1service_complaint_create(context: Context, data_dict: DataDict) -> Actio
     if complaint.contact_email:
         from ckanext.utt1service import jobs
 
-        tk.enqueue_job(
-            jobs.send_complaint_acknowledgement,
-            [complaint.id],
-            title=f"utt1service complaint {complaint.number} acknowledgement",
-        )
+        try:
+            tk.enqueue_job(
+                jobs.send_complaint_acknowledgement,
+                [complaint.id],
+                title=f"utt1service complaint {complaint.number} acknowledgement",
+            )
+        except Exception:  # noqa: BLE001 - Redis down: the complaint is saved, its number shown
+            log.warning("Could not enqueue the acknowledgement of complaint %s", complaint.number,
+                        exc_info=True)
     return complaint.as_dict()
 
 

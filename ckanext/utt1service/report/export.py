@@ -9,6 +9,11 @@
 - XLSX (openpyxl): a first sheet with the heading and the analysis, then one
   sheet per table; numbers stay numbers (shares as percentages), rounded as
   on the page.
+
+Every cell of both goes through :mod:`ckanext.utt1service.spreadsheet`: text
+that a spreadsheet would run as a formula (a survey suggestion or an
+analysis that starts with ``=``, ``+``, ``-`` or ``@``) is neutralised, and
+XLSX text is always stored as text.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from typing import Any, Iterator, Optional
 import ckan.plugins.toolkit as tk
 
 from ckanext.utt1service.report.build import format_value, rounded
+from ckanext.utt1service.spreadsheet import append_row, safe_row
 
 __all__ = ["column_title", "tables", "find_table", "table_csv", "report_csv", "report_xlsx", "heading_lines", "filename"]
 
@@ -84,8 +90,18 @@ def column_title(column: dict[str, Any]) -> str:
     return f"{column['label']} {column['group']}" if column.get("group") else column["label"]
 
 
+class _SafeWriter:
+    """``csv.writer`` whose every row goes through :func:`safe_row`."""
+
+    def __init__(self, buffer: io.StringIO):
+        self._writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def writerow(self, row: Any) -> None:
+        self._writer.writerow(safe_row(row))
+
+
 def _writer(buffer: io.StringIO) -> Any:
-    return csv.writer(buffer, lineterminator="\r\n")
+    return _SafeWriter(buffer)
 
 
 def _write_table(writer: Any, table: dict[str, Any]) -> None:
@@ -142,17 +158,17 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     cover = book.active
     cover.title = _sheet_name(0, tk._("Report"), set())
     used = {cover.title}
-    cover.append([title(report)])
+    append_row(cover, [title(report)])
     cover["A1"].font = Font(bold=True, size=14)
-    cover.append([])
+    append_row(cover, [])
     for label, value in heading_lines(report)[1:]:
-        cover.append([label, value])
+        append_row(cover, [label, value])
         cover.cell(cover.max_row, 1).font = bold
-    cover.append([])
-    cover.append([tk._("Analysis")])
+    append_row(cover, [])
+    append_row(cover, [tk._("Analysis")])
     cover.cell(cover.max_row, 1).font = bold
     for label, value in _analysis_lines(report):
-        cover.append([label, value])
+        append_row(cover, [label, value])
         cover.cell(cover.max_row, 1).font = bold
         cover.cell(cover.max_row, 2).alignment = wrap
     cover.column_dimensions["A"].width = 28
@@ -160,11 +176,11 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
 
     for index, table in enumerate(tables(report), 1):
         sheet = book.create_sheet(_sheet_name(index, table["title"], used))
-        sheet.append([table["title"]])
+        append_row(sheet, [table["title"]])
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append([report["current"]["name"]])
+        append_row(sheet, [report["current"]["name"]])
         columns = table["columns"]
-        sheet.append([column_title(c) for c in columns])
+        append_row(sheet, [column_title(c) for c in columns])
         header_row = sheet.max_row
         for cell in sheet[header_row]:
             cell.font = bold
@@ -178,7 +194,7 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
                 if value is not None and kind == "pct":
                     value = round(value / 100.0, 6)
                 values.append(value)
-            sheet.append(values)
+            append_row(sheet, values)
             current = sheet.max_row
             for position, column in enumerate(columns, 1):
                 cell = sheet.cell(current, position)
@@ -190,8 +206,8 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
                 if row.get("total"):
                     cell.font = bold
         if table.get("note"):
-            sheet.append([])
-            sheet.append([table["note"]])
+            append_row(sheet, [])
+            append_row(sheet, [table["note"]])
         for position, column in enumerate(columns, 1):
             width = 46 if column["kind"] == "text" and column["key"] == "label" else 16
             if column["kind"] == "text" and column["key"] != "label":

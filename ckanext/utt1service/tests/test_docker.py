@@ -326,6 +326,18 @@ def test_db_solr_and_redis_are_only_on_internal_networks():
     assert document["services"]["nginx"]["profiles"] == ["nginx"]
 
 
+def test_ckan_trusts_the_visitor_address_that_its_one_proxy_adds():
+    """Rate limits and download counts follow the visitor's address: nginx
+    appends the address it saw to X-Forwarded-For, and CKAN trusts exactly
+    that one hop (behind nginx every visitor would otherwise be nginx)."""
+    nginx = (DOCKER / "nginx" / "templates" / "default.conf.template").read_text()
+    assert re.search(r"proxy_set_header\s+X-Forwarded-For\s+\$proxy_add_x_forwarded_for;", nginx)
+    environment = _compose()["services"]["ckan"]["environment"]
+    assert environment["CKANEXT__UTT1SERVICE__TRUSTED_PROXIES"] == "${CKANEXT__UTT1SERVICE__TRUSTED_PROXIES:-1}"
+    # ckan itself is published only on the host's loopback, for the proxy
+    assert _compose()["services"]["ckan"]["ports"] == ["${CKAN_HTTP_BIND:-127.0.0.1}:${CKAN_HTTP_PORT:-5000}:5000"]
+
+
 def test_worker_runs_ckan_jobs_worker_with_the_ckan_image():
     services = _compose()["services"]
     assert services["worker"]["command"] == ["ckan", "jobs", "worker"]

@@ -17,7 +17,11 @@ def test_search_the_catalogue_and_open_a_dataset(page):
         title="School budget 2568",
         notes="Budget allocated to each school.",
     )
-    factories.Dataset(owner_org=org["id"], name="something-else", title="Something else")
+    # notes of its own: the factory's random notes may contain "budget"
+    factories.Dataset(
+        owner_org=org["id"], name="something-else", title="Something else",
+        notes="Enrolment of each school.",
+    )
 
     page.goto("/")
     assert page.locator("form input[name=q]").first.is_visible()

@@ -55,8 +55,8 @@ def test_solr_schema_check_passes():
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_dataset_created_through_the_api_is_found_by_search():
     org = factories.Organization()
-    factories.Dataset(owner_org=org["id"], name="found-one", title="Budget report")
-    factories.Dataset(owner_org=org["id"], name="other-one", title="Unrelated")
+    factories.Dataset(owner_org=org["id"], name="found-one", title="Budget report", notes="Money.")
+    factories.Dataset(owner_org=org["id"], name="other-one", title="Unrelated", notes="Teachers.")
 
     result = helpers.call_action("package_search", q="budget")
     assert [d["name"] for d in result["results"]] == ["found-one"]
@@ -148,3 +148,15 @@ def test_the_dataset_state_is_shown_in_thai_to_its_editors(app):
     page = app.get(f"/dataset/{dataset['name']}", headers={"Authorization": sysadmin["token"]}).body
     assert 'utt1-dataset-state">เผยแพร่แล้ว<' in page
     assert "utt1-dataset-state" not in app.get(f"/dataset/{dataset['name']}").body  # editors only
+
+
+def test_fake_data_of_the_factories_is_the_same_on_every_run(request):
+    """What the factories make up (notes, names) follows the test's id, not
+    the clock: a test sees the same data on every run (see conftest)."""
+    from faker import Faker
+
+    from ckanext.utt1service.tests.conftest import faker_seed
+
+    again = Faker()
+    again.seed_instance(faker_seed(request.node.nodeid))
+    assert factories.fake.text(max_nb_chars=60) == again.text(max_nb_chars=60)

@@ -10,8 +10,13 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
+from ckanext.utt1service import ratelimit
+
 #: name of the honeypot field: hidden from people, filled in by form robots
-HONEYPOT = "website"
+#: (the API refuses it too: see ``ratelimit.py``)
+HONEYPOT = ratelimit.HONEYPOT
+honeypot_filled = ratelimit.honeypot_filled
+honeypot_message = ratelimit.honeypot_message
 
 
 def action_context() -> dict[str, Any]:
@@ -38,18 +43,6 @@ def csrf_refusal() -> Optional[str]:
             "Please reload the page and send it again."
         )
     return None
-
-
-def honeypot_filled(form) -> bool:
-    return bool((form.get(HONEYPOT) or "").strip())
-
-
-def honeypot_message() -> str:
-    return tk._(
-        "Your form was not accepted because a hidden field meant to catch automated "
-        "submissions was filled in. If you are a person, please reload the page and "
-        "send the form again."
-    )
 
 
 def read_submission(fields: Any) -> tuple[dict[str, str], Optional[dict[str, list[str]]]]:

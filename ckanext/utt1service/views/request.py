@@ -24,7 +24,7 @@ from ckan.lib import signals
 from ckan.lib.pagination import Page
 from ckan.views import resource as core_resource
 
-from ckanext.utt1service import access, authz, request_mail
+from ckanext.utt1service import access, authz, downloads, request_mail
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.logic.request_action import account_identity
 from ckanext.utt1service.model import AccessRequest
@@ -90,7 +90,7 @@ def download(id: str, resource_id: str, filename: Optional[str] = None,
     if info.restricted:
         response.cache_control.no_store = True
         response.cache_control.private = True
-    if decision.grant is not None and response.status_code < 400:
+    if decision.grant is not None and downloads.is_whole_download(response):
         if getattr(decision.grant, "request_state", None) == "approved":
             wf.mark_delivered_by_download(decision.request_id, user, resource_id)
     return response
@@ -468,7 +468,6 @@ def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> An
         return tk.abort(400, tk._("Invalid search"))
     user = _user()
     org_ids = [owner_org_id(owner_org)] if owner_org else authz.handled_organization_ids(user)
-    request_mail.retry_if_due()
     link_args = dict(request.view_args or {})
     link_args.update({k: v for k, v in params.items() if v and k != "owner_org"})
     pager = Page(
@@ -502,10 +501,17 @@ def admin_queue() -> Any:
 
 
 def organization_queue(id: str) -> Any:
+    from ckan.lib.search.common import SearchError, SolrConnectionError
+
+    show = {"id": id, "include_datasets": False, "include_users": False}
     try:
-        group_dict = tk.get_action("organization_show")(
-            _context(), {"id": id, "include_datasets": False, "include_users": False}
-        )
+        try:
+            group_dict = tk.get_action("organization_show")(_context(), show)
+        except (SearchError, SolrConnectionError):
+            # the search server is down: the queue still opens
+            from ckanext.utt1service.helpers import organization_without_search
+
+            group_dict = organization_without_search(_context(), show)
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Organization not found"))
     extra = {"group_dict": group_dict, "group_type": group_dict.get("type", "organization")}

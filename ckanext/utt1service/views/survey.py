@@ -4,6 +4,7 @@ request, or standalone), the thank-you page, dismissing the invitation and
 the staff list of responses."""
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 from flask import Blueprint
@@ -14,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import request
 
 from ckanext.utt1service import downloads, monitoring
-from ckanext.utt1service.model.survey import SURVEY_ITEM_COLUMNS
+from ckanext.utt1service.model.survey import SURVEY_ITEM_COLUMNS, SurveyResponse
 from ckanext.utt1service.ratelimit import RateLimited
 from ckanext.utt1service.views import forms
 
@@ -47,6 +48,21 @@ def _session_download(event_id: Optional[str] = None, resource_id: Optional[str]
         if resource_id and not event_id and item.get("r") == resource_id:
             return item
     return None
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _already_rated(event_id: str) -> bool:
+    """Has this download (event id) got its survey response already?"""
+    if not _UUID.fullmatch(event_id):
+        return False
+    return (
+        model.Session.query(SurveyResponse.id)
+        .filter(SurveyResponse.download_event_id == event_id)
+        .first()
+        is not None
+    )
 
 
 def _labels() -> dict[str, str]:
@@ -112,8 +128,11 @@ class SurveyView(MethodView):
             return _render(data, refused, 400)
         staff = _is_staff()
         event_id = data.get("download_event_id")
-        if event_id and not staff and _session_download(event_id=event_id) is None:
-            # not a download of this browser: the answer stands on its own
+        if (event_id and not staff and _session_download(event_id=event_id) is None
+                and not _already_rated(event_id)):
+            # not a download of this browser: the answer stands on its own.
+            # A download that was already rated keeps its id, so that the
+            # action refuses the second answer instead of storing it alone.
             data.pop("download_event_id")
         try:
             response = tk.get_action("utt1service_survey_response_create")(

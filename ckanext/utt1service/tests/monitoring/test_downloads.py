@@ -264,3 +264,64 @@ def test_dataset_page_and_api_show_the_count(app, public_file):
     assert result == {"count": 3}
     by_resource = downloads.download_counts_by_resource(public_file["dataset"]["id"])
     assert by_resource == {public_file["resource"]["id"]: 3}
+
+
+# --- what a download is: one GET of the whole file, by one visitor ---------------------
+
+OTHER_BROWSERS = [
+    "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.2 Safari/605.1.15",
+]
+
+
+def test_a_new_user_agent_is_not_a_new_visitor(app, public_file, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.download_dedup_seconds", 300)
+    for user_agent in [BROWSER_UA, *OTHER_BROWSERS]:
+        assert app.get(download_url(public_file), headers={"User-Agent": user_agent}).status_code == 200
+    assert [e.counted for e in _events()] == [True, False, False]
+    assert downloads.download_count(resource_id=public_file["resource"]["id"]) == 1
+
+
+def test_head_and_partial_range_requests_are_not_downloads(app, public_file, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.download_dedup_seconds", 0)
+    client = app.test_client()
+    head = client.head(download_url(public_file), headers=browser_headers())
+    assert head.status_code == 200 and head.get_data() == b""
+    first_byte = client.get(download_url(public_file), headers=browser_headers(Range="bytes=0-0"))
+    assert first_byte.status_code == 206 and first_byte.get_data() == b"s"
+    assert _events() == []
+
+
+def test_a_resumed_download_counts_once(app, public_file, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.download_dedup_seconds", 0)
+    client = app.test_client()
+    whole = client.get(download_url(public_file), headers=browser_headers())
+    assert whole.status_code == 200
+    rest = client.get(download_url(public_file), headers=browser_headers(Range="bytes=7-"))
+    assert rest.status_code == 206 and rest.get_data() == whole.get_data()[7:]
+    assert [e.counted for e in _events()] == [True]
+
+
+def test_a_range_that_is_the_whole_file_is_a_download(app, public_file, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.download_dedup_seconds", 0)
+    response = app.test_client().get(download_url(public_file), headers=browser_headers(Range="bytes=0-"))
+    assert response.status_code in (200, 206)
+    assert response.get_data(as_text=True) == "school,students\nA,10\n"
+    assert [e.counted for e in _events()] == [True]
+
+
+def test_redis_down_downloads_still_go_out_and_are_counted(app, public_file, ckan_config, monkeypatch):
+    """Nothing listens on port 9: the file goes out, the event is kept and
+    counted (repeats cannot be recognised until Redis is back)."""
+    import ckan.lib.redis as ckan_redis
+
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.download_dedup_seconds", 300)
+    monkeypatch.setitem(ckan_config, "ckan.redis.url", "redis://127.0.0.1:9/1")
+    monkeypatch.setattr(ckan_redis, "_connection_pool", None)
+    monkeypatch.setattr(downloads, "_salt_cache", {})
+    response = app.get(download_url(public_file), headers=browser_headers())
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).startswith("school,students")
+    [event] = _events()
+    assert event.counted and event.visitor_key

@@ -85,6 +85,17 @@ def run_jobs() -> None:
     model.Session.remove()
 
 
+def send_mail_command(cli, *args: str):
+    """`ckan utt1service send-mail` as cron runs it. The command reads the
+    configuration file again: the test's SMTP server is passed the way a
+    deployment passes it, in CKAN_SMTP_SERVER."""
+    import ckan.plugins.toolkit as tk
+    from ckan.cli.cli import ckan
+
+    env = {"CKAN_SMTP_SERVER": tk.config["smtp.server"], "CKAN_SMTP_STARTTLS": "false"}
+    return cli.invoke(ckan, ["utt1service", "send-mail", *args], env=env)
+
+
 def expire_grants(request_id: str) -> None:
     past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)
     for grant in model.Session.query(AccessGrant).filter(AccessGrant.request_id == request_id):

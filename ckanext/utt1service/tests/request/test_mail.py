@@ -16,7 +16,7 @@ from ckanext.utt1service import thaidate
 from ckanext.utt1service import request_mail
 from ckanext.utt1service.model import AccessRequest, RequestMail
 
-from .conftest import FORM, as_user, auth, move, run_jobs, submit
+from .conftest import FORM, as_user, auth, move, run_jobs, send_mail_command, submit
 
 pytestmark = pytest.mark.usefixtures("clean_queues")
 
@@ -72,7 +72,7 @@ def test_the_requester_gets_the_reason_of_a_rejection(world, smtp_server):
 
 
 def test_smtp_down_the_request_is_saved_and_the_mail_goes_out_later(
-    world, app, smtp_server, monkeypatch
+    world, app, smtp_server, monkeypatch, cli
 ):
     w = world
     import ckan.plugins.toolkit as tk
@@ -98,14 +98,18 @@ def test_smtp_down_the_request_is_saved_and_the_mail_goes_out_later(
     assert req["reference"] in page.body
     assert "utt1-mail-warning" in page.body
 
-    # The server is back. When a retry is due, staff opening the queue
-    # starts one; the mail goes out once.
+    # The server is back and a retry is due. Staff opening the queue send
+    # nothing (a page view is no mail timer); cron's send-mail does, once.
     monkeypatch.setitem(tk.config, "smtp.server", working)
     for m in model.Session.query(RequestMail).filter(RequestMail.state == "pending"):
         m.next_attempt_at = datetime.datetime.now(datetime.timezone.utc)
     model.Session.commit()
     app.get(f"/organization/access-requests/{w.org['name']}", headers=auth(w.staff))
     run_jobs()
+    assert len(smtp_server.messages) == sent_before
+    result = send_mail_command(cli, "--due-only")
+    assert result.exit_code == 0, result.output
+    assert "2 sent" in result.output
     run_jobs()
     new = [m for m in smtp_server.to(w.staff["email"]) if req["reference"] in m["Subject"]]
     assert len(new) == 1
@@ -129,17 +133,45 @@ def test_a_failed_mail_goes_out_with_the_next_one(world, smtp_server, monkeypatc
     assert len(smtp_server.messages) == 4
 
 
-def test_send_mail_command_enqueues_a_retry(world, cli):
-    from ckan.cli.cli import ckan
-
-    result = cli.invoke(ckan, ["utt1service", "send-mail"])
-    assert result.exit_code == 0, result.output
-    assert "2 e-mail(s) waiting" in result.output
+def test_opening_the_queue_sends_no_mail_the_cron_command_does(world, app, smtp_server, monkeypatch, cli):
+    """Retries are driven by `ckan utt1service send-mail --due-only` (cron),
+    not by staff opening their queue; the command sends without Redis or
+    the worker, and only the mails whose retry is due."""
+    import ckan.plugins.toolkit as tk
     from ckan.lib.jobs import get_queue
 
-    assert any(
-        job.func_name.endswith("request_mail.flush_job") for job in get_queue().jobs
-    )
+    w = world
+    working = tk.config["smtp.server"]
+    monkeypatch.setitem(tk.config, "smtp.server", "127.0.0.1:9")
+    run_jobs()  # the world's two mails fail
+    monkeypatch.setitem(tk.config, "smtp.server", working)
+    rows = model.Session.query(RequestMail).all()
+    assert [(m.state, m.attempts) for m in rows] == [("pending", 1), ("pending", 1)]
+
+    # due now: opening the queue enqueues nothing and sends nothing
+    for m in rows:
+        m.next_attempt_at = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)
+    model.Session.commit()
+    page = app.get(f"/organization/access-requests/{w.org['name']}", headers=auth(w.staff))
+    assert page.status_code == 200 and "utt1-mail-warning" in page.body
+    assert get_queue().jobs == []
+    run_jobs()
+    assert smtp_server.messages == []
+
+    # not due yet: cron leaves it for later
+    second = model.Session.query(RequestMail).order_by(RequestMail.created).all()[1]
+    second.next_attempt_at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+    model.Session.commit()
+    result = send_mail_command(cli, "--due-only")
+    assert result.exit_code == 0, result.output
+    assert "2 e-mail(s) waiting; 1 sent" in result.output
+    assert len(smtp_server.messages) == 1
+    # without --due-only it sends everything still waiting, once
+    assert "1 sent" in send_mail_command(cli).output
+    assert send_mail_command(cli).output.startswith("0 e-mail(s) waiting; 0 sent")
+    assert len(smtp_server.messages) == 2
+    model.Session.expire_all()
+    assert {m.state for m in model.Session.query(RequestMail)} == {"sent"}
 
 
 # Anonymous requesters

@@ -1,0 +1,52 @@
+# -*- coding: utf-8 -*-
+"""Cells that cannot attack the person who opens an export.
+
+Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or
+``@`` as a formula (and some also after a leading tab or carriage return):
+an anonymous survey suggestion ``=HYPERLINK("http://evil.example/…")``
+would become a live link in the staff's Excel. Every CSV and XLSX the
+extension writes passes each cell through :func:`safe_cell`, which puts a
+single quote in front of such text (OWASP's advice for CSV injection): the
+text stays readable and is never run. Numbers, and text that is only a
+number (``-12.5``, ``+3``), are left alone, so figures stay figures.
+
+:func:`append_row` is the XLSX writer's way in: it neutralises the values
+in the same way and also stores every text cell as a string, never as a
+formula (openpyxl otherwise turns any text that starts with ``=`` into
+one).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+__all__ = ["FORMULA_STARTS", "safe_cell", "safe_row", "append_row"]
+
+#: First characters that make a spreadsheet cell a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d[\d,]*)?(\.\d+)?%?")
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` as it may go into a spreadsheet cell: text that a
+    spreadsheet would run as a formula gets a leading ``'``."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    if any(ch.isdigit() for ch in value) and _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return "'" + value
+
+
+def safe_row(values: Iterable[Any]) -> list[Any]:
+    """A row of cells through :func:`safe_cell` (for ``csv.writer``)."""
+    return [safe_cell(v) for v in values]
+
+
+def append_row(sheet: Any, values: Iterable[Any]) -> None:
+    """Append a row to an openpyxl worksheet: text neutralised and stored
+    as text (data type ``s``), numbers as numbers."""
+    sheet.append(safe_row(values))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
