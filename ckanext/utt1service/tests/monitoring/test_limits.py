@@ -193,7 +193,9 @@ def test_a_rated_download_refuses_a_second_answer_instead_of_storing_it_alone(ap
 
 
 @pytest.fixture()
-def staff(public_file):
+def staff(public_file, ckan_config, monkeypatch):
+    """An editor of the file's organization, which takes part in the service."""
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.office_organization", public_file["org"]["name"])
     user = factories.User()
     helpers.call_action(
         "organization_member_create", id=public_file["org"]["id"], username=user["name"], role="editor"
