@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.datastore.interfaces import IDatastore
 
-from ckanext.utt1service import access
+from ckanext.utt1service import access, db_session
 
 from ckanext.utt1service import search
 
@@ -33,6 +33,7 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(IDatastore, inherit=True)
     p.implements(p.ISignal)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
@@ -66,6 +67,12 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def datastore_validate(self, context, data_dict, fields_types):
         return access.datastore_guard(context, data_dict)
+
+    # IMiddleware: a failing request never leaves a broken database session
+    # to the next one (db_session.py).
+
+    def make_middleware(self, app, config):
+        return db_session.install(app)
 
     # ISignal
 
