@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.datastore.interfaces import IDatastore
 
-from ckanext.utt1service import access, db_session
+from ckanext.utt1service import access, db_session, url_guard
 
 from ckanext.utt1service import search
 
@@ -69,9 +69,11 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
         return access.datastore_guard(context, data_dict)
 
     # IMiddleware: a failing request never leaves a broken database session
-    # to the next one (db_session.py).
+    # to the next one (db_session.py); NUL bytes in addresses and forms are
+    # refused before any view (url_guard.py).
 
     def make_middleware(self, app, config):
+        url_guard.install(app)
         return db_session.install(app)
 
     # ISignal

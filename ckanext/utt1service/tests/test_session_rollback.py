@@ -24,6 +24,9 @@ from ckanext.utt1service import downloads
 from ckanext.utt1service.tests.conftest import _free_port
 from ckanext.utt1service.tests.request.conftest import build_world
 
+HUGE = "99999999999999999999"
+
+
 @pytest.fixture(scope="module")
 def _module_plugins():
     ckan.plugins.load_all()
@@ -90,6 +93,23 @@ def the_next_requests_work(server: str, w: types.SimpleNamespace) -> None:
     assert w.requests["pending"]["reference"] in mine.text
     home = get(server, "/dataset/")
     assert home.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "who, path",
+    [
+        ("stranger", f"/dashboard/access-requests?page={HUGE}"),
+        ("staff", f"/complaint/register?page={HUGE}"),
+        ("staff", f"/survey/responses?page={HUGE}"),
+        ("staff", f"/organization/access-requests/{{org}}?page={HUGE}"),
+        ("sysadmin", f"/ckan-admin/access-requests?page={HUGE}"),
+    ],
+)
+def test_a_huge_page_number_is_a_page_and_breaks_nothing(server, world, who, path):
+    w = world
+    answer = get(server, path.format(org=w.org["name"]), getattr(w, who))
+    assert answer.status_code == 200
+    the_next_requests_work(server, w)
 
 
 def _poison(where: str) -> None:
