@@ -121,7 +121,9 @@ def tracking_token(request: AccessRequest) -> str:
 def _token_ok(request_id: str, salt: Optional[str], token: Optional[str]) -> bool:
     if not token or not salt:
         return False
-    return hmac.compare_digest(_token(request_id, salt), str(token))
+    from ckanext.utt1service.logic.input_guard import same_secret
+
+    return same_secret(_token(request_id, salt), token)
 
 
 def token_matches(request: Optional[AccessRequest], token: Optional[str]) -> bool:

@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.datastore.interfaces import IDatastore
 
-from ckanext.utt1service import access
+from ckanext.utt1service import access, db_session, url_guard
 
 from ckanext.utt1service import search
 
@@ -68,12 +68,16 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     def datastore_validate(self, context, data_dict, fields_types):
         return access.datastore_guard(context, data_dict)
 
-    # IMiddleware: CKAN's search page shows a clear message, not a 500,
-    # while the search server is down (search.guard_search_views)
+    # IMiddleware: a failing request never leaves a broken database session
+    # to the next one (db_session.py); NUL bytes in addresses and forms are
+    # refused before any view (url_guard.py); CKAN's search page shows a clear
+    # message, not a 500, while the search server is down
+    # (search.guard_search_views).
 
     def make_middleware(self, app, config):
+        url_guard.install(app)
         search.guard_search_views(app)
-        return app
+        return db_session.install(app)
 
     # ISignal
 

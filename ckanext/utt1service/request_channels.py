@@ -168,11 +168,11 @@ def file_link(request: AccessRequest, resource_id: str, expires: datetime.dateti
 
 
 def file_link_ok(request: AccessRequest, resource_id: str, expires: int, sig: str) -> bool:
-    import hmac
+    from ckanext.utt1service.logic.input_guard import same_secret
 
     if expires < int(wf.utcnow().timestamp()):
         return False
-    return hmac.compare_digest(_file_mac(request.id, resource_id, expires), sig or "")
+    return same_secret(_file_mac(request.id, resource_id, expires), sig)
 
 
 def resource_path(resource_id: str) -> Optional[tuple[str, str, int]]:

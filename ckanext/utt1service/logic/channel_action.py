@@ -15,6 +15,7 @@ from ckanext.utt1service import request_mail
 from ckanext.utt1service import request_channels as channels
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.logic import request_schema as schemas
+from ckanext.utt1service.logic.input_guard import declares
 from ckanext.utt1service.logic.request_action import dataset_and_files, request_dictize
 from ckanext.utt1service.model import AccessRequest
 
@@ -32,7 +33,7 @@ def _v(name: str) -> Any:
 
 def _one_of(choices: dict[str, str], message: str) -> Any:
     def validator(value: Any, context: Context) -> Any:
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             raise tk.Invalid(tk._(message))
         return value
 
@@ -42,7 +43,7 @@ def _one_of(choices: dict[str, str], message: str) -> Any:
 def on_behalf_schema() -> dict[str, Any]:
     schema = schemas.request_create_schema()
     # Someone who phoned may have no e-mail address.
-    schema["email"] = [_v("ignore_empty"), _v("utt1service_request_email")]
+    schema["email"] = [_v("utt1service_ignore_empty"), _v("utt1service_request_email")]
     schema["intake_channel"] = [
         _v("not_missing"),
         _one_of(channels.INTAKE_CHANNELS, "Choose the channel the request came through."),
@@ -56,14 +57,23 @@ def on_behalf_schema() -> dict[str, Any]:
 
 def hand_over_schema() -> dict[str, Any]:
     return {
-        "id": [_v("not_empty"), _v("unicode_safe")],
-        "received_by": [_v("utt1service_required"), _v("unicode_safe"),
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "received_by": [_v("utt1service_required"), _v("utt1service_text"),
                         _v("utt1service_single_line")],
-        "handed_over_on": [_v("ignore_missing"), _v("isodate")],
-        "comment": [_v("ignore_missing"), _v("unicode_safe")],
+        "handed_over_on": [_v("ignore_missing"), _v("utt1service_date")],
+        "comment": [_v("ignore_missing"), _v("utt1service_text"), schemas._long_text],
     }
 
 
+def request_id_schema() -> dict[str, Any]:
+    return {"id": [_v("not_empty"), _v("utt1service_id")]}
+
+
+def attach_signed_form_schema() -> dict[str, Any]:
+    return {"id": [_v("not_empty"), _v("utt1service_id")], "upload": [_v("ignore_missing")]}
+
+
+@declares(on_behalf_schema)
 def utt1service_request_create_on_behalf(
     context: Context, data_dict: DataDict
 ) -> dict[str, Any]:
@@ -106,6 +116,7 @@ def utt1service_request_create_on_behalf(
     return result
 
 
+@declares(hand_over_schema)
 def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff hand the approved data over on paper: the request becomes
     delivered with channel ``paper``.
@@ -138,6 +149,7 @@ def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict
     return request_dictize(request, actor)
 
 
+@declares(request_id_schema)
 def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff send the approved files of a request whose wanted channel is
     e-mail: attached when at most ``ckanext.utt1service.email_attachment_max_bytes``,
@@ -173,6 +185,7 @@ def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> 
             "files": [{"name": i["name"], "attached": i["attach"]} for i in plan]}
 
 
+@declares(attach_signed_form_schema)
 def utt1service_request_attach_signed_form(
     context: Context, data_dict: DataDict
 ) -> dict[str, Any]:

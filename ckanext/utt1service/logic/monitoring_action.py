@@ -20,6 +20,8 @@ from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.utt1service import authz, downloads, ratelimit, thaidate
 from ckanext.utt1service.logic import monitoring_schema as schemas
+from ckanext.utt1service.logic.input_guard import declares, same_secret
+from ckanext.utt1service.logic.input_validators import utt1service_complaint_ref
 from ckanext.utt1service.model import AuditEvent, Complaint, DownloadEvent, SurveyResponse
 from ckanext.utt1service.model.complaint import COMPLAINT_TRANSITIONS
 from ckanext.utt1service.model.survey import SURVEY_ITEM_COLUMNS
@@ -82,6 +84,7 @@ def _rate_limit(form: str, option: str, context: Context, staff: bool) -> None:
 # --- download events --------------------------------------------------------------
 
 
+@declares(schemas.download_event_create_schema)
 def utt1service_download_event_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Record a file that staff delivered outside the web site (by e-mail or
     on paper). A delivery counts once: for an access request, once per
@@ -108,13 +111,14 @@ def utt1service_download_event_create(context: Context, data_dict: DataDict) -> 
     recorded = downloads.record_delivery(
         resource.id, data["channel"], _user_id(context), data.get("request_id")
     )
-    if recorded is None:
+    event = model.Session.get(DownloadEvent, recorded["id"]) if recorded else None
+    if event is None:  # the resource was deleted meanwhile
         raise tk.ObjectNotFound(tk._("Resource not found"))
-    event = model.Session.get(DownloadEvent, recorded["id"])
     return dict(event.as_dict(), counted_id=recorded["counted_id"])
 
 
 @tk.side_effect_free
+@declares(schemas.download_count_schema)
 def utt1service_download_count(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """How many times a resource, or all resources of a dataset, were
     downloaded (each visitor once per dedup window; bots left out).
@@ -170,6 +174,7 @@ def _already_answered(data: dict[str, Any]) -> Optional[dict[str, list[str]]]:
     return None
 
 
+@declares(schemas.survey_response_create_schema)
 def utt1service_survey_response_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Answer the satisfaction survey (แบบประเมินความพึงพอใจในการขอรับบริการข้อมูล).
 
@@ -229,7 +234,7 @@ def utt1service_survey_response_create(context: Context, data_dict: DataDict) ->
             errors["download_event_id"] = [tk._("This download was not found")]
     if data.get("request_id") and not staff:
         expected = request_survey_token(data["request_id"])
-        if not hmac.compare_digest(expected, data.get("request_token") or ""):
+        if not same_secret(expected, data.get("request_token")):
             errors["request_id"] = [
                 tk._(
                     "This survey link is not valid. Please open the link from your "
@@ -271,6 +276,7 @@ def utt1service_survey_response_create(context: Context, data_dict: DataDict) ->
     return response.as_dict()
 
 
+@declares(schemas.survey_response_list_schema)
 def utt1service_survey_response_list(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """The latest survey responses, newest first (staff only).
 
@@ -317,16 +323,22 @@ def _find_dataset(context: Context, ref: str) -> Optional[dict[str, Any]]:
 
 
 def _get_complaint(ref: Any) -> Complaint:
+    try:
+        ref = utt1service_complaint_ref(ref)
+    except tk.Invalid:
+        ref = None
     query = model.Session.query(Complaint)
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
-        complaint = query.filter(Complaint.number == int(ref)).first()
-    else:
-        complaint = query.filter(Complaint.id == str(ref or "")).first()
+    complaint = None
+    if isinstance(ref, int):
+        complaint = query.filter(Complaint.number == ref).first()
+    elif ref:
+        complaint = query.filter(Complaint.id == ref).first()
     if complaint is None:
         raise tk.ObjectNotFound(tk._("Complaint not found"))
     return complaint
 
 
+@declares(schemas.complaint_create_schema)
 def utt1service_complaint_create(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """File a complaint (anyone), or record a problem of a service event
     (staff). The person gets an acknowledgement by e-mail when they left an
@@ -452,6 +464,7 @@ def _with_age(item: dict[str, Any], complaint: Complaint, now: datetime.datetime
     return item
 
 
+@declares(schemas.complaint_list_schema)
 def utt1service_complaint_list(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """The problems and complaints register, newest first (staff only). The
     office's staff see all of it, other service organizations' staff the
@@ -511,6 +524,7 @@ def utt1service_complaint_list(context: Context, data_dict: DataDict) -> ActionR
 
 
 @tk.side_effect_free
+@declares(schemas.complaint_show_schema)
 def utt1service_complaint_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """One complaint or problem with its audit trail (the staff who handle it).
 
@@ -526,6 +540,7 @@ def utt1service_complaint_show(context: Context, data_dict: DataDict) -> ActionR
     return out
 
 
+@declares(schemas.complaint_update_schema)
 def utt1service_complaint_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Move a complaint on: received → in_progress → resolved → closed.
     Every change is audited.

@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.utt1service import thaidate
+from ckanext.utt1service.logic.input_validators import utt1service_date, whole_number
 
 __all__ = [
     "utt1service_rating",
@@ -44,22 +45,17 @@ def utt1service_email(value: Any) -> Any:
 
 def utt1service_rating(value: Any) -> int:
     """One of the survey scale's answers: 3 ดีมาก, 2 พอใช้, 1 ควรปรับปรุง."""
-    if _empty(value):
-        raise tk.Invalid(tk._("Please choose Very good, Fair or Needs improvement"))
     try:
-        rating = int(str(value).strip())
-    except ValueError:
-        rating = 0
-    if rating not in (1, 2, 3):
+        return whole_number(value, 1, 3)
+    except tk.Invalid:
         raise tk.Invalid(tk._("Please choose Very good, Fair or Needs improvement"))
-    return rating
 
 
 def utt1service_choice(choices: Container[str]) -> Callable[[Any], Any]:
     """A value from a fixed list (codes such as ``data_wrong``)."""
 
-    def validator(value: Any) -> Any:
-        if value not in choices:
+    def validator(value: Any, context: Any = None) -> Any:
+        if not isinstance(value, str) or value not in choices:
             raise tk.Invalid(tk._("Please choose one of the options in the list"))
         return value
 
@@ -88,15 +84,13 @@ def utt1service_contact_phone(value: Any) -> Any:
     return text
 
 
-def utt1service_past_date(value: Any) -> datetime.date:
+def utt1service_past_date(value: Any, context: Any = None) -> datetime.date:
     """A date (YYYY-MM-DD) that is not in the future (Bangkok time)."""
-    if isinstance(value, datetime.date):
-        day = value
-    else:
-        try:
-            day = datetime.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise tk.Invalid(tk._("Please enter a date such as 2026-11-25"))
+    day = utt1service_date(value)
+    if not isinstance(day, datetime.date):
+        raise tk.Invalid(tk._("Please enter a date such as 2026-11-25"))
+    if isinstance(day, datetime.datetime):
+        day = day.date()
     if day > datetime.datetime.now(thaidate.BANGKOK).date():
         raise tk.Invalid(tk._("The date cannot be in the future"))
     return day

@@ -14,6 +14,7 @@ from ckan.types import ActionResult, Context, DataDict
 
 from ckanext.utt1service import authz, thaidate
 from ckanext.utt1service.logic import report_schema as schemas
+from ckanext.utt1service.logic.input_guard import declares
 from ckanext.utt1service.model import AuditEvent, ReportAnalysis
 from ckanext.utt1service.report import build
 
@@ -55,6 +56,7 @@ def _analysis_dict(row: Optional[ReportAnalysis]) -> dict[str, Any]:
 
 
 @tk.side_effect_free
+@declares(schemas.report_show_schema)
 def utt1service_report_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """The service report of one fiscal year or half year, each figure beside
     the same period of the previous fiscal year: downloads, access requests,
@@ -81,7 +83,7 @@ def utt1service_report_show(context: Context, data_dict: DataDict) -> ActionResu
     tk.check_access("utt1service_report_show", context, data_dict)
     data = _validate(data_dict, schemas.report_show_schema(), context)
     fiscal_year = data.get("fiscal_year") or _current_fiscal_year()
-    half = data.get("half")
+    half = data.get("half") or None
     org = model.Group.get(data["owner_org"]) if data.get("owner_org") else None
     unassigned = org is not None and org.id == authz.office_organization_id()
     report = build.build(
@@ -98,6 +100,7 @@ def utt1service_report_show(context: Context, data_dict: DataDict) -> ActionResu
     return report
 
 
+@declares(schemas.report_analysis_update_schema)
 def utt1service_report_analysis_update(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
     """Save the staff's analysis of one report period: the problems and
     obstacles, and the proposed improvements. Every change is audited.
@@ -118,7 +121,7 @@ def utt1service_report_analysis_update(context: Context, data_dict: DataDict) ->
     """
     tk.check_access("utt1service_report_analysis_update", context, data_dict)
     data = _validate(data_dict, schemas.report_analysis_update_schema(), context)
-    period = build.period_key(data.get("half"))
+    period = build.period_key(data.get("half") or None)
     org_id = data.get("owner_org") or ""
     user = model.User.get(context.get("user") or "") if context.get("user") else None
     now = datetime.datetime.now(datetime.timezone.utc)

@@ -18,14 +18,14 @@ def _v(name: str):
 def _period() -> Schema:
     return {
         "fiscal_year": [_v("ignore_missing"), _v("utt1service_fiscal_year")],
-        "half": [_v("ignore_empty"), _v("utt1service_half")],
-        "owner_org": [_v("ignore_empty"), _v("unicode_safe"), _v("utt1service_organization")],
+        "half": [_v("utt1service_ignore_empty"), _v("utt1service_half")],
+        "owner_org": [_v("utt1service_ignore_empty"), _v("utt1service_id"), _v("utt1service_organization")],
     }
 
 
 def report_show_schema() -> Schema:
     schema = _period()
-    schema["suggestion_limit"] = [_v("ignore_empty"), _v("natural_number_validator")]
+    schema["suggestion_limit"] = [_v("utt1service_ignore_empty"), _v("utt1service_whole_number")()]
     return schema
 
 
@@ -35,7 +35,7 @@ def report_analysis_update_schema() -> Schema:
     for name in ("problems", "improvements"):
         schema[name] = [
             _v("default")(""),
-            _v("unicode_safe"),
+            _v("utt1service_text"),
             _v("strip_value"),
             _v("utt1service_max_length")(ANALYSIS_MAX),
         ]

@@ -7,18 +7,19 @@ from typing import Any, Optional
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.logic.input_validators import whole_number
 from ckanext.utt1service.logic.report_schema import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 
 __all__ = ["utt1service_fiscal_year", "utt1service_half", "utt1service_organization"]
 
 
-def utt1service_fiscal_year(value: Any) -> int:
+def utt1service_fiscal_year(value: Any, context: Any = None) -> int:
     """A fiscal year in the Buddhist Era (e.g. 2569)."""
     try:
-        year = int(str(value).strip())
-    except (TypeError, ValueError):
+        year: Optional[int] = whole_number(value, FISCAL_YEAR_MIN, FISCAL_YEAR_MAX)
+    except tk.Invalid:
         year = None
-    if year is None or not FISCAL_YEAR_MIN <= year <= FISCAL_YEAR_MAX:
+    if year is None:
         raise tk.Invalid(
             tk._("Please give the fiscal year in the Buddhist Era, e.g. %(example)s")
             % {"example": 2569}
@@ -26,9 +27,11 @@ def utt1service_fiscal_year(value: Any) -> int:
     return year
 
 
-def utt1service_half(value: Any) -> Optional[int]:
+def utt1service_half(value: Any, context: Any = None) -> Optional[int]:
     """1 (October–March), 2 (April–September); empty for the whole year."""
-    text = str(value).strip()
+    if isinstance(value, bool):
+        value = None
+    text = str(value).strip() if isinstance(value, (str, int)) else None
     if text in ("1", "2"):
         return int(text)
     raise tk.Invalid(tk._("The period must be the whole year, the first half or the second half"))

@@ -19,6 +19,7 @@ from ckan.types import Context, DataDict
 from ckanext.utt1service import access, authz, request_channels, request_mail
 from ckanext.utt1service import request_workflow as wf
 from ckanext.utt1service.logic import request_schema as schemas
+from ckanext.utt1service.logic.input_guard import declares
 from ckanext.utt1service.model import (
     OPEN_STATES,
     REQUEST_STATES,
@@ -247,6 +248,7 @@ def dataset_and_files(
     return pkg, [restricted[rid] for rid in chosen_ids if rid in restricted]
 
 
+@declares(schemas.request_create_schema)
 def utt1service_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Submit an access request (แบบคำขอข้อมูลสารสนเทศ) for restricted files
     of one dataset.
@@ -357,6 +359,7 @@ def _duplicate_errors(user: model.User, resource_ids: list[str],
 
 
 @tk.side_effect_free
+@declares(schemas.request_show_schema)
 def utt1service_request_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """One access request with its files, grants and audit trail.
 
@@ -370,11 +373,13 @@ def utt1service_request_show(context: Context, data_dict: DataDict) -> dict[str,
     :rtype: dictionary
     """
     tk.check_access("utt1service_request_show", context, data_dict)
-    request = _request_from(data_dict)
-    return request_dictize(request, wf.user_from_context(context), data_dict.get("token"))
+    data = _validate(data_dict, schemas.request_show_schema(), context)
+    request = _request_from(data)
+    return request_dictize(request, wf.user_from_context(context), data.get("token"))
 
 
 @tk.side_effect_free
+@declares(schemas.request_list_schema)
 def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The queue of access requests, oldest first, with counts per state.
 
@@ -463,6 +468,11 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str,
     }
 
 
+def _transition_schema(name: str) -> Any:
+    """The schema of one transition (for ``declares``)."""
+    return lambda: schemas.transition_schema(wf.TRANSITIONS[name].comment_required)
+
+
 def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, Any]:
     tk.check_access(f"utt1service_request_{name}", context, data_dict)
     transition = wf.TRANSITIONS[name]
@@ -495,6 +505,7 @@ def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, A
     return result
 
 
+@declares(_transition_schema("confirm"))
 def utt1service_request_confirm(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """An anonymous requester confirms the e-mail address (through the
     private tracking link); the request enters the staff's queue.
@@ -506,6 +517,7 @@ def utt1service_request_confirm(context: Context, data_dict: DataDict) -> dict[s
     return _transition("confirm", context, data_dict)
 
 
+@declares(_transition_schema("check"))
 def utt1service_request_check(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff have checked the request and propose it to the director.
 
@@ -516,6 +528,7 @@ def utt1service_request_check(context: Context, data_dict: DataDict) -> dict[str
     return _transition("check", context, data_dict)
 
 
+@declares(_transition_schema("return"))
 def utt1service_request_return(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff return the request to the requester for more information.
 
@@ -526,6 +539,7 @@ def utt1service_request_return(context: Context, data_dict: DataDict) -> dict[st
     return _transition("return", context, data_dict)
 
 
+@declares(schemas.request_resubmit_schema)
 def utt1service_request_resubmit(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The requester answers a returned request and sends it again, with the
     form's fields (the e-mail address cannot change).
@@ -538,6 +552,7 @@ def utt1service_request_resubmit(context: Context, data_dict: DataDict) -> dict[
     return _transition("resubmit", context, data_dict)
 
 
+@declares(_transition_schema("approve"))
 def utt1service_request_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The director approves a checked request: the requester may download
     the files named in it for ``ckanext.utt1service.grant_days`` days.
@@ -549,6 +564,7 @@ def utt1service_request_approve(context: Context, data_dict: DataDict) -> dict[s
     return _transition("approve", context, data_dict)
 
 
+@declares(_transition_schema("reject"))
 def utt1service_request_reject(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The director does not approve the request.
 
@@ -559,6 +575,7 @@ def utt1service_request_reject(context: Context, data_dict: DataDict) -> dict[st
     return _transition("reject", context, data_dict)
 
 
+@declares(_transition_schema("deliver"))
 def utt1service_request_deliver(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff record that the data was handed over (e-mail, paper copy). A
     download by the requester records it by itself.
@@ -570,6 +587,7 @@ def utt1service_request_deliver(context: Context, data_dict: DataDict) -> dict[s
     return _transition("deliver", context, data_dict)
 
 
+@declares(_transition_schema("close"))
 def utt1service_request_close(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff close a delivered, approved or rejected request.
 
@@ -580,6 +598,7 @@ def utt1service_request_close(context: Context, data_dict: DataDict) -> dict[str
     return _transition("close", context, data_dict)
 
 
+@declares(_transition_schema("withdraw"))
 def utt1service_request_withdraw(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The requester withdraws the request before it is decided.
 
@@ -591,6 +610,7 @@ def utt1service_request_withdraw(context: Context, data_dict: DataDict) -> dict[
     return _transition("withdraw", context, data_dict)
 
 
+@declares(_transition_schema("revoke"))
 def utt1service_request_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The director takes an approval back: every grant of the request ends
     at once (the files can no longer be downloaded through it), the request
@@ -605,6 +625,7 @@ def utt1service_request_revoke(context: Context, data_dict: DataDict) -> dict[st
     return _transition("revoke", context, data_dict)
 
 
+@declares(schemas.purge_schema)
 def utt1service_request_purge_personal_data(
     context: Context, data_dict: DataDict
 ) -> dict[str, Any]:
@@ -641,6 +662,7 @@ def utt1service_request_purge_personal_data(
 
 
 @tk.side_effect_free
+@declares(schemas.resource_access_schema)
 def utt1service_resource_access(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Whether the calling user may download a resource's file, and why.
 
@@ -651,7 +673,8 @@ def utt1service_resource_access(context: Context, data_dict: DataDict) -> dict[s
     :rtype: dictionary
     """
     tk.check_access("utt1service_resource_access", context, data_dict)
-    info = access.resource_info(data_dict.get("id") or "")
+    data = _validate(data_dict, schemas.resource_access_schema(), context)
+    info = access.resource_info(data["id"])
     if info is None or not info.active:
         raise tk.ObjectNotFound(tk._("Resource not found"))
     tk.check_access("resource_show", context, {"id": info.id})

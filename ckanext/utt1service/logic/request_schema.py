@@ -7,6 +7,8 @@ from typing import Any, Callable
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, Schema
 
+from ckanext.utt1service.logic.input_validators import choice
+
 LONG_TEXT = 2000
 
 
@@ -20,9 +22,15 @@ def _long_text(value: Any, context: Context) -> Any:
 
 def _at_most(n: int) -> Callable[..., Any]:
     def validator(value: Any, context: Context) -> Any:
-        return min(int(value), n)
+        return min(value, n) if isinstance(value, int) else value
 
     return validator
+
+
+_order = choice(("oldest", "newest"), lambda: tk._("Please choose one of the options in the list"))
+
+#: the longest a retention period can be (100 years)
+DAYS_MAX = 36500
 
 
 def _v(name: str) -> Callable[..., Any]:
@@ -33,19 +41,19 @@ def request_form_schema() -> Schema:
     """The fields the requester fills in."""
     required = _v("utt1service_required")
     line = _v("utt1service_single_line")
-    unicode_safe = _v("unicode_safe")
+    text = _v("utt1service_text")
     return {
-        "first_name": [required, unicode_safe, line],
-        "surname": [required, unicode_safe, line],
-        "position": [required, unicode_safe, line],
-        "agency": [required, unicode_safe, line],
+        "first_name": [required, text, line],
+        "surname": [required, text, line],
+        "position": [required, text, line],
+        "agency": [required, text, line],
         "agency_type": [_v("utt1service_agency_type")],
-        "affiliation": [_v("ignore_missing"), unicode_safe, line],
-        "data_wanted": [required, unicode_safe, _long_text],
-        "intended_use": [required, unicode_safe, _long_text],
+        "affiliation": [_v("ignore_missing"), text, line],
+        "data_wanted": [required, text, _long_text],
+        "intended_use": [required, text, _long_text],
         "delivery_channel": [_v("default")("download"), _v("utt1service_delivery_channel")],
-        "email": [_v("utt1service_request_email")],
-        "phone": [_v("utt1service_phone")],
+        "email": [text, _v("utt1service_request_email")],
+        "phone": [text, _v("utt1service_phone")],
     }
 
 
@@ -53,9 +61,10 @@ def request_create_schema() -> Schema:
     schema = request_form_schema()
     schema.update(
         {
-            "package_id": [_v("not_empty"), _v("unicode_safe")],
+            "package_id": [_v("not_empty"), _v("utt1service_id")],
             "resource_ids": [_v("utt1service_id_list")],
-            "consent": [_v("default")(False), _v("utt1service_consent_given")],
+            "consent": [_v("default")(False), _v("utt1service_boolean"),
+                        _v("utt1service_consent_given")],
         }
     )
     return schema
@@ -65,9 +74,9 @@ def request_resubmit_schema() -> Schema:
     schema = request_form_schema()
     schema.update(
         {
-            "id": [_v("not_empty"), _v("unicode_safe")],
-            "token": [_v("ignore_missing"), _v("unicode_safe")],
-            "comment": [_v("ignore_missing"), _v("unicode_safe"), _long_text],
+            "id": [_v("not_empty"), _v("utt1service_id")],
+            "token": [_v("ignore_missing"), _v("utt1service_id")],
+            "comment": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
         }
     )
     return schema
@@ -76,29 +85,41 @@ def request_resubmit_schema() -> Schema:
 def transition_schema(comment_required: bool = False) -> Schema:
     comment = [_v("utt1service_required")] if comment_required else [_v("ignore_missing")]
     return {
-        "id": [_v("not_empty"), _v("unicode_safe")],
-        "token": [_v("ignore_missing"), _v("unicode_safe")],
-        "comment": comment + [_v("unicode_safe"), _long_text],
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "token": [_v("ignore_missing"), _v("utt1service_id")],
+        "comment": comment + [_v("utt1service_text"), _long_text],
     }
+
+
+def request_show_schema() -> Schema:
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "token": [_v("ignore_missing"), _v("utt1service_id")],
+    }
+
+
+def resource_access_schema() -> Schema:
+    return {"id": [_v("not_empty"), _v("utt1service_id")]}
 
 
 def request_list_schema() -> Schema:
     ignore_missing = _v("ignore_missing")
-    unicode_safe = _v("unicode_safe")
+    an_id = _v("utt1service_id")
+    number = _v("utt1service_whole_number")()
     return {
-        "owner_org": [ignore_missing, unicode_safe],
-        "package_id": [ignore_missing, unicode_safe],
-        "state": [ignore_missing, unicode_safe],
-        "q": [ignore_missing, unicode_safe],
-        "mine": [_v("default")(False), _v("boolean_validator")],
-        "order": [_v("default")("oldest"), _v("one_of")(["oldest", "newest"])],
-        "limit": [_v("default")(20), _v("natural_number_validator"), _at_most(100)],
-        "offset": [_v("default")(0), _v("natural_number_validator")],
+        "owner_org": [ignore_missing, an_id],
+        "package_id": [ignore_missing, an_id],
+        "state": [ignore_missing, an_id],
+        "q": [ignore_missing, _v("utt1service_text"), _long_text],
+        "mine": [_v("default")(False), _v("utt1service_boolean")],
+        "order": [_v("default")("oldest"), _order],
+        "limit": [_v("default")(20), number, _at_most(100)],
+        "offset": [_v("default")(0), number],
     }
 
 
 def purge_schema() -> Schema:
     return {
-        "days": [_v("ignore_missing"), _v("natural_number_validator")],
-        "dry_run": [_v("default")(False), _v("boolean_validator")],
+        "days": [_v("ignore_missing"), _v("utt1service_whole_number")(0, DAYS_MAX)],
+        "dry_run": [_v("default")(False), _v("utt1service_boolean")],
     }

@@ -13,6 +13,12 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.utt1service import agency_types
+from ckanext.utt1service.logic.input_validators import (
+    shape_check,
+    takes_a_list,
+    utt1service_id,
+    utt1service_text,
+)
 
 __all__ = [
     "utt1service_restricted_upload_only",
@@ -70,7 +76,7 @@ _PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-.]+$")
 
 
 def utt1service_phone(value: Any, context: Context) -> Any:
-    value = utt1service_required(value, context)
+    value = utt1service_required(utt1service_text(value), context)
     digits = re.sub(r"\D", "", value)
     if not _PHONE_CHARS.match(value) or not 9 <= len(digits) <= 15:
         raise Invalid(
@@ -84,14 +90,14 @@ _EMAIL = re.compile(r"^[^@\s,;<>()\[\]\\\"']+@[^@\s,;<>()\[\]\\\"']+\.[^@\s,;<>(
 
 
 def utt1service_request_email(value: Any, context: Context) -> Any:
-    value = utt1service_required(value, context)
+    value = utt1service_required(utt1service_text(value), context)
     if len(value) > 254 or not _EMAIL.match(value):
         raise Invalid(tk._("Enter a valid e-mail address, e.g. name@example.com."))
     return value
 
 
 def utt1service_delivery_channel(value: Any, context: Context) -> Any:
-    if value not in DELIVERY_CHANNELS:
+    if not isinstance(value, str) or value not in DELIVERY_CHANNELS:
         raise Invalid(tk._("Choose how you want to receive the data."))
     return value
 
@@ -115,17 +121,23 @@ def utt1service_consent_given(value: Any, context: Context) -> Any:
     return True
 
 
+#: more files than any dataset has
+ID_LIST_MAX = 100
+
+
+@takes_a_list
+@shape_check
 def utt1service_id_list(value: Any, context: Context) -> Any:
     """A list of ids (a list, or one id, or ids separated by commas)."""
     if value is None or value is tk.missing or value == "":
         return []
     if isinstance(value, str):
         value = [v for v in value.split(",")]
-    if not isinstance(value, (list, tuple)):
+    if not isinstance(value, (list, tuple)) or len(value) > ID_LIST_MAX:
         raise Invalid(tk._("Choose at least one restricted file of this dataset."))
     ids = []
     for v in value:
-        v = str(v).strip()
+        v = utt1service_id(v, context)
         if v and v not in ids:
             ids.append(v)
     return ids

@@ -29,3 +29,7 @@ __all__ += _monitoring_validators.__all__
 from ckanext.utt1service.logic.report_validators import *  # noqa: E402,F401,F403  (issue 6)
 from ckanext.utt1service.logic import report_validators as _report_validators  # noqa: E402
 __all__ += _report_validators.__all__
+
+from ckanext.utt1service.logic.input_validators import *  # noqa: E402,F401,F403  (issue 11)
+from ckanext.utt1service.logic import input_validators as _input_validators  # noqa: E402
+__all__ += _input_validators.__all__

@@ -139,7 +139,14 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
 
     @classmethod
     def get(cls, id: Optional[str]) -> Optional["AccessRequest"]:
-        if not id:
+        """The request with this id; None for anything that cannot be one
+        (not a text, a NUL byte, too long, not UTF-8) without asking the
+        database."""
+        if not isinstance(id, str) or not id or "\x00" in id or len(id) > 200:
+            return None
+        try:
+            id.encode("utf-8")
+        except UnicodeEncodeError:
             return None
         return model.Session.get(cls, id)
 

@@ -181,7 +181,7 @@ def print_form(id: str) -> Any:
     try:
         r = tk.get_action("utt1service_request_show")(
             _context(), {"id": id, "token": request_views._token_for(id)})
-    except tk.ObjectNotFound:
+    except (tk.ObjectNotFound, tk.ValidationError):  # (an id that cannot exist)
         return tk.abort(404, tk._("Access request not found"))
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e) or tk._("Not authorized"))
@@ -214,7 +214,7 @@ def signed_form(id: str) -> Any:
     try:
         r = tk.get_action("utt1service_request_show")(
             _context(), {"id": id, "token": request_views._token_for(id)})
-    except tk.ObjectNotFound:
+    except (tk.ObjectNotFound, tk.ValidationError):  # (an id that cannot exist)
         return tk.abort(404, tk._("Access request not found"))
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e) or tk._("Not authorized"))

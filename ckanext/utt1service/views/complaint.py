@@ -14,6 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import request, session
 
 from ckanext.utt1service import authz, monitoring
+from ckanext.utt1service.logic.input_validators import INT_MAX
 from ckanext.utt1service.model.complaint import COMPLAINT_TRANSITIONS
 from ckanext.utt1service.ratelimit import RateLimited
 from ckanext.utt1service.views import forms
@@ -229,4 +230,7 @@ class ComplaintReadView(MethodView):
 complaint.add_url_rule("/", view_func=ComplaintView.as_view("new"), strict_slashes=False)
 complaint.add_url_rule("/thanks", view_func=thanks, endpoint="thanks")
 complaint.add_url_rule("/register", view_func=register, endpoint="register")
-complaint.add_url_rule("/<int:number>", view_func=ComplaintReadView.as_view("read"))
+# A number beyond the database's integers cannot exist: 404 at the route.
+complaint.add_url_rule(
+    f"/<int(max={INT_MAX}):number>", view_func=ComplaintReadView.as_view("read")
+)

@@ -87,11 +87,16 @@ def safe_next(url: Optional[str], default: str) -> str:
 
 
 def page_number(per_page: int) -> tuple[int, int]:
-    """The list page asked for (1 when missing or not a positive number) and
-    its offset."""
-    try:
-        page = max(1, int(flask.request.args.get("page", 1)))
-    except ValueError:
+    """The list page asked for and its offset: 1 when missing or not a
+    positive whole number; a page beyond the last one the database can
+    count (``?page=99999999999999999999``) is that last one, empty."""
+    from ckanext.utt1service.logic.input_validators import INT_MAX
+
+    last = INT_MAX // per_page + 1
+    text = (flask.request.args.get("page") or "").strip()
+    if text.isascii() and text.isdigit():
+        page = last if len(text) > len(str(last)) else max(1, min(int(text), last))
+    else:
         page = 1
     return page, (page - 1) * per_page
 

@@ -12,6 +12,7 @@ download routes.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any, Optional
 
 from flask import Blueprint, g, make_response, request
@@ -63,6 +64,9 @@ def download(id: str, resource_id: str, filename: Optional[str] = None,
     the signal is sent here. ``g.utt1service_access_request_id`` names the
     approved request whose grant allowed the download.
     """
+    if filename and any(unicodedata.category(c) == "Cc" for c in filename):
+        # (the name goes into a header, where a line break is refused)
+        return tk.abort(404, tk._("Resource not found"))
     info = access.resource_info(resource_id)
     if info is None:
         return core_resource.download(package_type, id, resource_id, filename)
@@ -286,7 +290,7 @@ def _show(id: str) -> dict[str, Any]:
         return tk.get_action("utt1service_request_show")(
             _context(), {"id": id, "token": _token_for(id)}
         )
-    except tk.ObjectNotFound:
+    except (tk.ObjectNotFound, tk.ValidationError):  # (an id that cannot exist)
         return tk.abort(404, tk._("Access request not found"))
     except tk.NotAuthorized:
         if _user() is None:
