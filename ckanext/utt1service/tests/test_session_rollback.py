@@ -16,7 +16,6 @@ import requests
 from werkzeug.serving import make_server
 
 import ckan.model as model
-import ckan.plugins
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
@@ -28,19 +27,7 @@ HUGE = "99999999999999999999"
 
 
 @pytest.fixture(scope="module")
-def _module_plugins():
-    ckan.plugins.load_all()
-    yield
-    ckan.plugins.unload_non_system_plugins()
-
-
-@pytest.fixture()
-def with_plugins(_module_plugins, ckan_config):
-    yield
-
-
-@pytest.fixture(scope="module")
-def world(_module_plugins, reset_db, migrate_db_for, reset_index) -> types.SimpleNamespace:
+def world(_session_plugins, reset_db, migrate_db_for, reset_index) -> types.SimpleNamespace:
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("utt1service")

@@ -9,7 +9,6 @@ import types
 import pytest
 
 import ckan.model as model
-import ckan.plugins
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
@@ -54,29 +53,7 @@ def build_junk_world() -> types.SimpleNamespace:
 
 
 @pytest.fixture(scope="module")
-def _module_plugins():
-    ckan.plugins.load_all()
-    yield
-    ckan.plugins.unload_non_system_plugins()
-
-
-@pytest.fixture()
-def with_plugins(_module_plugins, ckan_config):
-    yield
-
-
-@pytest.fixture(scope="module")
-def _module_app(_module_plugins):
-    return helpers._get_test_app()
-
-
-@pytest.fixture()
-def app(_module_app, ckan_config):
-    return _module_app
-
-
-@pytest.fixture(scope="module")
-def junk_world(_module_plugins, reset_db, migrate_db_for, reset_index):
+def junk_world(_session_plugins, reset_db, migrate_db_for, reset_index):
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("utt1service")
