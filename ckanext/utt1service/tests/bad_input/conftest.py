@@ -12,14 +12,15 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.utt1service.tests.request.conftest import build_world
+from ckanext.utt1service.tests.request.conftest import FORM, build_world
 
 
 def build_junk_world() -> types.SimpleNamespace:
     """build_world() (the office's organization, its director, staff, a
     dataset with a restricted file, requests in every state) and one of
     everything else the actions name: a complaint, a survey response, a
-    download event, a deleted resource, the office organization."""
+    download event, a deleted resource, the office organization, a request
+    of someone without an account (it has a private tracking link)."""
     w = build_world()
     w.office = factories.Organization(
         name="office-org", users=[{"name": w.staff["name"], "capacity": "editor"}]
@@ -44,6 +45,11 @@ def build_junk_world() -> types.SimpleNamespace:
         url="https://example.org/gone.pdf", name="gone",
     )
     helpers.call_action("resource_delete", context=sysadmin, id=w.gone["id"])
+    w.anonymous_request = helpers.call_action(
+        "utt1service_request_create", context={"user": "", "ignore_auth": False},
+        **dict(FORM, first_name="ไม่มี", surname="บัญชี", email="no-account@example.org",
+               package_id=w.dataset["id"], resource_ids=[w.restricted["id"]]),
+    )
     w.analysis = helpers.call_action(
         "utt1service_report_analysis_update", context=sysadmin,
         fiscal_year=2569, problems="ปัญหา", improvements="แนวทาง",

@@ -66,6 +66,8 @@ RULES = _extension_rules()
 def path_value(rule: str, name: str, w: Any) -> str:
     """A value of a path segment that leads to something of the world."""
     if name == "id":
+        if rule.endswith("/track/<token>"):
+            return w.anonymous_request["id"]  # (it has a tracking link)
         if rule.startswith("/dataset/"):
             return w.dataset["name"]
         if rule.startswith("/access-request/"):
@@ -214,3 +216,10 @@ def test_a_page_number_beyond_the_last_is_an_empty_page(app, junk_world, path):
     for page in ("99999999999999999999", "-3", " ", "๒", "1e9"):
         status = answer(app, "GET", f"{path}?page={page}", headers(junk_world, "sysadmin"))
         assert status == 200
+
+
+@pytest.mark.parametrize("token", ["ก", "x" * 500, "\u00e9t\u00e9", "-1"])
+def test_a_tracking_link_with_a_wrong_token_is_not_found(app, junk_world, token):
+    """(a token with a non-ASCII letter made the comparison fail: 500)"""
+    url = f"/access-request/{junk_world.anonymous_request['id']}/track/" + urllib.parse.quote(token)
+    assert answer(app, "GET", url, {}) == 404
