@@ -433,3 +433,13 @@ def test_the_shipped_configuration_lets_no_user_make_organizations_or_groups(app
         assert response.status_code == 403, (action, response.status_code)
     assert model.Group.get("yet-another-org") is None
     assert model.Package.get("an-unowned-dataset") is None
+
+
+def test_the_office_admin_cannot_delete_the_office_organization(app, world):
+    """Deleting it would end every role of the service at once: only
+    sysadmins may (shipped configuration). Last in the module: on a
+    configuration that allowed it, the office would be gone."""
+    response = app.post("/api/3/action/organization_delete", json={"id": world.office["id"]},
+                        headers=auth(world.office_admin))
+    assert response.status_code == 403
+    assert model.Group.get(world.office["id"]).state == "active"
