@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import ckan.model as model
+
 from ckanext.utt1service import views
 from ckanext.utt1service.tests.bad_input.junk import junk_text
 from ckanext.utt1service.views import complaint as complaint_views
@@ -223,3 +225,21 @@ def test_a_tracking_link_with_a_wrong_token_is_not_found(app, junk_world, token)
     """(a token with a non-ASCII letter made the comparison fail: 500)"""
     url = f"/access-request/{junk_world.anonymous_request['id']}/track/" + urllib.parse.quote(token)
     assert answer(app, "GET", url, {}) == 404
+
+
+@pytest.mark.parametrize("action, data", [
+    ("package_create", {"name": "nul-title", "title": "ชื่อ\x00ข้อมูล"}),
+    ("package_search", {"q": "นักเรียน\x00"}),
+    ("organization_show", {"id": "\x00"}),
+    ("resource_patch", {"id": "x", "description": ["a", {"b": "c\x00"}]}),
+])
+def test_core_api_actions_refuse_a_nul_byte_as_invalid_data(app, junk_world, action, data):
+    """CKAN's own actions with the extension's schema: a NUL byte anywhere in
+    the data is invalid data (409), never a 500, and nothing is created."""
+    response = app.post(f"/api/3/action/{action}", json=data, headers=headers(junk_world, "sysadmin"))
+    assert response.status_code == 409
+    assert response.json["error"]["__type"] == "Validation Error"
+    assert "NUL" in response.json["error"]["message"]
+    query = app.get(f"/api/3/action/{action}?id=%00", headers=headers(junk_world, "sysadmin"))
+    assert query.status_code == 409
+    assert model.Package.get("nul-title") is None
