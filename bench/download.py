@@ -129,7 +129,8 @@ def main() -> int:
         logging.getLogger("ckan.model.modification").setLevel(logging.CRITICAL)
         with flask_app.test_request_context():
             act("dataset_purge", id=dataset["id"])
-            from ckanext.utt1service.model import AccessRequest, AuditEvent
+            from ckanext.utt1service.access_requests.model import AccessRequest
+            from ckanext.utt1service.common.model import AuditEvent
 
             model.Session.query(AuditEvent).filter(AuditEvent.object_id == request["id"]).delete()
             model.Session.query(AccessRequest).filter(AccessRequest.id == request["id"]).delete()

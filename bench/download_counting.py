@@ -87,10 +87,11 @@ def main() -> None:
     os.makedirs(conf["ckan.storage_path"], exist_ok=True)
     app = make_app(conf)
 
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
     import ckan.model as model
     import ckan.plugins.toolkit as tk
     from ckan.lib.jobs import get_queue
-    from werkzeug.serving import WSGIRequestHandler, make_server
 
     class QuietHandler(WSGIRequestHandler):
         # TCP_NODELAY as production servers set it; without it Nagle's
@@ -100,8 +101,8 @@ def main() -> None:
         def log_request(self, *args, **kwargs):  # no access log in the timings
             pass
 
-    from ckanext.utt1service import downloads
-    from ckanext.utt1service.model import DownloadEvent
+    from ckanext.utt1service.monitoring import downloads
+    from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
     # (the database was migrated by `ckan db init/upgrade` beforehand, in
     # another process: alembic in this one would slow every request)

@@ -149,7 +149,7 @@ def make_corpus(n: int, seed: int = 2568) -> list[dict[str, Any]]:
 def searchable_text(pkg: dict[str, Any]) -> str:
     """The text a user can expect a dataset to be found by: title, notes,
     tags, resources, and the Thai and English labels of its categories."""
-    from ckanext.utt1service import dataset_schema, search
+    from ckanext.utt1service.catalog import dataset_schema, search
 
     parts = [pkg["title"], pkg["notes"]] + [t["name"] for t in pkg["tags"]]
     for r in pkg["resources"]:
@@ -312,7 +312,7 @@ def main() -> None:
     from ckan.config.middleware import make_app
 
     app = make_app(load_config(str(ROOT / "test.ini")))
-    from ckanext.utt1service import search as utt1_search
+    from ckanext.utt1service.catalog import search as utt1_search
 
     with app._wsgi_app.test_request_context():
         print(f"corpus: {args.datasets} synthetic datasets", flush=True)

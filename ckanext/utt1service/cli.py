@@ -1,10 +1,14 @@
 # -*- coding: utf-8 -*-
-"""``ckan utt1service …`` commands."""
+"""``ckan utt1service …``: the command group, with the commands of each
+feature (``COMMANDS`` of its ``cli`` module) and those of the whole portal
+(demo data, the Docker start-up)."""
 from __future__ import annotations
 
 import click
 
-from ckanext.utt1service import report_cli, request_cli
+from ckanext.utt1service.access_requests import cli as access_requests_cli
+from ckanext.utt1service.monitoring import cli as monitoring_cli
+from ckanext.utt1service.report import cli as report_cli
 
 __all__ = ["utt1service"]
 
@@ -14,8 +18,8 @@ def utt1service():
     """Commands of the educational-information service (สพป.อุทัยธานี เขต 1)."""
 
 
-request_cli.register(utt1service)
-report_cli.register(utt1service)
+for _command in (*access_requests_cli.COMMANDS, *monitoring_cli.COMMANDS, *report_cli.COMMANDS):
+    utt1service.add_command(_command)
 
 
 @utt1service.command("seed-demo")
@@ -52,5 +56,3 @@ def bootstrap_sysadmin():
     except deploy.BootstrapError as error:
         raise click.ClickException(str(error))
     click.echo("    " + report)
-from ckanext.utt1service.monitoring_cli import purge_complaint_contacts  # noqa: E402  (issue 5)
-utt1service.add_command(purge_complaint_contacts)

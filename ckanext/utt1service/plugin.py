@@ -1,30 +1,83 @@
 # -*- coding: utf-8 -*-
 """The utt1service plugin: one small SingletonPlugin.
 
-Actions, auth functions, helpers, blueprints, validators, CLI commands and the
-config declaration are registered with the toolkit blankets; each of those
-modules lists its public names in ``__all__``.
+The extension is one package per feature, each shaped like CKAN core's own
+small extensions (``ckanext/activity``): ``catalog`` (the dataset schema,
+search, the Big Data landing page, QR codes), ``access_requests`` (restricted
+files and the request workflow), ``monitoring`` (download counting, the
+satisfaction survey, the complaints register) and ``report`` (the fiscal-year
+service report), on top of ``common`` (who is who, Buddhist-Era dates, forms,
+rate limits, the audit trail). This module registers what each feature
+offers: the public names (``__all__``) of its action, auth, validator,
+helper and view modules, and the ``ckan utt1service`` commands (``cli.py``).
 """
 from __future__ import annotations
 
-from ckan.common import CKANConfig
+from types import ModuleType
+from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.datastore.interfaces import IDatastore
 
-from ckanext.utt1service import access, db_session, url_guard
+from ckanext.utt1service.access_requests import gate
+from ckanext.utt1service.access_requests import helpers as access_requests_helpers
+from ckanext.utt1service.access_requests.logic import action as access_requests_action
+from ckanext.utt1service.access_requests.logic import auth as access_requests_auth
+from ckanext.utt1service.access_requests.logic import validators as access_requests_validators
+from ckanext.utt1service.access_requests.views import request as access_requests_views
+from ckanext.utt1service.access_requests.views import staff as access_requests_staff_views
+from ckanext.utt1service.catalog import helpers as catalog_helpers
+from ckanext.utt1service.catalog import search
+from ckanext.utt1service.catalog import validators as catalog_validators
+from ckanext.utt1service.catalog import views as catalog_views
+from ckanext.utt1service.common import db_session, protection, url_guard
+from ckanext.utt1service.common import helpers as common_helpers
+from ckanext.utt1service.common import validators as common_validators
+from ckanext.utt1service.monitoring import helpers as monitoring_helpers
+from ckanext.utt1service.monitoring import subscriptions
+from ckanext.utt1service.monitoring.logic import action as monitoring_action
+from ckanext.utt1service.monitoring.logic import auth as monitoring_auth
+from ckanext.utt1service.monitoring.logic import validators as monitoring_validators
+from ckanext.utt1service.monitoring.views import complaint as complaint_views
+from ckanext.utt1service.monitoring.views import download as download_views
+from ckanext.utt1service.monitoring.views import survey as survey_views
+from ckanext.utt1service.report import helpers as report_helpers
+from ckanext.utt1service.report import views as report_views
+from ckanext.utt1service.report.logic import action as report_action
+from ckanext.utt1service.report.logic import auth as report_auth
+from ckanext.utt1service.report.logic import validators as report_validators
 
-from ckanext.utt1service import search
+ACTIONS = (access_requests_action, monitoring_action, report_action)
+AUTH_FUNCTIONS = (access_requests_auth, monitoring_auth, report_auth)
+VALIDATORS = (common_validators, catalog_validators, access_requests_validators,
+              monitoring_validators, report_validators)
+HELPERS = (common_helpers, catalog_helpers, access_requests_helpers, monitoring_helpers,
+           report_helpers)
+VIEWS = (protection, catalog_views, access_requests_views, access_requests_staff_views,
+         survey_views, complaint_views, download_views, report_views)
+
+
+def public_names(modules: tuple[ModuleType, ...]) -> dict[str, Any]:
+    """Name → object of the names the modules list in ``__all__``; a name
+    offered by two modules is a mistake, refused at start-up."""
+    found: dict[str, Any] = {}
+    for module in modules:
+        for name in module.__all__:
+            if name in found:
+                raise RuntimeError(f"{name} is offered by two modules (the second: {module.__name__})")
+            found[name] = getattr(module, name)
+    return found
 
 
 @tk.blanket.config_declarations
-@tk.blanket.actions
-@tk.blanket.auth_functions
-@tk.blanket.validators
-@tk.blanket.blueprints
-@tk.blanket.helpers
+@tk.blanket.actions(lambda: public_names(ACTIONS))
+@tk.blanket.auth_functions(lambda: public_names(AUTH_FUNCTIONS))
+@tk.blanket.validators(lambda: public_names(VALIDATORS))
+@tk.blanket.helpers(lambda: public_names(HELPERS))
+@tk.blanket.blueprints(lambda: list(public_names(VIEWS).values()))
 @tk.blanket.cli
 class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
@@ -42,7 +95,7 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "utt1service")
 
-    # IFacets (catalogue search: ckanext/utt1service/search.py)
+    # IFacets (catalogue search: catalog/search.py)
 
     def dataset_facets(self, facets_dict, package_type):
         return search.dataset_facets(facets_dict, package_type)
@@ -61,27 +114,24 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_search(self, search_results, search_params):
         return search.after_dataset_search(search_results, search_params)
 
-    # IDatastore (only used if the datastore plugin is enabled, which it is
-    # not in this portal): the rows of a restricted resource go only to those
-    # who may download its file.
+    # IDatastore: the rows of a restricted resource go only to those who may
+    # download its file (the download gate's rule).
 
     def datastore_validate(self, context, data_dict, fields_types):
-        return access.datastore_guard(context, data_dict)
+        return gate.datastore_guard(context, data_dict)
 
     # IMiddleware: a failing request never leaves a broken database session
-    # to the next one (db_session.py); NUL bytes in addresses and forms are
-    # refused before any view (url_guard.py); CKAN's search page shows a clear
-    # message, not a 500, while the search server is down
-    # (search.guard_search_views).
+    # to the next one (common/db_session.py); NUL bytes in addresses and forms
+    # are refused before any view (common/url_guard.py); CKAN's search page
+    # shows a clear message, not a 500, while the search server is down
+    # (catalog/search.py).
 
     def make_middleware(self, app, config):
         url_guard.install(app)
         search.guard_search_views(app)
         return db_session.install(app)
 
-    # ISignal
+    # ISignal: downloads are counted (monitoring/subscriptions.py)
 
     def get_signal_subscriptions(self):
-        from ckanext.utt1service.subscriptions import get_subscriptions
-
-        return get_subscriptions()
+        return subscriptions.get_subscriptions()

@@ -19,8 +19,10 @@ from typing import Any, Callable
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service import thaidate
-from ckanext.utt1service.model import Complaint, DownloadEvent, SurveyResponse
+from ckanext.utt1service.common import thaidate
+from ckanext.utt1service.monitoring.model.complaint import Complaint
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
+from ckanext.utt1service.monitoring.model.survey import SurveyResponse
 
 DEMO_VISITOR = "demo-sample"
 FIRST_FISCAL_YEAR = 2568
@@ -107,7 +109,7 @@ def _restricted_files() -> dict[str, list[str]]:
 def seed_requests(staff: str, director: str, echo: Callable[[str], None]) -> None:
     """Requests recorded by ``staff`` on the requesters' behalf (no e-mail
     address, delivery on paper) and decided by ``director``."""
-    from ckanext.utt1service.model import AccessRequest
+    from ckanext.utt1service.access_requests.model import AccessRequest
 
     if model.Session.query(AccessRequest.id).first() is not None:
         echo("sample requests: the portal already has access requests (kept as they are)")

@@ -22,12 +22,15 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterator, Optional
 
+from babel.dates import get_month_names
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from babel.dates import get_month_names
 from ckan.lib.i18n import get_lang
 
-from ckanext.utt1service import agency_types, monitoring, thaidate
+from ckanext.utt1service.access_requests import agency_types
+from ckanext.utt1service.common import thaidate
+from ckanext.utt1service.monitoring import labels
 from ckanext.utt1service.report import queries
 from ckanext.utt1service.report.queries import Scope
 
@@ -306,7 +309,7 @@ def _month_label(month: datetime.date) -> str:
 
 def _downloads(cur: Period, prev: Period, scope: Scope) -> dict:
     by_channel = queries.downloads_by_channel(scope)
-    channel_rows = _breakdown(by_channel, monitoring.download_channels(), tk._("Other"))
+    channel_rows = _breakdown(by_channel, labels.download_channels(), tk._("Other"))
     total = channel_rows[-1]
 
     by_month = {r["month"]: int(r["n"]) for r in queries.downloads_by_month(scope)}
@@ -490,7 +493,7 @@ def _satisfaction(cur: Period, prev: Period, scope: Scope, suggestion_limit: Opt
     n = {"cur": int(figures["responses_cur"]), "prev": int(figures["responses_prev"])}
     rows = []
     pooled = {(p, r): 0 for p in ("cur", "prev") for r in (3, 2, 1)}
-    for group in monitoring.survey_groups():
+    for group in labels.survey_groups():
         for item in group["items"]:
             name = item["name"]
             row = {"key": name, "label": f"{item['number']} {item['label']}"}
@@ -612,10 +615,10 @@ def _complaints(cur: Period, prev: Period, scope: Scope) -> dict:
             row[p] = int(value or 0) if row["kind"] == "int" else _float(value)
     columns = lambda first: _compare_columns(_column("label", first, "text"), cur, prev)  # noqa: E731
     category_rows = _breakdown(
-        queries.complaints_by_category(scope), monitoring.complaint_categories(), tk._("Other"), shares=False
+        queries.complaints_by_category(scope), labels.complaint_categories(), tk._("Other"), shares=False
     )
     state_rows = _breakdown(
-        queries.complaints_by_state(scope), monitoring.complaint_states(), tk._("Other"), shares=False
+        queries.complaints_by_state(scope), labels.complaint_states(), tk._("Other"), shares=False
     )
     return {
         "key": "complaints",

@@ -24,8 +24,8 @@ from typing import Any, Iterator, Optional
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.common.spreadsheet import append_row, safe_row
 from ckanext.utt1service.report.build import format_value, rounded
-from ckanext.utt1service.spreadsheet import append_row, safe_row
 
 __all__ = ["column_title", "tables", "find_table", "table_csv", "report_csv", "report_xlsx", "heading_lines", "filename"]
 

@@ -29,7 +29,7 @@ named only in this module):
   ``resolved_at`` / ``closed_at`` where a row has no trail.
 
 Times are compared as ``timestamptz`` against the Bangkok bounds of
-:func:`ckanext.utt1service.thaidate.fiscal_year_bounds`: an event at
+:func:`ckanext.utt1service.common.thaidate.fiscal_year_bounds`: an event at
 30 Sep 23:59 Bangkok time belongs to the year that ends then, one at 1 Oct
 00:00 to the next.
 """

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-
 # --- parallel workers ------------------------------------------------------------
 # ``bin/test`` runs the suite in pytest-xdist workers (gw0, gw1, …). Each worker
 # gets a database, a Solr core, a Redis database, an upload folder and a site id of
@@ -121,6 +120,7 @@ def _same_fake_data_every_run(request):
     a test failed now and then. Seeded from the test's id, every test gets
     the same data on every run and in any order."""
     import factory.random
+
     from ckan.tests import factories
 
     seed = faker_seed(request.node.nodeid)

@@ -10,14 +10,15 @@ import pytest
 import ckan.model as model
 from ckan.tests import helpers
 
-from ckanext.utt1service import dataset_schema, thaidate
-from ckanext.utt1service.demo import activity
-from ckanext.utt1service.model import AccessRequest, Complaint, DownloadEvent
-
 from ckanext.utt1service import demo
+from ckanext.utt1service.access_requests.model import AccessRequest
+from ckanext.utt1service.catalog import dataset_schema
+from ckanext.utt1service.common import thaidate
+from ckanext.utt1service.demo import activity
 from ckanext.utt1service.demo import restricted as restricted_demo
+from ckanext.utt1service.monitoring.model.complaint import Complaint
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
-# the sample datasets plus the one with a restricted file of individual students
 DEMO_COUNT = len(demo.DATASETS) + 1
 
 

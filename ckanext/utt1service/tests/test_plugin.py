@@ -11,7 +11,7 @@ from ckan.cli.db import _run_migrations
 from ckan.lib import search
 from ckan.tests import factories, helpers
 
-from ckanext.utt1service.model import AuditEvent
+from ckanext.utt1service.common.model import AuditEvent
 
 
 def _tables() -> set[str]:
@@ -85,23 +85,28 @@ def test_mail_reaches_the_local_smtp_server(smtp_server):
 def test_every_blueprint_is_registered_once_under_its_own_name():
     # Two features once exported different blueprints under one name; the
     # later import silently replaced the download gate of restricted files.
-    from ckanext.utt1service import views
+    from ckanext.utt1service import plugin
 
-    blueprints = [getattr(views, name) for name in views.__all__]
-    assert len(set(views.__all__)) == len(views.__all__), views.__all__
+    blueprints = list(plugin.public_names(plugin.VIEWS).values())
     assert len({bp.name for bp in blueprints}) == len(blueprints)
     assert "utt1service_download" in {bp.name for bp in blueprints}
 
 
-@pytest.mark.parametrize("module", ["action", "auth", "validators"])
-def test_no_two_features_register_the_same_name(module):
-    # A later star-import silently replaces an earlier function of the same
-    # name (two features once both defined utt1service_phone).
-    import collections
-    import importlib
+@pytest.mark.parametrize("kind", ["ACTIONS", "AUTH_FUNCTIONS", "VALIDATORS", "HELPERS", "VIEWS"])
+def test_no_two_features_register_the_same_name(kind):
+    # A name offered twice would silently replace the first (two features
+    # once both defined utt1service_phone): the plugin refuses it at start-up.
+    import types
 
-    names = importlib.import_module(f"ckanext.utt1service.logic.{module}").__all__
-    assert [n for n, c in collections.Counter(names).items() if c > 1] == []
+    from ckanext.utt1service import plugin
+
+    modules = getattr(plugin, kind)
+    plugin.public_names(modules)  # raises on a name offered twice
+    twice = types.ModuleType("twice")
+    twice.__all__ = list(modules[0].__all__[:1])
+    setattr(twice, twice.__all__[0], object())
+    with pytest.raises(RuntimeError, match="offered by two modules"):
+        plugin.public_names((*modules, twice))
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -128,7 +133,7 @@ def test_core_pages_show_buddhist_era_dates_in_thai(app):
     on Thai pages, and stay Gregorian in English."""
     import datetime
 
-    from ckanext.utt1service import thaidate
+    from ckanext.utt1service.common import thaidate
 
     dataset = factories.Dataset(owner_org=factories.Organization()["id"])
     resource = factories.Resource(package_id=dataset["id"], url="http://example.org/a.csv")

@@ -11,7 +11,8 @@ import ckan.model as model
 from ckan.lib.jobs import Worker
 from ckan.tests import factories, helpers
 
-from ckanext.utt1service.model import AuditEvent, Complaint
+from ckanext.utt1service.common.model import AuditEvent
+from ckanext.utt1service.monitoring.model.complaint import Complaint
 
 from .conftest import form_post
 
@@ -256,7 +257,7 @@ def test_the_honeypot(app):
 
 
 def test_contact_details_are_purged_after_the_retention_period(cli):
-    from ckanext.utt1service.monitoring_cli import purge_complaint_contacts
+    from ckanext.utt1service.monitoring.cli import purge_complaint_contacts
 
     old = _file(contact_email="old@example.org", consent=True)
     recent = _file(contact_email="recent@example.org", consent=True)

@@ -7,7 +7,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories
 
-from ckanext.utt1service.model import DownloadEvent
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 

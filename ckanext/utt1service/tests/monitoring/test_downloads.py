@@ -12,8 +12,8 @@ import ckan.model as model
 from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
-from ckanext.utt1service import downloads
-from ckanext.utt1service.model import DownloadEvent
+from ckanext.utt1service.monitoring import downloads
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
 from .conftest import BROWSER_UA, GOOGLEBOT_UA, browser_headers, download_url
 

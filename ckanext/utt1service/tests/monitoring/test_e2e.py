@@ -8,7 +8,9 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.utt1service.model import Complaint, DownloadEvent, SurveyResponse
+from ckanext.utt1service.monitoring.model.complaint import Complaint
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
+from ckanext.utt1service.monitoring.model.survey import SurveyResponse
 
 from .conftest import BROWSER_UA
 

@@ -12,8 +12,10 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.utt1service import downloads
-from ckanext.utt1service.model import Complaint, DownloadEvent, SurveyResponse
+from ckanext.utt1service.monitoring import downloads
+from ckanext.utt1service.monitoring.model.complaint import Complaint
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
+from ckanext.utt1service.monitoring.model.survey import SurveyResponse
 
 from .conftest import BROWSER_UA, browser_headers, download_url, form_post
 

@@ -8,9 +8,10 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.utt1service.logic.monitoring_action import request_survey_token
-from ckanext.utt1service.model import DownloadEvent, SurveyResponse
-from ckanext.utt1service.thaidate import fiscal_year_of
+from ckanext.utt1service.common.thaidate import fiscal_year_of
+from ckanext.utt1service.monitoring.logic.action import request_survey_token
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
+from ckanext.utt1service.monitoring.model.survey import SurveyResponse
 
 from .conftest import browser_headers, csrf_token, download_url, form_post
 

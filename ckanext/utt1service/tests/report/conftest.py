@@ -20,8 +20,12 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories
 
-from ckanext.utt1service.model import AccessRequest, AuditEvent, Complaint, DownloadEvent, SurveyResponse
-from ckanext.utt1service.thaidate import BANGKOK
+from ckanext.utt1service.access_requests.model import AccessRequest
+from ckanext.utt1service.common.model import AuditEvent
+from ckanext.utt1service.common.thaidate import BANGKOK
+from ckanext.utt1service.monitoring.model.complaint import Complaint
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
+from ckanext.utt1service.monitoring.model.survey import SurveyResponse
 
 
 def bkk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:

@@ -14,7 +14,8 @@ from bs4 import BeautifulSoup
 from ckan import model
 from ckan.tests import factories
 
-from ckanext.utt1service.model import AuditEvent, ReportAnalysis
+from ckanext.utt1service.common.model import AuditEvent
+from ckanext.utt1service.report.model import ReportAnalysis
 from ckanext.utt1service.tests.report.conftest import auth
 
 ORG_PAGE = "/organization/service-report/report-office"

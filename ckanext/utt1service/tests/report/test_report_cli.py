@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from ckan import model
 from ckan.cli.cli import ckan
 
-from ckanext.utt1service.model import DownloadEvent
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
 
 def run(cli, *args: str):

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from ckan.tests import factories
 
-from ckanext.utt1service import spreadsheet, thaidate
+from ckanext.utt1service.common import spreadsheet, thaidate
 from ckanext.utt1service.tests.report.conftest import auth
 
 ADMIN_PAGE = "/ckan-admin/service-report"

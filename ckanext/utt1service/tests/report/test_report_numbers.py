@@ -464,7 +464,7 @@ def test_the_kept_request_timeline_is_the_audit_trail(known_world):
 
     from ckan import model
 
-    from ckanext.utt1service.model import AuditEvent
+    from ckanext.utt1service.common.model import AuditEvent
 
     grouped = """
         SELECT object_id,

@@ -5,8 +5,8 @@ Revises:
 Create Date: 2026-11-25 12:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 # revision identifiers, used by Alembic.

@@ -7,8 +7,8 @@ Create Date: 2026-11-25 12:00:00
 Access requests for restricted resources, the resources each names, the
 grants an approval creates, and the outbox of the workflow's e-mails.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a4e1b2c3d4e5"

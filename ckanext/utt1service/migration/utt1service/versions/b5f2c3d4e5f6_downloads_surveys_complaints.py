@@ -8,8 +8,8 @@ Times are timestamptz (stored as UTC, reported in Asia/Bangkok). The partial
 indexes on ``counted AND NOT is_bot`` serve the fiscal-year report and the
 download counts shown on dataset and resource pages.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b5f2c3d4e5f6"

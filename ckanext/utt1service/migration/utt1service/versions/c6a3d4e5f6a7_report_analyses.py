@@ -16,8 +16,8 @@ Create Date: 2026-11-25 12:00:00
   sums a few thousand rows instead of scanning a million events. They are
   filled from the existing events here.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c6a3d4e5f6a7"

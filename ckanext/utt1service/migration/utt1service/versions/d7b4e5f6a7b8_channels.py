@@ -6,8 +6,8 @@ Create Date: 2026-11-25 12:00:00
 
 Placeholder in the fixed migration chain; filled in by the issue it names.
 """
-from alembic import op  # noqa: F401
 import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
 
 # revision identifiers, used by Alembic.
 revision = "d7b4e5f6a7b8"

@@ -8,8 +8,8 @@ The codes are listed in ``ckanext/utt1service/agency_types.py``. Requests
 made before this column existed keep NULL, which the report shows as
 "not stated".
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e8c5a6b7c8d9"

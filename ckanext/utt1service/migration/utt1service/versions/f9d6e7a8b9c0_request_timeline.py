@@ -15,8 +15,8 @@ empties it. The service report then reads one narrow row per request
 instead of grouping the whole trail on every page. It is filled from the
 existing trail here.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "f9d6e7a8b9c0"

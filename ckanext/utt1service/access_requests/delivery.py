@@ -1,0 +1,331 @@
+# -*- coding: utf-8 -*-
+"""Requests that arrive by phone, LINE, e-mail or at the counter (issue 7):
+staff record them on the requester's behalf, and hand paper copies over.
+
+The actions in ``logic/channel_action.py`` are thin; the work is here, on top
+of ``request_workflow`` (same states, same numbers, same audit, same mail).
+"""
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any, Optional
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.utt1service.access_requests import notify
+from ckanext.utt1service.access_requests import workflow as wf
+from ckanext.utt1service.access_requests.model import (
+    AccessRequest,
+    AccessRequestResource,
+    RequestMail,
+)
+
+N_ = wf.N_
+
+# How a request reached the office when staff recorded it.
+INTAKE_CHANNELS = {
+    "phone": N_("Phone"),
+    "line": N_("LINE"),
+    "email": N_("E-mail"),
+    "counter": N_("At the counter (walk-in)"),
+}
+# How the requester gave consent to the processing of the personal data.
+CONSENT_METHODS = {
+    "paper": N_("Signed on the paper form"),
+    "phone": N_("Given by phone"),
+}
+
+
+def intake_label(channel: Optional[str]) -> str:
+    if not channel:
+        return tk._("This portal")
+    return tk._(INTAKE_CHANNELS.get(channel, channel))
+
+
+def consent_label(method: Optional[str]) -> str:
+    if not method:
+        return tk._("Given on this portal")
+    return tk._(CONSENT_METHODS.get(method, method))
+
+
+def create_on_behalf(
+    fields: dict[str, Any],
+    package: dict[str, Any],
+    resources: list[dict[str, Any]],
+    actor: model.User,
+    intake_channel: str,
+    consent_method: str,
+) -> tuple[AccessRequest, list[RequestMail]]:
+    """A request staff record for someone who asked by phone, LINE, e-mail
+    or at the counter: it enters the queue at once (the staff saw who asked),
+    is not linked to any account, and the requester follows it through the
+    private tracking link sent to the e-mail address, when there is one."""
+    now = wf.utcnow()
+    request = AccessRequest(
+        id=str(uuid.uuid4()),
+        package_id=package["id"],
+        owner_org=package["owner_org"],
+        user_id=None,
+        state="submitted",
+        consent_at=now,
+        consent_retention_days=wf.retention_days(),
+        created=now,
+        modified=now,
+        submitted_at=now,
+        token_salt=wf.new_token_salt(),
+        intake_channel=intake_channel,
+        consent_method=consent_method,
+        recorded_by=actor.id,
+        **fields,
+    )
+    for i, res in enumerate(resources):
+        request.resources.append(
+            AccessRequestResource(
+                resource_id=res["id"], resource_name=res.get("name") or res["id"], position_=i
+            )
+        )
+    model.Session.add(request)
+    wf.assign_number(request)
+    wf.audit(request, "create", actor, None, request.state, data={
+        "on_behalf": True, "intake_channel": intake_channel, "consent_method": consent_method,
+    })
+    model.Session.flush()
+    variables = wf.mail_variables(request)
+    mails = notify.queue(request, "received", wf.requester_recipient(request), **variables)
+    mails += notify.queue(
+        request, "new", wf.staff_recipients(request.owner_org), **variables
+    )
+    return request, mails
+
+
+def hand_over(request_id: str, actor: model.User, received_by: str,
+              handed_over_on: datetime.date, comment: Optional[str] = None) -> AccessRequest:
+    """Staff hand a paper copy over: the approved request becomes delivered
+    with channel ``paper``, the receiver's name and the day (audited)."""
+    request, _mails = wf.apply(
+        "deliver", request_id, actor, comment,
+        data={"via": "paper", "received_by": received_by,
+              "handed_over_on": handed_over_on.isoformat()},
+    )
+    request.delivered_via = "paper"
+    request.received_by = received_by
+    request.handed_over_on = handed_over_on
+    return request
+
+
+# The scanned signed form
+
+SIGNED_FORM_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+SIGNED_FORM_MAX_BYTES = 10 * 1024 * 1024
+
+
+def signed_form_path(request_id: str) -> str:
+    """Where the scanned signed form of a request is kept (never under the
+    public static files: it is served only to those who may see the request)."""
+    import os
+
+    root = tk.config.get("ckan.storage_path") or ""
+    return os.path.join(root, "utt1service", "signed_forms", request_id)
+
+
+def store_signed_form(request: AccessRequest, actor: model.User, filename: str,
+                      content: bytes) -> None:
+    import os
+
+    path = signed_form_path(request.id)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as out:
+        out.write(content)
+    request.signed_form_name = filename
+    request.modified = wf.utcnow()
+    wf.audit(request, "attach_signed_form", actor, request.state, request.state,
+             data={"file_name": filename, "size": len(content)})
+
+
+# Delivery by e-mail
+
+def attachment_max_bytes() -> int:
+    return tk.config.get("ckanext.utt1service.email_attachment_max_bytes")
+
+
+def _file_mac(request_id: str, resource_id: str, expires: int) -> str:
+    import base64
+    import hashlib
+    import hmac
+
+    from ckanext.utt1service.access_requests import gate
+
+    mac = hmac.new(gate._secret(), f"file:{request_id}:{resource_id}:{expires}".encode(),
+                   hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).decode("ascii").rstrip("=")
+
+
+def file_link(request: AccessRequest, resource_id: str, expires: datetime.datetime) -> str:
+    """The expiring personal link to one approved file (signed, never stored)."""
+    stamp = int(expires.timestamp())
+    return tk.h.url_for(
+        "utt1service_channel.file", id=request.id, resource_id=resource_id, expires=stamp,
+        sig=_file_mac(request.id, resource_id, stamp), _external=True,
+    )
+
+
+def file_link_ok(request: AccessRequest, resource_id: str, expires: int, sig: str) -> bool:
+    from ckanext.utt1service.common.input_guard import same_secret
+
+    if expires < int(wf.utcnow().timestamp()):
+        return False
+    return same_secret(_file_mac(request.id, resource_id, expires), sig)
+
+
+def resource_path(resource_id: str) -> Optional[tuple[str, str, int]]:
+    """(path on disk, file name, size) of an uploaded resource, or None."""
+    import os
+
+    from ckan.lib import uploader
+
+    res = model.Resource.get(resource_id)
+    if res is None or res.state != "active" or res.url_type != "upload":
+        return None
+    upload = uploader.get_resource_uploader({"id": res.id, "url": res.url,
+                                             "url_type": res.url_type})
+    path = upload.get_path(res.id)
+    if not os.path.exists(path):
+        return None
+    name = (res.url or "").rsplit("/", 1)[-1] or res.id
+    return path, name, os.path.getsize(path)
+
+
+def plan_email_delivery(request: AccessRequest) -> list[dict[str, Any]]:
+    """Each approved file: attached when small enough, else an expiring
+    personal link (valid as long as the grant)."""
+    plan = []
+    limit = attachment_max_bytes()
+    for grant in request.grants:
+        if not grant.is_valid():
+            continue
+        found = resource_path(grant.resource_id)
+        name = next((r.resource_name for r in request.resources
+                     if r.resource_id == grant.resource_id), grant.resource_id)
+        if found is not None and found[2] <= limit:
+            plan.append({"resource_id": grant.resource_id, "name": name, "attach": True})
+        else:
+            plan.append({"resource_id": grant.resource_id, "name": name, "attach": False,
+                         "link": file_link(request, grant.resource_id, grant.expires_at)})
+    return plan
+
+
+def email_body(request: AccessRequest, plan: list[dict[str, Any]]) -> tuple[str, str]:
+    subject = tk._("Your requested data (request %(ref)s)") % {"ref": request.reference}
+    lines = [
+        tk._("Dear %(name)s,") % {"name": request.full_name},
+        "",
+        tk._("The director approved your request %(ref)s. Here is the data:")
+        % {"ref": request.reference},
+        "",
+    ]
+    for item in plan:
+        if item["attach"]:
+            lines.append("- " + tk._("%(name)s: attached to this e-mail") % {"name": item["name"]})
+        else:
+            lines.append("- " + tk._("%(name)s: too large to attach; download it through "
+                                     "this personal link (do not share it): %(link)s")
+                         % {"name": item["name"], "link": item["link"]})
+    lines += ["", tk.config.get("ckan.site_title") or ""]
+    return subject, "\n".join(lines)
+
+
+def email_delivery_job(request_id: str, actor_id: Optional[str], subject: str, body: str,
+                       plan: list[dict[str, Any]]) -> None:
+    """Background job: send the approved files, then mark the request
+    delivered with channel ``email`` (audited)."""
+    from ckan.lib.mailer import mail_recipient
+
+    request = AccessRequest.get(request_id)
+    if request is None or request.state != "approved" or not request.email:
+        return
+    attachments = []
+    handles = []
+    try:
+        for item in plan:
+            if not item["attach"]:
+                continue
+            found = resource_path(item["resource_id"])
+            if found is None:
+                continue
+            handle = open(found[0], "rb")
+            handles.append(handle)
+            attachments.append((found[1], handle))
+        mail_recipient(request.full_name or request.email, request.email, subject, body,
+                       attachments=attachments)
+    finally:
+        for handle in handles:
+            handle.close()
+    actor = model.User.get(actor_id) if actor_id else None
+    try:
+        locked, _mails = wf.apply(
+            "deliver", request_id, actor,
+            data={"via": "email",
+                  "attached": [i["resource_id"] for i in plan if i["attach"]],
+                  "linked": [i["resource_id"] for i in plan if not i["attach"]]},
+        )
+        locked.delivered_via = "email"
+        model.Session.commit()
+    except wf.Conflict:
+        model.Session.rollback()
+
+
+# Outgoing webhook (the staff's chat group)
+
+WEBHOOK_EVENTS = {
+    "create": "request.new", "confirm": "request.new",
+    "approve": "request.approved", "reject": "request.rejected",
+    "revoke": "request.revoked",
+}
+
+
+def webhook_url() -> str:
+    return (tk.config.get("ckanext.utt1service.webhook_url") or "").strip()
+
+
+def notify_webhook(action: str, request: dict[str, Any]) -> None:
+    """After a new request or a decision, enqueue a generic JSON POST to the
+    configured webhook (off when no URL is set). No personal data is sent:
+    only the number, state, dataset and the staff's link."""
+    event = WEBHOOK_EVENTS.get(action)
+    url = webhook_url()
+    if not event or not url or request.get("state") == "unconfirmed":
+        return
+    payload = {
+        "event": event,
+        "reference": request.get("reference"),
+        "state": request.get("state"),
+        "state_label": wf.state_label(request.get("state")),
+        "dataset": request.get("package_title"),
+        "intake_channel": request.get("intake_channel") or "web",
+        "url": tk.h.url_for("utt1service_request.read", id=request["id"], _external=True),
+        "text": "%s %s: %s" % (wf.state_label(request.get("state")),
+                               request.get("reference") or "", request.get("package_title")),
+    }
+    try:
+        tk.enqueue_job(webhook_job, [url, payload], title=f"utt1service: webhook {event}")
+    except Exception:  # Redis down: a chat message is not worth failing the request
+        import logging
+
+        logging.getLogger(__name__).warning("Could not enqueue the webhook", exc_info=True)
+
+
+def webhook_job(url: str, payload: dict[str, Any]) -> None:
+    """Background job: POST the JSON payload (10 s timeout)."""
+    import json
+    import urllib.request
+
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    req = urllib.request.Request(
+        url, data=body, method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8",
+                 "User-Agent": "ckanext-utt1service"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as response:
+        response.read()

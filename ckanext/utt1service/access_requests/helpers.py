@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+"""Template helpers of restricted resources and access requests."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from sqlalchemy import func
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.utt1service.access_requests import agency_types, delivery, gate
+from ckanext.utt1service.access_requests import workflow as wf
+from ckanext.utt1service.access_requests.model import AccessRequest
+from ckanext.utt1service.common import authz
+
+__all__ = [
+    "utt1service_resource_access",
+    "utt1service_request_state_label",
+    "utt1service_request_channel_label",
+    "utt1service_agency_type_label",
+    "utt1service_agency_types",
+    "utt1service_request_action_label",
+    "utt1service_is_request_staff",
+    "utt1service_request_queue_count",
+    "utt1service_grant_days",
+    "utt1service_request_queue_url",
+    "utt1service_intake_label",
+    "utt1service_consent_label",
+]
+
+
+_ACTION_PAST = {
+    "create": wf.N_("Request sent"),
+    "confirm": wf.N_("E-mail address confirmed"),
+    "check": wf.N_("Checked by staff"),
+    "return": wf.N_("Returned for more information"),
+    "resubmit": wf.N_("Sent again by the requester"),
+    "approve": wf.N_("Approved"),
+    "reject": wf.N_("Rejected"),
+    "deliver": wf.N_("Delivered"),
+    "close": wf.N_("Closed"),
+    "withdraw": wf.N_("Withdrawn"),
+    "revoke": wf.N_("Access revoked by the director"),
+    "anonymise": wf.N_("Personal data removed (retention period ended)"),
+}
+
+
+def utt1service_resource_access(resource: dict[str, Any]) -> dict[str, Any]:
+    """For a resource dict: is it restricted, may the current user download
+    it (and why), and the user's latest request for it."""
+    restricted = gate.is_restricted(resource)
+    result: dict[str, Any] = {"restricted": restricted, "allowed": True, "reason": "public"}
+    if not restricted or not resource.get("id"):
+        return result
+    info = gate.resource_info(resource["id"])
+    if info is None:
+        return result
+    user = gate.current_user_obj()
+    decision = gate.decide(info, user, gate.tracked_requests())
+    result.update(allowed=decision.allowed, reason=decision.reason)
+    if decision.grant is not None:
+        result["expires_at"] = decision.grant.expires_at
+    if not decision.allowed:
+        result["latest"] = gate.latest_request(
+            resource["id"], user, gate.tracked_requests()
+        )
+    return result
+
+
+def utt1service_request_state_label(state: Optional[str]) -> str:
+    return wf.state_label(state)
+
+
+def utt1service_request_channel_label(channel: Optional[str]) -> str:
+    return wf.channel_label(channel)
+
+
+def utt1service_agency_type_label(code: Optional[str]) -> str:
+    """The requester's agency type (ประเภทหน่วยงาน) in the user's language."""
+    return agency_types.label(code)
+
+
+def utt1service_agency_types() -> list[tuple[str, str]]:
+    """(code, label) of every agency type, in the order of the form."""
+    return agency_types.choices()
+
+
+def utt1service_request_action_label(action: str, past: bool = False) -> str:
+    """A transition's button label, or (``past``) how the audit trail says it."""
+    if past:
+        return tk._(_ACTION_PAST.get(action, action))
+    transition = wf.TRANSITIONS.get(action)
+    return tk._(transition.label) if transition else action
+
+
+def utt1service_is_request_staff(org_id: Optional[str] = None) -> bool:
+    """Whether the current user works on access requests (of this
+    organization, or of any)."""
+    user = gate.current_user_obj()
+    if user is None:
+        return False
+    if org_id is None:
+        return bool(authz.handled_organization_ids(user))
+    return authz.is_staff(user, org_id)
+
+
+def utt1service_request_queue_count(org_id: Optional[str] = None) -> int:
+    """Requests waiting for staff or director (submitted or checked)."""
+    user = gate.current_user_obj()
+    if user is None:
+        return 0
+    org_ids = authz.handled_organization_ids(user)
+    if org_id is not None:
+        org = model.Group.get(org_id)
+        org_ids = [o for o in org_ids if org is not None and o == org.id]
+    if not org_ids:
+        return 0
+    return (
+        model.Session.query(func.count(AccessRequest.id))
+        .filter(
+            AccessRequest.owner_org.in_(org_ids),
+            AccessRequest.state.in_(("submitted", "checked")),
+        )
+        .scalar()
+        or 0
+    )
+
+
+def utt1service_grant_days() -> int:
+    return wf.grant_days()
+
+
+def utt1service_request_queue_url() -> Optional[str]:
+    """Where the current user reviews requests: the admin queue for
+    sysadmins, their organization's queue for staff and directors."""
+    user = gate.current_user_obj()
+    if user is None:
+        return None
+    if authz.is_sysadmin(user):
+        return tk.h.url_for("utt1service_request.admin_queue")
+    org_ids = authz.handled_organization_ids(user)
+    if not org_ids:
+        return None
+    org = model.Group.get(org_ids[0])
+    return tk.h.url_for("utt1service_request.organization_queue", id=org.name)
+
+
+# --- requests recorded by staff ------------------------------------------------
+
+
+def utt1service_intake_label(channel: Optional[str]) -> str:
+    """The channel a request came through, in the user's language."""
+    return delivery.intake_label(channel)
+
+
+def utt1service_consent_label(method: Optional[str]) -> str:
+    """How the requester gave consent, in the user's language."""
+    return delivery.consent_label(method)

@@ -1,0 +1,895 @@
+# -*- coding: utf-8 -*-
+"""Actions of the access-request workflow (``utt1service_request_*``).
+
+Each one: check access → validate → work (``request_workflow``) → commit →
+send the mail → return a dict. Every change of state is its own action and
+writes an audit row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Optional
+
+from sqlalchemy import func, or_
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ckanext.utt1service.access_requests import delivery, gate, notify
+from ckanext.utt1service.access_requests import workflow as wf
+from ckanext.utt1service.access_requests.logic import schema as schemas
+from ckanext.utt1service.access_requests.model import (
+    OPEN_STATES,
+    REQUEST_STATES,
+    AccessRequest,
+    AccessRequestResource,
+)
+from ckanext.utt1service.common import authz
+from ckanext.utt1service.common.input_guard import declares
+from ckanext.utt1service.common.model import AuditEvent
+
+__all__ = [
+    "utt1service_request_create",
+    "utt1service_request_show",
+    "utt1service_request_list",
+    "utt1service_request_confirm",
+    "utt1service_request_check",
+    "utt1service_request_return",
+    "utt1service_request_resubmit",
+    "utt1service_request_approve",
+    "utt1service_request_reject",
+    "utt1service_request_deliver",
+    "utt1service_request_close",
+    "utt1service_request_withdraw",
+    "utt1service_request_revoke",
+    "utt1service_request_purge_personal_data",
+    "utt1service_resource_access",
+    "utt1service_request_create_on_behalf",
+    "utt1service_request_hand_over",
+    "utt1service_request_send_by_email",
+    "utt1service_request_attach_signed_form",
+]
+
+
+# Unconfirmed anonymous requests one e-mail address may have open in a day.
+UNCONFIRMED_PER_DAY = 3
+
+
+def _validate(data_dict: DataDict, schema: dict[str, Any], context: Context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(dict(data_dict), schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def account_identity(user: Optional[model.User]) -> dict[str, Any]:
+    """What a logged-in requester's account fixes in the form: the e-mail
+    address always, the first name and surname when the account has a full
+    name of at least two words."""
+    if user is None:
+        return {}
+    identity: dict[str, Any] = {}
+    if user.email:
+        identity["email"] = user.email
+    parts = (user.fullname or "").split(None, 1)
+    if len(parts) == 2:
+        identity["first_name"], identity["surname"] = parts
+    return identity
+
+
+def _iso(value: Optional[datetime.datetime]) -> Optional[str]:
+    return value.isoformat() if value else None
+
+
+def _age_days(request: AccessRequest, now: datetime.datetime) -> int:
+    start = request.submitted_at or request.created
+    return max((now - start).days, 0)
+
+
+def _resource_details(request: AccessRequest) -> list[dict[str, Any]]:
+    ids = request.resource_ids()
+    current = {
+        r.id: r
+        for r in model.Session.query(model.Resource).filter(model.Resource.id.in_(ids)).all()
+    } if ids else {}
+    now = wf.utcnow()
+    out = []
+    for res in request.resources:
+        live = current.get(res.resource_id)
+        grants = [g for g in request.grants if g.resource_id == res.resource_id]
+        grant = max(grants, key=lambda g: g.expires_at, default=None)
+        download_url = None
+        if live is not None and live.url_type == "upload":
+            download_url = tk.h.url_for(
+                "dataset_resource.download",
+                id=request.package_id,
+                resource_id=res.resource_id,
+                filename=(live.url or "").rsplit("/", 1)[-1] or None,
+                _external=True,
+            )
+        out.append(
+            {
+                "resource_id": res.resource_id,
+                "download_url": download_url,
+                "name": (live.name if live is not None and live.name else res.resource_name),
+                "format": live.format if live is not None else None,
+                "size": live.size if live is not None else None,
+                "exists": live is not None and live.state == "active",
+                "granted_until": _iso(grant.expires_at) if grant else None,
+                "grant_valid": bool(grant and grant.is_valid(now)),
+                "revoked_at": _iso(grant.revoked_at) if grant and grant.revoked_at else None,
+            }
+        )
+    return out
+
+
+def _trail(request: AccessRequest) -> list[dict[str, Any]]:
+    events = AuditEvent.trail(wf.OBJECT_TYPE, request.id)
+    users = {
+        u.id: u
+        for u in model.Session.query(model.User)
+        .filter(model.User.id.in_({e.actor_id for e in events if e.actor_id}))
+        .all()
+    } if events else {}
+    out = []
+    for e in events:
+        actor = users.get(e.actor_id) if e.actor_id else None
+        by_requester = (e.actor_id is None and e.action in ("create", "confirm", "resubmit",
+                                                            "withdraw", "deliver")) or (
+            request.user_id is not None and e.actor_id == request.user_id
+        )
+        out.append(
+            {
+                "action": e.action,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "comment": e.comment,
+                "data": e.data,
+                "created": _iso(e.created),
+                "actor_name": actor.name if actor is not None else None,
+                "actor_display_name": actor.display_name if actor is not None else None,
+                "by_requester": by_requester,
+            }
+        )
+    return out
+
+
+def request_dictize(
+    request: AccessRequest,
+    user: Optional[model.User] = None,
+    token: Optional[str] = None,
+    detail: bool = True,
+) -> dict[str, Any]:
+    """The request as the requester, staff and director see it.
+
+    ``revoked_at`` is set when the director revoked its access; with
+    ``detail``, ``revocation`` is that audit entry (its ``comment`` is the
+    reason the requester was given)."""
+    now = wf.utcnow()
+    pkg = model.Package.get(request.package_id)
+    # When the director revoked the access (every grant ended at once).
+    revoked = [g.revoked_at for g in request.grants if g.revoked_at is not None]
+    data: dict[str, Any] = {
+        "id": request.id,
+        "reference": request.reference,
+        "number": request.number,
+        "year_be": request.year_be,
+        "state": request.state,
+        "package_id": request.package_id,
+        "package_name": pkg.name if pkg else None,
+        "package_title": (pkg.title or pkg.name) if pkg else None,
+        "owner_org": request.owner_org,
+        "user_id": request.user_id,
+        "anonymous": request.user_id is None and request.anonymised_at is None,
+        "first_name": request.first_name,
+        "surname": request.surname,
+        "full_name": request.full_name,
+        "position": request.position,
+        "agency": request.agency,
+        "agency_type": request.agency_type,
+        "affiliation": request.affiliation,
+        "data_wanted": request.data_wanted,
+        "intended_use": request.intended_use,
+        "delivery_channel": request.delivery_channel,
+        "email": request.email,
+        "phone": request.phone,
+        "consent_at": _iso(request.consent_at),
+        "consent_retention_days": request.consent_retention_days,
+        "created": _iso(request.created),
+        "modified": _iso(request.modified),
+        "submitted_at": _iso(request.submitted_at),
+        "decided_at": _iso(request.decided_at),
+        "anonymised_at": _iso(request.anonymised_at),
+        "age_days": _age_days(request, now),
+        "resource_count": len(request.resources),
+        "intake_channel": request.intake_channel,
+        "consent_method": request.consent_method,
+        "delivered_via": request.delivered_via,
+        "received_by": request.received_by,
+        "handed_over_on": request.handed_over_on.isoformat() if request.handed_over_on else None,
+        "signed_form_name": request.signed_form_name,
+        "revoked_at": _iso(max(revoked)) if revoked else None,
+    }
+    if detail:
+        data["resources"] = _resource_details(request)
+        data["audit"] = _trail(request)
+        data["allowed_actions"] = wf.allowed_transitions(request, user, token)
+        data["revocation"] = next(
+            (e for e in reversed(data["audit"]) if e["action"] == "revoke"), None
+        ) if revoked else None
+    return data
+
+
+def _request_from(data_dict: DataDict) -> AccessRequest:
+    request = AccessRequest.get(data_dict.get("id"))
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Access request not found"))
+    return request
+
+
+def dataset_and_files(
+    context: Context, user: Optional[model.User], fields: dict[str, Any], errors: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The dataset a request form names (as the user may see it) and the
+    restricted files chosen in it; a bad choice of files adds its error to
+    ``errors``."""
+    try:
+        pkg = tk.get_action("package_show")(
+            {"user": context.get("user"), "auth_user_obj": user}, {"id": fields["package_id"]}
+        )
+    except (tk.ObjectNotFound, KeyError):
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    restricted = {r["id"]: r for r in pkg.get("resources", []) if gate.is_restricted(r)}
+    chosen_ids = fields.get("resource_ids") or []
+    if not chosen_ids:
+        errors.setdefault("resource_ids", []).append(
+            tk._("Choose at least one restricted file of this dataset.")
+        )
+    elif any(rid not in restricted for rid in chosen_ids):
+        errors.setdefault("resource_ids", []).append(
+            tk._("Only the restricted files of this dataset can be requested; "
+                 "public files can be downloaded at once.")
+        )
+    return pkg, [restricted[rid] for rid in chosen_ids if rid in restricted]
+
+
+@declares(schemas.request_create_schema)
+def utt1service_request_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Submit an access request (แบบคำขอข้อมูลสารสนเทศ) for restricted files
+    of one dataset.
+
+    A logged-in requester's request enters the staff's queue at once; the
+    e-mail address (and the name, when the account has a full name) come
+    from the account. An anonymous requester's request waits until the
+    e-mail address is confirmed through the private link sent to it.
+
+    :param package_id: the dataset's id or name
+    :type package_id: string
+    :param resource_ids: ids of its restricted resources wanted (a list, or
+        ids separated by commas)
+    :type resource_ids: list of strings
+    :param first_name: first name (ชื่อ)
+    :param surname: surname (นามสกุล)
+    :param position: position (ตำแหน่ง)
+    :param agency: agency (หน่วยงาน)
+    :param agency_type: agency type (ประเภทหน่วยงาน): ``school``,
+        ``area_office``, ``government``, ``university``, ``private``,
+        ``public`` or ``other``
+    :param affiliation: affiliation (สังกัด), optional
+    :param data_wanted: the data wanted (มีความประสงค์ขอข้อมูลเกี่ยวกับ)
+    :param intended_use: intended use (เพื่อนำไปใช้)
+    :param delivery_channel: ``download``, ``email`` or ``paper``
+    :param email: e-mail address
+    :param phone: phone number
+    :param consent: must be true: consent to the processing of the personal
+        data for this request
+    :type consent: bool
+    :returns: the request (without the private tracking link, which only goes
+        to the e-mail address)
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_create", context, data_dict)
+    user = wf.user_from_context(context)
+    data = dict(data_dict)
+    data.update(account_identity(user))
+    fields, errors = tk.navl_validate(data, schemas.request_create_schema(), context)
+    errors = {k: v for k, v in errors.items() if v}
+
+    pkg, chosen = dataset_and_files(context, user, fields, errors)
+
+    if user is not None and chosen:
+        errors_for_dupes = _duplicate_errors(user, [r["id"] for r in chosen], {r["id"]: r for r in chosen})
+        if errors_for_dupes:
+            errors.setdefault("resource_ids", []).extend(errors_for_dupes)
+    if user is None and fields.get("email") and "email" not in errors:
+        since = wf.utcnow() - datetime.timedelta(days=1)
+        waiting = (
+            model.Session.query(func.count(AccessRequest.id))
+            .filter(
+                func.lower(AccessRequest.email) == fields["email"].lower(),
+                AccessRequest.state == "unconfirmed",
+                AccessRequest.created > since,
+            )
+            .scalar()
+        )
+        if waiting >= UNCONFIRMED_PER_DAY:
+            errors.setdefault("email", []).append(
+                tk._("Several requests from this e-mail address are still waiting for "
+                     "confirmation. Open the link in the e-mail we sent, or try again tomorrow.")
+            )
+    if errors:
+        raise tk.ValidationError(errors)
+
+    values = {k: fields.get(k) for k in schemas.request_form_schema()}
+    try:
+        request, mails = wf.create(values, pkg, chosen, user)
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    notify.dispatch(mails)
+    result = request_dictize(request, user)
+    delivery.notify_webhook("create", result)
+    return result
+
+
+def _duplicate_errors(user: model.User, resource_ids: list[str],
+                      restricted: dict[str, Any]) -> list[str]:
+    messages = []
+    open_rows = (
+        model.Session.query(AccessRequest, AccessRequestResource.resource_id)
+        .join(AccessRequestResource, AccessRequestResource.request_id == AccessRequest.id)
+        .filter(
+            AccessRequest.user_id == user.id,
+            AccessRequest.state.in_(OPEN_STATES),
+            AccessRequestResource.resource_id.in_(resource_ids),
+        )
+        .all()
+    )
+    for request, rid in open_rows:
+        messages.append(
+            tk._("You already have a request for “%(name)s” in progress (%(ref)s): see "
+                 "My requests on your dashboard.")
+            % {"name": restricted[rid].get("name") or rid, "ref": request.reference}
+        )
+    for rid in resource_ids:
+        if rid in {r for _, r in open_rows}:
+            continue
+        if gate.valid_grant(rid, user.id):
+            messages.append(
+                tk._("You may already download “%(name)s”.")
+                % {"name": restricted[rid].get("name") or rid}
+            )
+    return messages
+
+
+@tk.side_effect_free
+@declares(schemas.request_show_schema)
+def utt1service_request_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """One access request with its files, grants and audit trail.
+
+    Only the requester, the staff and director of the organization that owns
+    the dataset, and sysadmins may see it.
+
+    :param id: the request's id
+    :type id: string
+    :param token: the private tracking token (anonymous requesters)
+    :type token: string
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_show", context, data_dict)
+    data = _validate(data_dict, schemas.request_show_schema(), context)
+    request = _request_from(data)
+    return request_dictize(request, wf.user_from_context(context), data.get("token"))
+
+
+@tk.side_effect_free
+@declares(schemas.request_list_schema)
+def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The queue of access requests, oldest first, with counts per state.
+
+    Staff and directors see the requests of their service organizations,
+    sysadmins all of them (``authz.handled_organization_ids``); with
+    ``mine`` a user sees the requests they made.
+
+    :param owner_org: only this organization (id or name)
+    :type owner_org: string
+    :param state: only requests in this state
+    :type state: string
+    :param package_id: only requests for this dataset (id or name)
+    :type package_id: string
+    :param q: search in the reference number, name, agency and e-mail
+    :type q: string
+    :param mine: the requests of the calling user
+    :type mine: bool
+    :param order: ``oldest`` first (default) or ``newest`` first
+    :type order: string
+    :param limit: at most this many results (default 20, at most 100)
+    :type limit: int
+    :param offset: skip this many results
+    :type offset: int
+    :returns: ``count``, ``counts`` (per state) and ``results``
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_list", context, data_dict)
+    data = _validate(data_dict, schemas.request_list_schema(), context)
+    user = wf.user_from_context(context)
+
+    q = model.Session.query(AccessRequest)
+    if data.get("mine"):
+        q = q.filter(AccessRequest.user_id == (user.id if user else None))
+    else:
+        org_ids = authz.handled_organization_ids(user)
+        if data.get("owner_org"):
+            org = model.Group.get(data["owner_org"])
+            if org is None:
+                raise tk.ObjectNotFound(tk._("Organization not found"))
+            org_ids = [o for o in org_ids if o == org.id]
+        q = q.filter(AccessRequest.owner_org.in_(org_ids))
+        # Unconfirmed requests are not in the queue yet.
+        q = q.filter(AccessRequest.state != "unconfirmed")
+    if data.get("package_id"):
+        pkg = model.Package.get(data["package_id"])
+        q = q.filter(AccessRequest.package_id == (pkg.id if pkg else data["package_id"]))
+    if data.get("q"):
+        term = f"%{data['q'].strip()}%"
+        conditions = [
+            func.concat_ws(" ", AccessRequest.first_name, AccessRequest.surname).ilike(term),
+            AccessRequest.agency.ilike(term),
+            AccessRequest.email.ilike(term),
+        ]
+        number, _, year = data["q"].strip().partition("/")
+        if number.isdigit():
+            ref = AccessRequest.number == int(number)
+            if year.isdigit():
+                ref = ref & (AccessRequest.year_be == int(year))
+            conditions.append(ref)
+        q = q.filter(or_(*conditions))
+
+    counts = {state: 0 for state in REQUEST_STATES}
+    for state, n in (
+        q.with_entities(AccessRequest.state, func.count(AccessRequest.id))
+        .group_by(AccessRequest.state)
+        .all()
+    ):
+        counts[state] = n
+    if data.get("state"):
+        q = q.filter(AccessRequest.state == data["state"])
+    total = q.count()
+    since = func.coalesce(AccessRequest.submitted_at, AccessRequest.created)
+    order = (since, AccessRequest.id)
+    if data["order"] == "newest":
+        order = (AccessRequest.created.desc(), AccessRequest.id)
+    rows = (
+        q.order_by(*order)
+        .offset(data["offset"])
+        .limit(data["limit"])
+        .all()
+    )
+    return {
+        "count": total,
+        "counts": counts,
+        "results": [request_dictize(r, user, detail=bool(data.get("mine"))) for r in rows],
+    }
+
+
+def _transition_schema(name: str) -> Any:
+    """The schema of one transition (for ``declares``)."""
+    return lambda: schemas.transition_schema(wf.TRANSITIONS[name].comment_required)
+
+
+def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    tk.check_access(f"utt1service_request_{name}", context, data_dict)
+    transition = wf.TRANSITIONS[name]
+    if name == "resubmit":
+        schema = schemas.request_resubmit_schema()
+        request = _request_from(data_dict)
+        data_dict = dict(data_dict)
+        # Fields not sent stay as they were; the e-mail address (confirmed)
+        # and an account's name cannot change.
+        for key in schemas.request_form_schema():
+            data_dict.setdefault(key, getattr(request, key))
+        data_dict["email"] = request.email
+        data_dict.update(account_identity(wf.user_from_context(context)))
+    else:
+        schema = schemas.transition_schema(transition.comment_required)
+    data = _validate(data_dict, schema, context)
+    actor = wf.user_from_context(context)
+    fields = None
+    if name == "resubmit":
+        fields = {k: data.get(k) for k in schemas.request_form_schema() if k != "email"}
+    try:
+        request, mails = wf.apply(name, data["id"], actor, data.get("comment"), fields)
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    notify.dispatch(mails)
+    result = request_dictize(request, actor, data.get("token"))
+    delivery.notify_webhook(name, result)
+    return result
+
+
+@declares(_transition_schema("confirm"))
+def utt1service_request_confirm(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """An anonymous requester confirms the e-mail address (through the
+    private tracking link); the request enters the staff's queue.
+
+    :param id: the request's id
+    :param token: the private tracking token
+    :rtype: dictionary
+    """
+    return _transition("confirm", context, data_dict)
+
+
+@declares(_transition_schema("check"))
+def utt1service_request_check(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Staff have checked the request and propose it to the director.
+
+    :param id: the request's id
+    :param comment: a note for the director (optional)
+    :rtype: dictionary
+    """
+    return _transition("check", context, data_dict)
+
+
+@declares(_transition_schema("return"))
+def utt1service_request_return(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Staff return the request to the requester for more information.
+
+    :param id: the request's id
+    :param comment: what is missing (required)
+    :rtype: dictionary
+    """
+    return _transition("return", context, data_dict)
+
+
+@declares(schemas.request_resubmit_schema)
+def utt1service_request_resubmit(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The requester answers a returned request and sends it again, with the
+    form's fields (the e-mail address cannot change).
+
+    :param id: the request's id
+    :param token: the private tracking token (anonymous requesters)
+    :param comment: the information added (optional)
+    :rtype: dictionary
+    """
+    return _transition("resubmit", context, data_dict)
+
+
+@declares(_transition_schema("approve"))
+def utt1service_request_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The director approves a checked request: the requester may download
+    the files named in it for ``ckanext.utt1service.grant_days`` days.
+
+    :param id: the request's id
+    :param comment: a note (optional)
+    :rtype: dictionary
+    """
+    return _transition("approve", context, data_dict)
+
+
+@declares(_transition_schema("reject"))
+def utt1service_request_reject(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The director does not approve the request.
+
+    :param id: the request's id
+    :param comment: the reason, sent to the requester (required)
+    :rtype: dictionary
+    """
+    return _transition("reject", context, data_dict)
+
+
+@declares(_transition_schema("deliver"))
+def utt1service_request_deliver(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Staff record that the data was handed over (e-mail, paper copy). A
+    download by the requester records it by itself.
+
+    :param id: the request's id
+    :param comment: how it was delivered (optional)
+    :rtype: dictionary
+    """
+    return _transition("deliver", context, data_dict)
+
+
+@declares(_transition_schema("close"))
+def utt1service_request_close(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Staff close a delivered, approved or rejected request.
+
+    :param id: the request's id
+    :param comment: a note (optional)
+    :rtype: dictionary
+    """
+    return _transition("close", context, data_dict)
+
+
+@declares(_transition_schema("withdraw"))
+def utt1service_request_withdraw(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The requester withdraws the request before it is decided.
+
+    :param id: the request's id
+    :param token: the private tracking token (anonymous requesters)
+    :param comment: why (optional)
+    :rtype: dictionary
+    """
+    return _transition("withdraw", context, data_dict)
+
+
+@declares(_transition_schema("revoke"))
+def utt1service_request_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The director takes an approval back: every grant of the request ends
+    at once (the files can no longer be downloaded through it), the request
+    is closed and the requester told why. An approved or delivered request
+    can be revoked, and a closed one while its access still runs. The
+    requester may send a new request for the same files later.
+
+    :param id: the request's id
+    :param comment: the reason, sent to the requester (required)
+    :rtype: dictionary
+    """
+    return _transition("revoke", context, data_dict)
+
+
+@declares(schemas.purge_schema)
+def utt1service_request_purge_personal_data(
+    context: Context, data_dict: DataDict
+) -> dict[str, Any]:
+    """Anonymise finished requests older than the retention period (PDPA):
+    blank what the requester typed and every link to the person, keep what
+    the reports count. Sysadmins only; ``ckan utt1service
+    purge-personal-data`` runs it.
+
+    :param days: retention in days (default
+        ``ckanext.utt1service.personal_data_retention_days``)
+    :type days: int
+    :param dry_run: only count
+    :type dry_run: bool
+    :returns: ``anonymised`` (how many), ``days``, ``dry_run``
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_purge_personal_data", context, data_dict)
+    data = _validate(data_dict, schemas.purge_schema(), context)
+    days = data.get("days")
+    if days is None:
+        days = wf.retention_days()
+    candidates = wf.purge_candidates(int(days))
+    if not data["dry_run"]:
+        try:
+            for request in candidates:
+                wf.anonymise(request)
+            model.Session.commit()
+        except Exception:
+            model.Session.rollback()
+            raise
+    else:
+        model.Session.rollback()
+    return {"anonymised": len(candidates), "days": int(days), "dry_run": data["dry_run"]}
+
+
+@tk.side_effect_free
+@declares(schemas.resource_access_schema)
+def utt1service_resource_access(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Whether the calling user may download a resource's file, and why.
+
+    :param id: the resource's id
+    :type id: string
+    :returns: ``restricted``, ``allowed``, ``reason`` (public, sysadmin,
+        member, grant, refused) and, for a grant, ``expires_at``
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_resource_access", context, data_dict)
+    data = _validate(data_dict, schemas.resource_access_schema(), context)
+    info = gate.resource_info(data["id"])
+    if info is None or not info.active:
+        raise tk.ObjectNotFound(tk._("Resource not found"))
+    tk.check_access("resource_show", context, {"id": info.id})
+    decision = gate.decide(info, wf.user_from_context(context), gate.tracked_requests())
+    return {
+        "resource_id": info.id,
+        "restricted": info.restricted,
+        "allowed": decision.allowed,
+        "reason": decision.reason,
+        "expires_at": _iso(decision.grant.expires_at) if decision.grant else None,
+    }
+
+
+# --- requests recorded by staff, paper hand-over, e-mail delivery --------------
+
+
+def _v(name: str) -> Any:
+    return tk.get_validator(name)
+
+
+def _one_of(choices: dict[str, str], message: str) -> Any:
+    def validator(value: Any, context: Context) -> Any:
+        if not isinstance(value, str) or value not in choices:
+            raise tk.Invalid(tk._(message))
+        return value
+
+    return validator
+
+
+def on_behalf_schema() -> dict[str, Any]:
+    schema = schemas.request_create_schema()
+    # Someone who phoned may have no e-mail address.
+    schema["email"] = [_v("utt1service_ignore_empty"), _v("utt1service_request_email")]
+    schema["intake_channel"] = [
+        _v("not_missing"),
+        _one_of(delivery.INTAKE_CHANNELS, "Choose the channel the request came through."),
+    ]
+    schema["consent_method"] = [
+        _v("not_missing"),
+        _one_of(delivery.CONSENT_METHODS, "Choose how the requester gave consent."),
+    ]
+    return schema
+
+
+def hand_over_schema() -> dict[str, Any]:
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "received_by": [_v("utt1service_required"), _v("utt1service_text"),
+                        _v("utt1service_single_line")],
+        "handed_over_on": [_v("ignore_missing"), _v("utt1service_date")],
+        "comment": [_v("ignore_missing"), _v("utt1service_text"), schemas._long_text],
+    }
+
+
+def request_id_schema() -> dict[str, Any]:
+    return {"id": [_v("not_empty"), _v("utt1service_id")]}
+
+
+def attach_signed_form_schema() -> dict[str, Any]:
+    return {"id": [_v("not_empty"), _v("utt1service_id")], "upload": [_v("ignore_missing")]}
+
+
+@declares(on_behalf_schema)
+def utt1service_request_create_on_behalf(
+    context: Context, data_dict: DataDict
+) -> dict[str, Any]:
+    """Staff record a request (the same form, the same workflow) for someone
+    who asked by phone, LINE, e-mail or at the counter. It enters the queue
+    at once; the requester follows it through the private tracking link sent
+    to the e-mail address, when one is given.
+
+    Takes the parameters of ``utt1service_request_create`` (``email`` is
+    optional here), plus:
+
+    :param intake_channel: ``phone``, ``line``, ``email`` or ``counter``
+    :type intake_channel: string
+    :param consent_method: how the requester consented: ``paper`` (signed
+        form) or ``phone``
+    :type consent_method: string
+    :param consent: must be true: the requester did consent
+    :type consent: bool
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_create_on_behalf", context, data_dict)
+    actor = wf.user_from_context(context)
+    fields, errors = tk.navl_validate(dict(data_dict), on_behalf_schema(), context)
+    errors = {k: v for k, v in errors.items() if v}
+    pkg, chosen = dataset_and_files(context, actor, fields, errors)
+    if errors:
+        raise tk.ValidationError(errors)
+    values = {k: fields.get(k) for k in schemas.request_form_schema()}
+    try:
+        request, mails = delivery.create_on_behalf(
+            values, pkg, chosen, actor, fields["intake_channel"], fields["consent_method"]
+        )
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    notify.dispatch(mails)
+    result = request_dictize(request, actor)
+    delivery.notify_webhook("create", result)
+    return result
+
+
+@declares(hand_over_schema)
+def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Staff hand the approved data over on paper: the request becomes
+    delivered with channel ``paper``.
+
+    :param id: the request's id
+    :type id: string
+    :param received_by: the name of the person who received the copy
+    :type received_by: string
+    :param handed_over_on: the day (ISO date; default today)
+    :type handed_over_on: string
+    :param comment: a note (optional)
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_hand_over", context, data_dict)
+    data, errors = tk.navl_validate(dict(data_dict), hand_over_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    actor = wf.user_from_context(context)
+    day = data.get("handed_over_on")
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    day = day or datetime.date.today()
+    try:
+        request = delivery.hand_over(data["id"], actor, data["received_by"], day,
+                                     data.get("comment"))
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    return request_dictize(request, actor)
+
+
+@declares(request_id_schema)
+def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Staff send the approved files of a request whose wanted channel is
+    e-mail: attached when at most ``ckanext.utt1service.email_attachment_max_bytes``,
+    otherwise as an expiring personal link. A background job sends the mail
+    and then marks the request delivered with channel ``email``.
+
+    :param id: the request's id
+    :type id: string
+    :returns: ``id``, ``queued`` (true) and ``files`` (name and whether attached)
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_send_by_email", context, data_dict)
+    request = AccessRequest.get(data_dict.get("id"))
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Access request not found"))
+    if request.state != "approved":
+        raise tk.ValidationError({"state": [
+            tk._("Only an approved request can be sent by e-mail.")]})
+    if request.delivery_channel != "email" or not request.email:
+        raise tk.ValidationError({"delivery_channel": [
+            tk._("The requester did not ask for delivery by e-mail.")]})
+    plan = delivery.plan_email_delivery(request)
+    if not plan:
+        raise tk.ValidationError({"state": [tk._("No approved file can be sent.")]})
+    subject, body = delivery.email_body(request, plan)
+    actor = wf.user_from_context(context)
+    tk.enqueue_job(
+        delivery.email_delivery_job,
+        [request.id, actor.id if actor is not None else None, subject, body, plan],
+        title=f"utt1service: e-mail delivery {request.reference}",
+    )
+    return {"id": request.id, "queued": True,
+            "files": [{"name": i["name"], "attached": i["attach"]} for i in plan]}
+
+
+@declares(attach_signed_form_schema)
+def utt1service_request_attach_signed_form(
+    context: Context, data_dict: DataDict
+) -> dict[str, Any]:
+    """Staff attach the scanned, signed paper form (PDF, JPEG or PNG, at most
+    10 MB) to a request; a new scan replaces the previous one (audited).
+
+    :param id: the request's id
+    :type id: string
+    :param upload: the file (a file upload)
+    :rtype: dictionary
+    """
+    import os
+
+    tk.check_access("utt1service_request_attach_signed_form", context, data_dict)
+    request = AccessRequest.get(data_dict.get("id"))
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Access request not found"))
+    upload = data_dict.get("upload")
+    filename = os.path.basename(getattr(upload, "filename", "") or "")
+    if not filename:
+        raise tk.ValidationError({"upload": [tk._("Choose the scanned form to upload.")]})
+    if not filename.lower().endswith(delivery.SIGNED_FORM_TYPES):
+        raise tk.ValidationError({"upload": [
+            tk._("The scanned form must be a PDF, JPEG or PNG file.")]})
+    content = upload.read(delivery.SIGNED_FORM_MAX_BYTES + 1)
+    if not content or len(content) > delivery.SIGNED_FORM_MAX_BYTES:
+        raise tk.ValidationError({"upload": [
+            tk._("The scanned form must not be empty nor larger than 10 MB.")]})
+    actor = wf.user_from_context(context)
+    try:
+        delivery.store_signed_form(request, actor, filename, content)
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    return request_dictize(request, actor)

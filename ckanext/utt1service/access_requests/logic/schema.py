@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+"""Schemas of the access-request actions (the office's form, in its order)."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, Schema
+
+from ckanext.utt1service.common.validators import choice
+
+LONG_TEXT = 2000
+
+
+def _long_text(value: Any, context: Context) -> Any:
+    if isinstance(value, str) and len(value) > LONG_TEXT:
+        raise tk.Invalid(
+            tk._("Please shorten this to at most %(n)s characters.") % {"n": LONG_TEXT}
+        )
+    return value
+
+
+def _at_most(n: int) -> Callable[..., Any]:
+    def validator(value: Any, context: Context) -> Any:
+        return min(value, n) if isinstance(value, int) else value
+
+    return validator
+
+
+_order = choice(("oldest", "newest"), lambda: tk._("Please choose one of the options in the list"))
+
+#: the longest a retention period can be (100 years)
+DAYS_MAX = 36500
+
+
+def _v(name: str) -> Callable[..., Any]:
+    return tk.get_validator(name)
+
+
+def request_form_schema() -> Schema:
+    """The fields the requester fills in."""
+    required = _v("utt1service_required")
+    line = _v("utt1service_single_line")
+    text = _v("utt1service_text")
+    return {
+        "first_name": [required, text, line],
+        "surname": [required, text, line],
+        "position": [required, text, line],
+        "agency": [required, text, line],
+        "agency_type": [_v("utt1service_agency_type")],
+        "affiliation": [_v("ignore_missing"), text, line],
+        "data_wanted": [required, text, _long_text],
+        "intended_use": [required, text, _long_text],
+        "delivery_channel": [_v("default")("download"), _v("utt1service_delivery_channel")],
+        "email": [text, _v("utt1service_request_email")],
+        "phone": [text, _v("utt1service_phone")],
+    }
+
+
+def request_create_schema() -> Schema:
+    schema = request_form_schema()
+    schema.update(
+        {
+            "package_id": [_v("not_empty"), _v("utt1service_id")],
+            "resource_ids": [_v("utt1service_id_list")],
+            "consent": [_v("default")(False), _v("utt1service_boolean"),
+                        _v("utt1service_consent_given")],
+        }
+    )
+    return schema
+
+
+def request_resubmit_schema() -> Schema:
+    schema = request_form_schema()
+    schema.update(
+        {
+            "id": [_v("not_empty"), _v("utt1service_id")],
+            "token": [_v("ignore_missing"), _v("utt1service_id")],
+            "comment": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+        }
+    )
+    return schema
+
+
+def transition_schema(comment_required: bool = False) -> Schema:
+    comment = [_v("utt1service_required")] if comment_required else [_v("ignore_missing")]
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "token": [_v("ignore_missing"), _v("utt1service_id")],
+        "comment": comment + [_v("utt1service_text"), _long_text],
+    }
+
+
+def request_show_schema() -> Schema:
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "token": [_v("ignore_missing"), _v("utt1service_id")],
+    }
+
+
+def resource_access_schema() -> Schema:
+    return {"id": [_v("not_empty"), _v("utt1service_id")]}
+
+
+def request_list_schema() -> Schema:
+    ignore_missing = _v("ignore_missing")
+    an_id = _v("utt1service_id")
+    number = _v("utt1service_whole_number")()
+    return {
+        "owner_org": [ignore_missing, an_id],
+        "package_id": [ignore_missing, an_id],
+        "state": [ignore_missing, an_id],
+        "q": [ignore_missing, _v("utt1service_text"), _long_text],
+        "mine": [_v("default")(False), _v("utt1service_boolean")],
+        "order": [_v("default")("oldest"), _order],
+        "limit": [_v("default")(20), number, _at_most(100)],
+        "offset": [_v("default")(0), number],
+    }
+
+
+def purge_schema() -> Schema:
+    return {
+        "days": [_v("ignore_missing"), _v("utt1service_whole_number")(0, DAYS_MAX)],
+        "dry_run": [_v("default")(False), _v("utt1service_boolean")],
+    }

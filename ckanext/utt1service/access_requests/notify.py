@@ -1,0 +1,266 @@
+# -*- coding: utf-8 -*-
+"""E-mails of the access-request workflow: Thai first, English below.
+
+A notification is rendered when the change it announces happens and written
+to the outbox table (``utt1service_request_mail``) in the same transaction, so
+it cannot be lost. After the commit a background job (``ckan jobs worker``)
+sends it. When the SMTP server (or Redis, for the job) is down the mail
+stays ``pending`` with the error and the time of its next try (backoff 5 min
+… 4 h); it is tried again
+
+- by the next mail job that succeeds (the server is evidently back), which
+  sends every pending mail, and
+- by ``ckan utt1service send-mail --due-only``, run from cron every few
+  minutes: it sends the mails whose retry is due, from its own process, so
+  it needs neither Redis nor the worker.
+
+Nothing else sends mail: opening a page (the staff's queue shows a warning
+while mail waits) never does. Sending locks the row, so a mail is never sent
+twice.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+from typing import Any, Iterable, Optional
+
+import jinja2
+from babel.support import NullTranslations, Translations
+from sqlalchemy import func
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib.mailer import MailerException, mail_recipient
+
+from ckanext.utt1service.access_requests.model import AccessRequest, RequestMail
+from ckanext.utt1service.common import thaidate
+
+log = logging.getLogger(__name__)
+
+# the package root, where the templates and the catalog are
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TEMPLATES = os.path.join(HERE, "templates", "utt1service", "emails")
+I18N = os.path.join(HERE, "i18n")
+DOMAIN = "ckanext-utt1service"
+MAX_ATTEMPTS = 20
+
+
+def N_(message: str) -> str:
+    """Marks a string for translation; it is translated where it is shown."""
+    return message
+
+
+SUBJECTS = {
+    "confirm": N_("Confirm your e-mail address to send your data request"),
+    "received": N_("We received your data request %(ref)s"),
+    "new": N_("New data request %(ref)s"),
+    "resubmitted": N_("Data request %(ref)s was sent again with more information"),
+    "to_director": N_("Data request %(ref)s was checked and awaits your approval"),
+    "checked": N_("Your data request %(ref)s was checked"),
+    "returned": N_("Your data request %(ref)s needs more information"),
+    "approved": N_("Your data request %(ref)s was approved"),
+    "rejected": N_("Your data request %(ref)s was not approved"),
+    "revoked": N_("Access to the data of your request %(ref)s was withdrawn"),
+}
+
+_translations: dict[str, Any] = {}
+_env: Optional[jinja2.Environment] = None
+
+
+def translations(lang: str) -> Any:
+    if lang not in _translations:
+        if lang == "en":
+            _translations[lang] = NullTranslations()
+        else:
+            _translations[lang] = Translations.load(I18N, [lang], domain=DOMAIN)
+    return _translations[lang]
+
+
+def _environment() -> jinja2.Environment:
+    global _env
+    if _env is None:
+        _env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            extensions=["jinja2.ext.i18n"],
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+    return _env
+
+
+def render(kind: str, lang: str, **variables: Any) -> tuple[str, str]:
+    """Subject and body of one notification in one language."""
+    trans = translations(lang)
+    env = _environment()
+    env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    template = env.get_template(f"request_{kind}.txt")
+    body = template.render(
+        lang=lang,
+        date=lambda v: thaidate.format_date(v, lang, long=True),
+        datetime=lambda v: thaidate.format_datetime(v, lang),
+        **variables,
+    )
+    subject = trans.gettext(SUBJECTS[kind]) % {"ref": variables.get("reference") or ""}
+    return subject.strip(), body.strip()
+
+
+def bilingual(kind: str, **variables: Any) -> tuple[str, str]:
+    """Thai subject / English subject; Thai body, then the English one."""
+    th_subject, th_body = render(kind, "th", **variables)
+    en_subject, en_body = render(kind, "en", **variables)
+    office = tk.config.get("ckanext.utt1service.office_name")
+    office_en = tk.config.get("ckanext.utt1service.office_name_en")
+    subject = f"{th_subject} / {en_subject}"
+    body = (
+        f"{th_body}\n\n{office}\n\n"
+        "-------------------- English --------------------\n\n"
+        f"{en_body}\n\n{office_en}\n"
+    )
+    return subject, body
+
+
+def queue(
+    request: AccessRequest,
+    kind: str,
+    recipients: Iterable[tuple[str, str]],
+    **variables: Any,
+) -> list[RequestMail]:
+    """Write one outbox row per recipient (name, address) to the session;
+    the caller commits, then calls :func:`dispatch`."""
+    rows = []
+    seen = set()
+    for name, address in recipients:
+        if not address or address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        subject, body = bilingual(kind, recipient_name=name, **variables)
+        row = RequestMail(
+            request_id=request.id,
+            kind=kind,
+            recipient_name=name or address,
+            recipient_email=address,
+            subject=subject,
+            body=body,
+            state="pending",
+            attempts=0,
+        )
+        model.Session.add(row)
+        rows.append(row)
+    return rows
+
+
+def dispatch(rows: Iterable[RequestMail]) -> None:
+    """Enqueue a job for each committed outbox row. If Redis is down the rows
+    stay pending and go out with the next retry."""
+    for row in rows:
+        try:
+            tk.enqueue_job(
+                send_mail_job,
+                [row.id],
+                title=f"utt1service: request mail {row.kind}",
+            )
+        except Exception:  # Redis unreachable: the outbox keeps the mail
+            log.warning("Could not enqueue request mail %s; it stays pending", row.id, exc_info=True)
+
+
+def _utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _backoff(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(minutes=min(5 * 2 ** max(attempts - 1, 0), 240))
+
+
+def _send_one(mail_id: str) -> Optional[bool]:
+    """Send one pending mail. True: sent, False: failed, None: nothing to do
+    (sent already, or another worker is sending it)."""
+    row = (
+        model.Session.query(RequestMail)
+        .filter(RequestMail.id == mail_id)
+        .with_for_update(skip_locked=True)
+        .one_or_none()
+    )
+    if row is None or row.state != "pending":
+        model.Session.rollback()
+        return None
+    try:
+        mail_recipient(
+            row.recipient_name or row.recipient_email,
+            row.recipient_email,
+            row.subject,
+            row.body,
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+    except (MailerException, OSError) as e:
+        row.attempts += 1
+        row.last_error = str(e)[:500]
+        row.next_attempt_at = _utcnow() + _backoff(row.attempts)
+        if row.attempts >= MAX_ATTEMPTS:
+            row.state = "failed"
+        model.Session.commit()
+        log.warning("Request mail %s not sent (attempt %s): %s", mail_id, row.attempts, e)
+        return False
+    row.state = "sent"
+    row.sent_at = _utcnow()
+    row.attempts += 1
+    row.last_error = None
+    model.Session.commit()
+    return True
+
+
+def send_mail_job(mail_id: str) -> None:
+    """Background job: send one mail; when it went out, also send the mails
+    that failed earlier (the SMTP server is back)."""
+    if _send_one(mail_id):
+        flush_pending()
+
+
+def flush_pending(due_only: bool = False) -> dict[str, int]:
+    """Try every pending mail (or only those whose retry is due)."""
+    q = model.Session.query(RequestMail.id).filter(RequestMail.state == "pending")
+    if due_only:
+        q = q.filter(RequestMail.next_attempt_at <= _utcnow())
+    ids = [r[0] for r in q.order_by(RequestMail.created).all()]
+    model.Session.rollback()
+    counts = {"sent": 0, "failed": 0}
+    for mail_id in ids:
+        result = _send_one(mail_id)
+        if result is True:
+            counts["sent"] += 1
+        elif result is False:
+            counts["failed"] += 1
+            break  # the server is down again: leave the rest for later
+    return counts
+
+
+def flush_job(due_only: bool = False) -> None:
+    """Background job: send the pending mails (kept for jobs enqueued by
+    earlier releases)."""
+    flush_pending(due_only=due_only)
+
+
+def pending_summary(org_ids: Optional[list[str]] = None) -> dict[str, Any]:
+    """How many mails of these organizations' requests are waiting, and why."""
+    q = model.Session.query(RequestMail).filter(RequestMail.state.in_(("pending", "failed")))
+    if org_ids is not None:
+        q = q.join(AccessRequest, AccessRequest.id == RequestMail.request_id).filter(
+            AccessRequest.owner_org.in_(org_ids)
+        )
+    waiting = q.filter(RequestMail.attempts > 0).order_by(RequestMail.next_attempt_at).all()
+    return {
+        "count": len(waiting),
+        "last_error": waiting[-1].last_error if waiting else None,
+        "next_attempt_at": waiting[0].next_attempt_at if waiting else None,
+    }
+
+
+def count_unsent() -> int:
+    return (
+        model.Session.query(func.count(RequestMail.id))
+        .filter(RequestMail.state == "pending")
+        .scalar()
+        or 0
+    )

@@ -1,0 +1,549 @@
+# -*- coding: utf-8 -*-
+"""Pages of the access-request workflow, and the gate on CKAN's resource
+download routes.
+
+- ``utt1service_download``: ``/dataset/<id>/resource/<resource_id>/download``
+  (and ``…/download/<filename>``) replaced by a gate that lets only allowed
+  people through to CKAN core's own view.
+- ``utt1service_request``: the request form, the request page, the private
+  tracking link, the queues (admin area, organization page) and the
+  requester's "My requests" on the dashboard.
+"""
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from typing import Any, Optional
+
+from flask import Blueprint, g, make_response, request
+from flask.views import MethodView
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+from ckan.lib import signals
+from ckan.lib.pagination import Page
+from ckan.views import resource as core_resource
+
+from ckanext.utt1service.access_requests import gate, notify
+from ckanext.utt1service.access_requests import workflow as wf
+from ckanext.utt1service.access_requests.logic.action import account_identity
+from ckanext.utt1service.access_requests.model import AccessRequest
+from ckanext.utt1service.common import authz, forms
+from ckanext.utt1service.monitoring import downloads
+
+__all__ = ["utt1service_download", "utt1service_request"]
+
+utt1service_download = Blueprint("utt1service_download", __name__)
+utt1service_request = Blueprint("utt1service_request", __name__)
+
+FORM_FIELDS = [
+    "first_name", "surname", "position", "agency", "agency_type", "affiliation",
+    "data_wanted", "intended_use", "delivery_channel", "email", "phone",
+]
+
+
+def _context() -> dict[str, Any]:
+    return {
+        "user": current_user.name if current_user.is_authenticated else "",
+        "auth_user_obj": current_user,
+    }
+
+
+def _user() -> Optional[model.User]:
+    return gate.current_user_obj()
+
+
+# The download gate
+
+def download(id: str, resource_id: str, filename: Optional[str] = None,
+             package_type: str = "dataset") -> Any:
+    """CKAN's download route behind the access rule.
+
+    Allowed downloads go to CKAN core's own view (which sends
+    ``resource_download`` for uploads); for links, which core only redirects,
+    the signal is sent here. ``g.utt1service_access_request_id`` names the
+    approved request whose grant allowed the download.
+    """
+    if filename and any(unicodedata.category(c) == "Cc" for c in filename):
+        # (the name goes into a header, where a line break is refused)
+        return tk.abort(404, tk._("Resource not found"))
+    info = gate.resource_info(resource_id)
+    if info is None:
+        return core_resource.download(package_type, id, resource_id, filename)
+    if info.restricted:
+        # Never in a shared cache: the answer depends on who asks.
+        request.environ["__no_cache__"] = True
+    user = _user()
+    decision = gate.decide(info, user, gate.tracked_requests())
+    if not decision.allowed:
+        return _refuse(info, id, package_type)
+
+    if decision.request_id:
+        g.utt1service_access_request_id = decision.request_id
+    if info.url_type != "upload":
+        # Core redirects links without the signal: send it here, once CKAN's
+        # own auth lets this user see the resource and the dataset.
+        try:
+            tk.check_access("resource_show", _context(), {"id": resource_id})
+            tk.check_access("package_show", _context(), {"id": id})
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            return core_resource.download(package_type, id, resource_id, filename)
+        if info.url:
+            signals.resource_download.send(resource_id)
+    response = core_resource.download(package_type, id, resource_id, filename)
+    if info.restricted:
+        response.cache_control.no_store = True
+        response.cache_control.private = True
+    if decision.grant is not None and downloads.is_whole_download(response):
+        if getattr(decision.grant, "request_state", None) == "approved":
+            wf.mark_delivered_by_download(decision.request_id, user, resource_id)
+    return response
+
+
+def _refuse(info: gate.ResourceInfo, id: str, package_type: str) -> Any:
+    """A restricted file for someone not allowed: 403 with the way to ask
+    for it (or CKAN's own answer when the dataset itself is not visible)."""
+    context = _context()
+    try:
+        tk.check_access("resource_show", context, {"id": info.id})
+        pkg = tk.get_action("package_show")(context, {"id": info.package_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return core_resource.download(package_type, id, info.id)
+    resource = next((r for r in pkg.get("resources", []) if r["id"] == info.id), None)
+    user = _user()
+    latest = gate.latest_request(info.id, user, gate.tracked_requests())
+    body = tk.render(
+        "utt1service/request/download_refused.html",
+        {"pkg_dict": pkg, "resource": resource, "latest": latest, "user": user},
+    )
+    return body, 403
+
+
+utt1service_download.add_url_rule(
+    "/dataset/<id>/resource/<resource_id>/download", view_func=download
+)
+utt1service_download.add_url_rule(
+    "/dataset/<id>/resource/<resource_id>/download/<filename>", view_func=download
+)
+
+
+@utt1service_download.before_app_request
+def _gate_other_dataset_types() -> Any:
+    """Dataset types other than ``dataset`` get their own copy of CKAN's
+    resource routes (``/<type>/<id>/resource/…/download``): gate those too."""
+    endpoint = request.endpoint or ""
+    if endpoint.endswith("_resource.download") or endpoint == "resource.download":
+        args = dict(request.view_args or {})
+        return download(
+            args.get("id", ""),
+            args.get("resource_id", ""),
+            args.get("filename"),
+            package_type=args.get("package_type", "dataset"),
+        )
+    return None
+
+
+# The request form
+
+def _package_or_404(id: str) -> dict[str, Any]:
+    try:
+        return tk.get_action("package_show")(_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Dataset not found"))
+
+
+def _restricted(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in pkg.get("resources", []) if gate.is_restricted(r)]
+
+
+def _prefill_data_wanted(pkg: dict[str, Any], chosen: list[dict[str, Any]]) -> str:
+    lines = [tk._("Dataset: %(title)s") % {"title": pkg.get("title") or pkg["name"]}]
+    if chosen:
+        lines.append(
+            tk._("Files: %(names)s") % {"names": ", ".join(r.get("name") or r["id"] for r in chosen)}
+        )
+    return "\n".join(lines)
+
+
+def _form_data() -> dict[str, Any]:
+    form = request.form
+    data = {k: form.get(k, "") for k in FORM_FIELDS}
+    data["resource_ids"] = form.getlist("resource_ids")
+    data["consent"] = form.get("consent") == "on"
+    data["comment"] = form.get("comment", "")
+    return data
+
+
+def _error_summary(errors: dict[str, Any]) -> dict[str, str]:
+    """Field label → message, in the order of the form."""
+    labels = field_labels()
+    order = list(labels)
+    summary = {}
+    for key, messages in sorted(errors.items(), key=lambda kv: order.index(kv[0])
+                                if kv[0] in order else len(order)):
+        if isinstance(messages, list) and messages:
+            summary[labels.get(key, key)] = " ".join(str(m) for m in messages)
+    return summary
+
+
+def field_labels() -> dict[str, str]:
+    return {
+        "first_name": tk._("First name"),
+        "surname": tk._("Surname"),
+        "position": tk._("Position"),
+        "agency": tk._("Agency"),
+        "agency_type": tk._("Agency type"),
+        "affiliation": tk._("Affiliation"),
+        "resource_ids": tk._("Restricted files wanted"),
+        "data_wanted": tk._("Data wanted"),
+        "intended_use": tk._("Intended use"),
+        "delivery_channel": tk._("How you want to receive the data"),
+        "email": tk._("E-mail"),
+        "phone": tk._("Phone"),
+        "consent": tk._("Consent to the processing of personal data"),
+        "intake_channel": tk._("The request came through"),
+        "consent_method": tk._("How the requester gave consent"),
+        "comment": tk._("Comment"),
+        "state": tk._("State"),
+    }
+
+
+class RequestFormView(MethodView):
+    """แบบคำขอข้อมูลสารสนเทศ: the office's request form for one dataset."""
+
+    def _render(self, pkg: dict[str, Any], data: dict[str, Any],
+                errors: Optional[dict[str, Any]] = None) -> str:
+        user = _user()
+        return tk.render(
+            "utt1service/request/form.html",
+            {
+                "pkg_dict": pkg,
+                "restricted": _restricted(pkg),
+                "data": data,
+                "errors": errors or {},
+                "error_summary": _error_summary(errors or {}),
+                "locked": account_identity(user),
+                "today": datetime.datetime.now(datetime.timezone.utc),
+                "retention_days": wf.retention_days(),
+                "grant_days": wf.grant_days(),
+                "request_dict": None,
+            },
+        )
+
+    def get(self, id: str) -> Any:
+        pkg = _package_or_404(id)
+        restricted = _restricted(pkg)
+        if not restricted:
+            return tk.abort(404, tk._("This dataset has no restricted files."))
+        if _user() is None and not tk.config.get("ckanext.utt1service.anonymous_requests"):
+            return tk.redirect_to("user.login", came_from=request.full_path)
+        wanted = request.args.getlist("resource_id")
+        chosen = [r for r in restricted if r["id"] in wanted] or (
+            restricted if len(restricted) == 1 else []
+        )
+        data: dict[str, Any] = {
+            "resource_ids": [r["id"] for r in chosen],
+            "data_wanted": _prefill_data_wanted(pkg, chosen),
+            "delivery_channel": "download",
+        }
+        data.update(account_identity(_user()))
+        return self._render(pkg, data)
+
+    def post(self, id: str) -> Any:
+        pkg = _package_or_404(id)
+        data = _form_data()
+        data["package_id"] = pkg["id"]
+        try:
+            result = tk.get_action("utt1service_request_create")(_context(), dict(data))
+        except tk.ValidationError as e:
+            return self._render(pkg, data, e.error_dict)
+        except tk.NotAuthorized as e:
+            return tk.abort(403, str(e))
+        if result["user_id"]:
+            tk.h.flash_success(
+                tk._("Your request %(ref)s was sent. The staff will check it; you will "
+                     "get an e-mail at every decision.") % {"ref": result["reference"]}
+            )
+            return tk.redirect_to("utt1service_request.read", id=result["id"])
+        tk.h.flash_success(
+            tk._("Almost done: we sent a link to %(email)s. Open it to confirm your "
+                 "e-mail address; only then does your request reach the staff. Keep "
+                 "that e-mail: its link is the only way to follow your request.")
+            % {"email": result["email"]}
+        )
+        return tk.redirect_to("dataset.read", id=pkg["name"])
+
+
+utt1service_request.add_url_rule(
+    "/dataset/<id>/request-access", view_func=RequestFormView.as_view("new")
+)
+
+
+# One request
+
+def _token_for(request_id: str) -> Optional[str]:
+    return gate.tracked_requests().get(request_id)
+
+
+def _show(id: str) -> dict[str, Any]:
+    try:
+        return tk.get_action("utt1service_request_show")(
+            _context(), {"id": id, "token": _token_for(id)}
+        )
+    except (tk.ObjectNotFound, tk.ValidationError):  # (an id that cannot exist)
+        return tk.abort(404, tk._("Access request not found"))
+    except tk.NotAuthorized:
+        if _user() is None:
+            return tk.redirect_to("user.login", came_from=request.full_path)
+        return tk.abort(403, tk._("Only the requester, the staff of the organization that "
+                                  "owns the dataset and sysadmins can see this request."))
+
+
+def _no_store(response: Any) -> Any:
+    """Pages with personal data: never cached, never referred."""
+    request.environ["__no_cache__"] = True
+    if not hasattr(response, "headers"):
+        response = make_response(response)
+    response.cache_control.no_store = True
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def read(id: str) -> Any:
+    request_dict = _show(id)
+    if not isinstance(request_dict, dict):
+        return request_dict
+    return _no_store(
+        tk.render(
+            "utt1service/request/read.html",
+            {
+                "request_dict": request_dict,
+                "transitions": wf.TRANSITIONS,
+                "viewer_is_requester": _viewer_is_requester(id),
+            },
+        )
+    )
+
+
+def _viewer_is_requester(id: str) -> bool:
+    req = AccessRequest.get(id)
+    return req is not None and wf.is_requester(req, _user(), _token_for(id))
+
+
+def act(id: str, action: str) -> Any:
+    """Every button of the request page posts here."""
+    if action not in wf.TRANSITIONS or action == "resubmit":
+        return tk.abort(404)
+    data = {"id": id, "comment": request.form.get("comment", ""), "token": _token_for(id)}
+    try:
+        result = tk.get_action(f"utt1service_request_{action}")(_context(), data)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Access request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        for key, messages in e.error_dict.items():
+            label = field_labels().get(key, key)
+            text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
+            tk.h.flash_error(f"{label}: {text}" if key != "state" else text)
+        return tk.redirect_to("utt1service_request.read", id=id)
+    tk.h.flash_success(
+        tk._("Done: the request is now “%(state)s”.")
+        % {"state": wf.state_label(result["state"])}
+    )
+    return tk.redirect_to("utt1service_request.read", id=id)
+
+
+class ResubmitView(MethodView):
+    """The requester answers a returned request (the same form)."""
+
+    def _load(self, id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        request_dict = _show(id)
+        if not isinstance(request_dict, dict):
+            raise _Early(request_dict)
+        if "resubmit" not in request_dict["allowed_actions"]:
+            tk.h.flash_error(tk._("This request cannot be changed now."))
+            raise _Early(tk.redirect_to("utt1service_request.read", id=id))
+        pkg = _package_or_404(request_dict["package_id"])
+        return request_dict, pkg
+
+    def _render(self, request_dict: dict[str, Any], pkg: dict[str, Any],
+                data: dict[str, Any], errors: Optional[dict[str, Any]] = None) -> Any:
+        locked = account_identity(_user())
+        locked["email"] = request_dict["email"]
+        return _no_store(
+            tk.render(
+                "utt1service/request/form.html",
+                {
+                    "pkg_dict": pkg,
+                    "restricted": [
+                        {"id": r["resource_id"], "name": r["name"], "format": r["format"]}
+                        for r in request_dict["resources"]
+                    ],
+                    "data": data,
+                    "errors": errors or {},
+                    "error_summary": _error_summary(errors or {}),
+                    "locked": locked,
+                    "today": datetime.datetime.now(datetime.timezone.utc),
+                    "retention_days": wf.retention_days(),
+                    "grant_days": wf.grant_days(),
+                    "request_dict": request_dict,
+                },
+            )
+        )
+
+    def get(self, id: str) -> Any:
+        try:
+            request_dict, pkg = self._load(id)
+        except _Early as early:
+            return early.response
+        data = {k: request_dict.get(k) or "" for k in FORM_FIELDS}
+        data["resource_ids"] = [r["resource_id"] for r in request_dict["resources"]]
+        return self._render(request_dict, pkg, data)
+
+    def post(self, id: str) -> Any:
+        try:
+            request_dict, pkg = self._load(id)
+        except _Early as early:
+            return early.response
+        data = _form_data()
+        data["resource_ids"] = [r["resource_id"] for r in request_dict["resources"]]
+        payload = {k: data[k] for k in FORM_FIELDS}
+        payload.update({"id": id, "comment": data["comment"], "token": _token_for(id)})
+        try:
+            tk.get_action("utt1service_request_resubmit")(_context(), payload)
+        except tk.ValidationError as e:
+            if "state" in e.error_dict:
+                tk.h.flash_error(" ".join(e.error_dict["state"]))
+                return tk.redirect_to("utt1service_request.read", id=id)
+            return self._render(request_dict, pkg, data, e.error_dict)
+        except tk.NotAuthorized as e:
+            return tk.abort(403, str(e))
+        tk.h.flash_success(tk._("Your request was sent again to the staff."))
+        return tk.redirect_to("utt1service_request.read", id=id)
+
+
+class _Early(Exception):
+    def __init__(self, response: Any) -> None:
+        self.response = response
+
+
+def track(id: str, token: str) -> Any:
+    """The private tracking link of an anonymous requester: remembered by
+    this browser (signed session), then the request page without the token
+    in the address bar."""
+    req = AccessRequest.get(id)
+    if not gate.token_matches(req, token):
+        return tk.abort(404, tk._("Access request not found"))
+    gate.remember_tracking(req, token)
+    return _no_store(tk.redirect_to("utt1service_request.read", id=id))
+
+
+utt1service_request.add_url_rule("/access-request/<id>", view_func=read)
+utt1service_request.add_url_rule(
+    "/access-request/<id>/edit", view_func=ResubmitView.as_view("edit")
+)
+utt1service_request.add_url_rule("/access-request/<id>/track/<token>", view_func=track)
+utt1service_request.add_url_rule(
+    "/access-request/<id>/do/<action>", view_func=act, methods=["POST"]
+)
+
+
+# Queues
+
+def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> Any:
+    params = {
+        "state": request.args.get("state") or None,
+        "q": request.args.get("q") or None,
+        "package_id": request.args.get("package_id") or None,
+        "owner_org": owner_org,
+    }
+    limit = 20
+    page, offset = forms.page_number(limit)
+    query = {k: v for k, v in params.items() if v}
+    try:
+        result = tk.get_action("utt1service_request_list")(
+            _context(), dict(query, limit=limit, offset=offset)
+        )
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the staff and director of the organization can see "
+                                  "its access requests."))
+    except tk.ValidationError:
+        return tk.abort(400, tk._("Invalid search"))
+    user = _user()
+    org_ids = [owner_org_id(owner_org)] if owner_org else authz.handled_organization_ids(user)
+    link_args = dict(request.view_args or {})
+    link_args.update({k: v for k, v in params.items() if v and k != "owner_org"})
+    pager = Page(
+        collection=result["results"],
+        page=page,
+        url=lambda page=1, **_: tk.h.url_for(request.endpoint, page=page, **link_args),
+        item_count=result["count"],
+        items_per_page=limit,
+        presliced_list=True,
+    )
+    variables = {
+        "result": result,
+        "params": params,
+        "pager": pager,
+        "mail": notify.pending_summary(org_ids),
+        "states": list(wf.STATE_LABELS),
+    }
+    variables.update(extra)
+    return _no_store(tk.render(template, variables))
+
+
+def owner_org_id(owner_org: str) -> Optional[str]:
+    org = model.Group.get(owner_org)
+    return org.id if org else None
+
+
+def admin_queue() -> Any:
+    if not authz.is_sysadmin(_user()):
+        return tk.abort(403, tk._("Need to be system administrator to administer"))
+    return _queue("utt1service/request/admin_queue.html", {}, None)
+
+
+def organization_queue(id: str) -> Any:
+    from ckan.lib.search.common import SearchError, SolrConnectionError
+
+    show = {"id": id, "include_datasets": False, "include_users": False}
+    try:
+        try:
+            group_dict = tk.get_action("organization_show")(_context(), show)
+        except (SearchError, SolrConnectionError):
+            # the search server is down: the queue still opens
+            from ckanext.utt1service.catalog.helpers import organization_without_search
+
+            group_dict = organization_without_search(_context(), show)
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Organization not found"))
+    extra = {"group_dict": group_dict, "group_type": group_dict.get("type", "organization")}
+    g.group_dict = group_dict
+    return _queue("utt1service/request/organization_queue.html", extra, group_dict["id"])
+
+
+def my_requests() -> Any:
+    if _user() is None:
+        return tk.redirect_to("user.login", came_from=request.full_path)
+    limit = 20
+    page, offset = forms.page_number(limit)
+    result = tk.get_action("utt1service_request_list")(
+        _context(),
+        {"mine": True, "order": "newest", "limit": limit, "offset": offset},
+    )
+    return _no_store(
+        tk.render(
+            "utt1service/request/mine.html",
+            {"result": result, "transitions": wf.TRANSITIONS, "user_dict": None},
+        )
+    )
+
+
+utt1service_request.add_url_rule("/ckan-admin/access-requests", view_func=admin_queue)
+utt1service_request.add_url_rule(
+    "/organization/access-requests/<id>", view_func=organization_queue
+)
+utt1service_request.add_url_rule("/dashboard/access-requests", view_func=my_requests)
+

@@ -1,0 +1,245 @@
+# -*- coding: utf-8 -*-
+"""Pages for requests that arrive by phone, LINE, e-mail or at the counter
+(issue 7): the request form filled in by staff on the requester's behalf,
+and the paper hand-over of an approved request."""
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from flask import Blueprint, make_response, request
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.utt1service.access_requests import delivery as channels
+from ckanext.utt1service.access_requests import workflow as wf
+from ckanext.utt1service.access_requests.model import AccessRequest
+from ckanext.utt1service.access_requests.views import request as request_views
+from ckanext.utt1service.access_requests.views.request import (
+    RequestFormView,
+    _context,
+    _error_summary,
+    _form_data,
+    _package_or_404,
+    _prefill_data_wanted,
+    _restricted,
+    _user,
+    field_labels,
+)
+from ckanext.utt1service.common import authz
+
+__all__ = ["utt1service_channel"]
+
+utt1service_channel = Blueprint("utt1service_channel", __name__)
+
+
+class OnBehalfFormView(RequestFormView):
+    """The same form, filled in by staff for someone who phoned, wrote on
+    LINE or by e-mail, or came to the counter."""
+
+    def _render(self, pkg: dict[str, Any], data: dict[str, Any],
+                errors: Any = None) -> str:
+        return tk.render(
+            "utt1service/request/form.html",
+            {
+                "pkg_dict": pkg,
+                "restricted": _restricted(pkg),
+                "data": data,
+                "errors": errors or {},
+                "error_summary": _error_summary(errors or {}),
+                # The staff member's account fixes nothing: it is someone
+                # else's request.
+                "locked": {},
+                "on_behalf": True,
+                "intake_channels": channels.INTAKE_CHANNELS,
+                "consent_methods": channels.CONSENT_METHODS,
+                "today": datetime.datetime.now(datetime.timezone.utc),
+                "retention_days": wf.retention_days(),
+                "grant_days": wf.grant_days(),
+                "request_dict": None,
+            },
+        )
+
+    def _guard(self, pkg: dict[str, Any]) -> None:
+        if not authz.is_staff(_user(), pkg["owner_org"]):
+            tk.abort(403, tk._("Only the staff of the organization that owns the dataset can "
+                               "record a request on the requester's behalf."))
+
+    def get(self, id: str) -> Any:
+        pkg = _package_or_404(id)
+        self._guard(pkg)
+        restricted = _restricted(pkg)
+        if not restricted:
+            return tk.abort(404, tk._("This dataset has no restricted files."))
+        wanted = request.args.getlist("resource_id")
+        chosen = [r for r in restricted if r["id"] in wanted] or (
+            restricted if len(restricted) == 1 else []
+        )
+        data: dict[str, Any] = {
+            "resource_ids": [r["id"] for r in chosen],
+            "data_wanted": _prefill_data_wanted(pkg, chosen),
+            "delivery_channel": "download",
+            "intake_channel": request.args.get("channel", "phone"),
+            "consent_method": "phone",
+        }
+        return self._render(pkg, data)
+
+    def post(self, id: str) -> Any:
+        pkg = _package_or_404(id)
+        self._guard(pkg)
+        data = _form_data()
+        data["package_id"] = pkg["id"]
+        data["intake_channel"] = request.form.get("intake_channel", "")
+        data["consent_method"] = request.form.get("consent_method", "")
+        if not data.get("email"):
+            data.pop("email", None)
+        try:
+            result = tk.get_action("utt1service_request_create_on_behalf")(
+                _context(), dict(data))
+        except tk.ValidationError as e:
+            return self._render(pkg, data, e.error_dict)
+        except tk.NotAuthorized as e:
+            return tk.abort(403, str(e))
+        tk.h.flash_success(
+            tk._("Request %(ref)s was recorded on the requester's behalf (%(channel)s).")
+            % {"ref": result["reference"], "channel": channels.intake_label(result["intake_channel"])}
+        )
+        return tk.redirect_to("utt1service_request.read", id=result["id"])
+
+
+def hand_over(id: str) -> Any:
+    """The hand-over form on the request page posts here."""
+    data = {
+        "id": id,
+        "received_by": request.form.get("received_by", ""),
+        "comment": request.form.get("comment", ""),
+    }
+    if request.form.get("handed_over_on"):
+        data["handed_over_on"] = request.form["handed_over_on"]
+    try:
+        tk.get_action("utt1service_request_hand_over")(_context(), data)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Access request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        labels = dict(field_labels(), received_by=tk._("Received by"),
+                      handed_over_on=tk._("Handed over on"))
+        for key, messages in e.error_dict.items():
+            text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
+            tk.h.flash_error(f"{labels.get(key, key)}: {text}" if key != "state" else text)
+        return tk.redirect_to("utt1service_request.read", id=id)
+    tk.h.flash_success(tk._("Recorded: the paper copy was handed over."))
+    return tk.redirect_to("utt1service_request.read", id=id)
+
+
+def send_by_email(id: str) -> Any:
+    """The "send by e-mail" button on the request page posts here."""
+    try:
+        tk.get_action("utt1service_request_send_by_email")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Access request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        for messages in e.error_dict.values():
+            tk.h.flash_error(" ".join(str(m) for m in messages))
+        return tk.redirect_to("utt1service_request.read", id=id)
+    tk.h.flash_success(tk._("The e-mail with the data is being sent; the request is marked "
+                            "delivered once it went out."))
+    return tk.redirect_to("utt1service_request.read", id=id)
+
+
+def file(id: str, resource_id: str, expires: int, sig: str) -> Any:
+    """The expiring personal link of a file too large to attach: only for
+    the requester (an account's owner must be logged in)."""
+    from flask import send_file
+
+    req = AccessRequest.get(id)
+    if (req is None or req.state not in ("approved", "delivered")
+            or not channels.file_link_ok(req, resource_id, expires, sig)
+            or not any(g.resource_id == resource_id and g.is_valid() for g in req.grants)):
+        return tk.abort(403, tk._("This link is not valid (any more)."))
+    if req.user_id:
+        user = _user()
+        if user is None:
+            return tk.redirect_to("user.login", came_from=request.full_path)
+        if user.id != req.user_id:
+            return tk.abort(403, tk._("This link is personal: only the requester can use it."))
+    found = channels.resource_path(resource_id)
+    if found is None:
+        return tk.abort(404, tk._("Resource not found"))
+    response = send_file(found[0], as_attachment=True, download_name=found[1])
+    response.cache_control.no_store = True
+    response.cache_control.private = True
+    return response
+
+
+def print_form(id: str) -> Any:
+    """The office's paper form filled in with the request, to print and sign
+    (only for those who may see the request)."""
+    try:
+        r = tk.get_action("utt1service_request_show")(
+            _context(), {"id": id, "token": request_views._token_for(id)})
+    except (tk.ObjectNotFound, tk.ValidationError):  # (an id that cannot exist)
+        return tk.abort(404, tk._("Access request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    response = make_response(tk.render("utt1service/request/print_form.html", {"r": r}))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def signed_form(id: str) -> Any:
+    """GET: the scanned signed form (those who may see the request).
+    POST: staff upload it."""
+    import os
+
+    from flask import send_file
+
+    if request.method == "POST":
+        try:
+            tk.get_action("utt1service_request_attach_signed_form")(
+                _context(), {"id": id, "upload": request.files.get("upload")})
+        except tk.ObjectNotFound:
+            return tk.abort(404, tk._("Access request not found"))
+        except tk.NotAuthorized as e:
+            return tk.abort(403, str(e) or tk._("Not authorized"))
+        except tk.ValidationError as e:
+            for messages in e.error_dict.values():
+                tk.h.flash_error(" ".join(str(m) for m in messages))
+            return tk.redirect_to("utt1service_request.read", id=id)
+        tk.h.flash_success(tk._("The scanned signed form was attached to the request."))
+        return tk.redirect_to("utt1service_request.read", id=id)
+    try:
+        r = tk.get_action("utt1service_request_show")(
+            _context(), {"id": id, "token": request_views._token_for(id)})
+    except (tk.ObjectNotFound, tk.ValidationError):  # (an id that cannot exist)
+        return tk.abort(404, tk._("Access request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    path = channels.signed_form_path(r["id"])
+    if not r.get("signed_form_name") or not os.path.exists(path):
+        return tk.abort(404, tk._("No signed form was attached to this request."))
+    response = send_file(path, as_attachment=True, download_name=r["signed_form_name"])
+    response.cache_control.no_store = True
+    response.cache_control.private = True
+    return response
+
+
+utt1service_channel.add_url_rule("/access-request/<id>/form", view_func=print_form)
+utt1service_channel.add_url_rule(
+    "/access-request/<id>/signed-form", view_func=signed_form, methods=["GET", "POST"]
+)
+utt1service_channel.add_url_rule(
+    "/access-request/<id>/send-by-email", view_func=send_by_email, methods=["POST"]
+)
+utt1service_channel.add_url_rule(
+    "/access-request/<id>/file/<resource_id>/<int:expires>/<sig>", view_func=file
+)
+utt1service_channel.add_url_rule(
+    "/dataset/<id>/request-access/on-behalf", view_func=OnBehalfFormView.as_view("new")
+)
+utt1service_channel.add_url_rule(
+    "/access-request/<id>/hand-over", view_func=hand_over, methods=["POST"]
+)

@@ -1,0 +1,496 @@
+# -*- coding: utf-8 -*-
+"""The states of an access request, who may move it, and what each move does
+besides changing the state (grants, numbers, e-mails).
+
+The actions in ``logic/request_action.py`` are thin: check access, validate,
+call :func:`apply`, commit, send the mail.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import secrets
+import uuid
+from typing import Any, Optional
+
+from sqlalchemy import func, text
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.utt1service.access_requests import gate, notify
+from ckanext.utt1service.access_requests.model import (
+    AccessGrant,
+    AccessRequest,
+    AccessRequestResource,
+    RequestMail,
+)
+from ckanext.utt1service.common import authz, thaidate
+from ckanext.utt1service.common.model import AuditEvent
+
+OBJECT_TYPE = "access_request"
+
+
+def N_(message: str) -> str:
+    return message
+
+
+STATE_LABELS = {
+    "unconfirmed": N_("Awaiting e-mail confirmation"),
+    "submitted": N_("Submitted, awaiting check"),
+    "returned": N_("Returned for more information"),
+    "checked": N_("Checked, awaiting approval"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "delivered": N_("Delivered"),
+    "closed": N_("Closed"),
+    "withdrawn": N_("Withdrawn by the requester"),
+}
+
+CHANNEL_LABELS = {
+    "download": N_("Download from this portal"),
+    "email": N_("By e-mail"),
+    "paper": N_("Collect a paper copy at the office"),
+}
+
+
+def state_label(state: Optional[str]) -> str:
+    """A state's name in the user's language."""
+    label = STATE_LABELS.get(state or "", state or "")
+    return tk._(label) if label else ""
+
+
+def channel_label(channel: Optional[str]) -> str:
+    label = CHANNEL_LABELS.get(channel or "", channel or "")
+    return tk._(label) if label else ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    # requester | staff | director
+    role: str
+    label: str
+    comment_required: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("confirm", ("unconfirmed",), "submitted", "requester",
+                   N_("Confirm my e-mail address and send the request")),
+        Transition("check", ("submitted",), "checked", "staff",
+                   N_("Checked: propose for approval")),
+        Transition("return", ("submitted", "checked"), "returned", "staff",
+                   N_("Return to the requester for more information"), comment_required=True),
+        Transition("resubmit", ("returned",), "submitted", "requester",
+                   N_("Send the request again")),
+        Transition("approve", ("checked",), "approved", "director", N_("Approve")),
+        Transition("reject", ("submitted", "checked"), "rejected", "director",
+                   N_("Reject"), comment_required=True),
+        Transition("deliver", ("approved",), "delivered", "staff",
+                   N_("Mark as delivered")),
+        Transition("close", ("approved", "delivered", "rejected"), "closed", "staff",
+                   N_("Close the request")),
+        # A decision taken back (approved by mistake, the purpose ended, the
+        # data must no longer go out): every grant ends now. A closed request
+        # whose grants still run can be revoked too (see ``possible``).
+        Transition("revoke", ("approved", "delivered", "closed"), "closed", "director",
+                   N_("Revoke access: the files can no longer be downloaded"),
+                   comment_required=True),
+        Transition("withdraw", ("unconfirmed", "submitted", "returned", "checked"),
+                   "withdrawn", "requester", N_("Withdraw my request")),
+    )
+}
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def grant_days() -> int:
+    return tk.config.get("ckanext.utt1service.grant_days")
+
+
+def retention_days() -> int:
+    return tk.config.get("ckanext.utt1service.personal_data_retention_days")
+
+
+# Who is who
+
+def user_from_context(context: dict[str, Any]) -> Optional[model.User]:
+    return authz.user_from_context(context)
+
+
+def is_requester(
+    request: AccessRequest, user: Optional[model.User], token: Optional[str]
+) -> bool:
+    if user is not None and request.user_id and request.user_id == user.id:
+        return True
+    return request.user_id is None and gate.token_matches(request, token)
+
+
+def roles(request: AccessRequest, user: Optional[model.User], token: Optional[str]) -> set[str]:
+    found = set()
+    if is_requester(request, user, token):
+        found.add("requester")
+    if user is not None:
+        if authz.is_staff(user, request.owner_org):
+            found.add("staff")
+        if authz.is_director(user, request.owner_org):
+            found.add("director")
+    return found
+
+
+def may(transition: Transition, request: AccessRequest, user: Optional[model.User],
+        token: Optional[str]) -> bool:
+    """Whether this person's role allows the transition (whatever the state).
+
+    Staff and directors never decide their own requests (sysadmins may do
+    everything, as CKAN's auth lets them)."""
+    have = roles(request, user, token)
+    if transition.role == "requester":
+        return "requester" in have
+    if "requester" in have and not authz.is_sysadmin(user):
+        return False
+    return transition.role in have
+
+
+def live_grants(request: AccessRequest) -> list[AccessGrant]:
+    """The grants of the request that still let someone download."""
+    now = utcnow()
+    return [g for g in request.grants if g.is_valid(now)]
+
+
+def possible(transition: Transition, request: AccessRequest) -> bool:
+    """Whether the request's state allows the transition: its state is a
+    source, and a closed request is revoked only while a grant still runs
+    (staff may close an approved request before its access ends)."""
+    if request.state not in transition.sources:
+        return False
+    if transition.name == "revoke" and request.state == "closed":
+        return bool(live_grants(request))
+    return True
+
+
+def allowed_transitions(request: AccessRequest, user: Optional[model.User],
+                        token: Optional[str]) -> list[str]:
+    return [
+        t.name
+        for t in TRANSITIONS.values()
+        if possible(t, request) and may(t, request, user, token)
+    ]
+
+
+# People to tell
+
+def _addresses(users: list[model.User]) -> list[tuple[str, str]]:
+    return [(u.display_name, u.email) for u in users if u.email]
+
+
+def staff_recipients(org_id: str) -> list[tuple[str, str]]:
+    """The staff of the organization (``authz.staff_users``)."""
+    return _addresses(authz.staff_users(org_id))
+
+
+def director_recipients(org_id: str) -> list[tuple[str, str]]:
+    """The directors of the organization (``authz.director_users``)."""
+    return _addresses(authz.director_users(org_id))
+
+
+def requester_recipient(request: AccessRequest) -> list[tuple[str, str]]:
+    if not request.email:
+        return []
+    return [(request.full_name, request.email)]
+
+
+# Building blocks
+
+def package_title(package_id: str) -> str:
+    pkg = model.Package.get(package_id)
+    return (pkg.title or pkg.name) if pkg else ""
+
+
+def request_url(request: AccessRequest) -> str:
+    return tk.h.url_for("utt1service_request.read", id=request.id, _external=True)
+
+
+def tracking_url(request: AccessRequest) -> str:
+    return tk.h.url_for(
+        "utt1service_request.track",
+        id=request.id,
+        token=gate.tracking_token(request),
+        _external=True,
+    )
+
+
+def requester_link(request: AccessRequest) -> str:
+    """Where the requester follows the request: the account's page, or the
+    private tracking link for anonymous requesters."""
+    return tracking_url(request) if request.user_id is None else request_url(request)
+
+
+def mail_variables(request: AccessRequest, **extra: Any) -> dict[str, Any]:
+    grants = [g for g in request.grants if g.revoked_at is None]
+    variables = {
+        "reference": request.reference,
+        "full_name": request.full_name,
+        "agency": request.agency,
+        "dataset_title": package_title(request.package_id),
+        "resource_names": [r.resource_name for r in request.resources],
+        "data_wanted": request.data_wanted,
+        "staff_url": request_url(request),
+        "requester_url": requester_link(request),
+        "expires_at": max((g.expires_at for g in grants), default=None),
+        "retention_days": request.consent_retention_days,
+    }
+    variables.update(extra)
+    return variables
+
+
+def assign_number(request: AccessRequest) -> None:
+    """Running number per Buddhist Era year, given when the request enters
+    the queue. An advisory lock keeps two submissions from taking the same."""
+    if request.number is not None:
+        return
+    year = thaidate.be_year(thaidate.to_bangkok(utcnow()).year)
+    model.Session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 4_000_000 + year})
+    last = (
+        model.Session.query(func.max(AccessRequest.number))
+        .filter(AccessRequest.year_be == year)
+        .scalar()
+    )
+    request.year_be = year
+    request.number = (last or 0) + 1
+
+
+def audit(request: AccessRequest, action: str, actor: Optional[model.User],
+          from_state: Optional[str], to_state: Optional[str],
+          comment: Optional[str] = None, data: Optional[dict[str, Any]] = None) -> None:
+    AuditEvent.record(
+        OBJECT_TYPE,
+        request.id,
+        action,
+        actor_id=actor.id if actor is not None else None,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment or None,
+        data=data,
+    )
+
+
+def new_token_salt() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Conflict(tk.ValidationError):
+    """The request is not (or no longer) in a state that allows this."""
+
+    def __init__(self, request: AccessRequest, transition: Transition) -> None:
+        message = tk._(
+            "This request is now “%(state)s”, so “%(action)s” is not possible. "
+            "Someone may have acted on it a moment ago: reload the page to see "
+            "its current state."
+        ) % {"state": state_label(request.state), "action": tk._(transition.label)}
+        super().__init__({"state": [message]})
+
+
+def apply(
+    name: str,
+    request_id: str,
+    actor: Optional[model.User],
+    comment: Optional[str] = None,
+    fields: Optional[dict[str, Any]] = None,
+    data: Optional[dict[str, Any]] = None,
+) -> tuple[AccessRequest, list[RequestMail]]:
+    """Move a request: lock its row, check the state, change it, audit it,
+    and write the e-mails to the outbox. The caller commits (which releases
+    the lock) and then dispatches the mail.
+
+    The row lock is what makes two people deciding at the same moment safe:
+    the second waits for the first to commit, then finds the new state and
+    gets a :class:`Conflict`.
+    """
+    transition = TRANSITIONS[name]
+    request = AccessRequest.get_for_update(request_id)
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Access request not found"))
+    if not possible(transition, request):
+        raise Conflict(request, transition)
+
+    now = utcnow()
+    source = request.state
+    mails: list[RequestMail] = []
+    org = request.owner_org
+
+    if name == "confirm":
+        request.email_confirmed_at = now
+        request.submitted_at = now
+        assign_number(request)
+    elif name == "resubmit":
+        for key, value in (fields or {}).items():
+            setattr(request, key, value)
+        request.submitted_at = now
+    elif name == "approve":
+        expires = now + datetime.timedelta(days=grant_days())
+        for res in request.resources:
+            request.grants.append(
+                AccessGrant(
+                    resource_id=res.resource_id,
+                    user_id=request.user_id,
+                    granted_at=now,
+                    expires_at=expires,
+                    granted_by=actor.id if actor is not None else None,
+                )
+            )
+        request.decided_at = now
+    elif name == "reject":
+        request.decided_at = now
+    elif name == "revoke":
+        for grant in request.grants:
+            if grant.revoked_at is None:
+                grant.revoked_at = now
+
+    request.state = transition.target
+    request.modified = now
+    audit(request, name, actor, source, transition.target, comment, data)
+    model.Session.flush()
+
+    variables = mail_variables(request, comment=comment)
+    if name in ("confirm", "resubmit"):
+        kind = "new" if name == "confirm" else "resubmitted"
+        mails += notify.queue(request, kind, staff_recipients(org), **variables)
+    elif name == "check":
+        mails += notify.queue(request, "to_director", director_recipients(org), **variables)
+        mails += notify.queue(request, "checked", requester_recipient(request), **variables)
+    elif name in ("return", "approve", "reject", "revoke"):
+        kind = {"return": "returned", "approve": "approved", "reject": "rejected",
+                "revoke": "revoked"}[name]
+        mails += notify.queue(request, kind, requester_recipient(request), **variables)
+    return request, mails
+
+
+def create(fields: dict[str, Any], package: dict[str, Any], resources: list[dict[str, Any]],
+           actor: Optional[model.User]) -> tuple[AccessRequest, list[RequestMail]]:
+    """A new request: straight into the queue for a logged-in requester; for
+    an anonymous one, waiting until the e-mail address is confirmed."""
+    now = utcnow()
+    request = AccessRequest(
+        id=str(uuid.uuid4()),
+        package_id=package["id"],
+        owner_org=package["owner_org"],
+        user_id=actor.id if actor is not None else None,
+        state="submitted" if actor is not None else "unconfirmed",
+        consent_at=now,
+        consent_retention_days=retention_days(),
+        created=now,
+        modified=now,
+        **fields,
+    )
+    for i, res in enumerate(resources):
+        request.resources.append(
+            AccessRequestResource(
+                resource_id=res["id"], resource_name=res.get("name") or res["id"], position_=i
+            )
+        )
+    if actor is None:
+        request.token_salt = new_token_salt()
+    else:
+        request.submitted_at = now
+        request.email_confirmed_at = now
+    model.Session.add(request)
+    if actor is not None:
+        assign_number(request)
+    audit(request, "create", actor, None, request.state)
+    model.Session.flush()
+
+    variables = mail_variables(request)
+    if actor is None:
+        mails = notify.queue(request, "confirm", requester_recipient(request), **variables)
+    else:
+        mails = notify.queue(request, "received", requester_recipient(request), **variables)
+        mails += notify.queue(
+            request, "new", staff_recipients(request.owner_org), **variables
+        )
+    return request, mails
+
+
+def mark_delivered_by_download(request_id: str, actor: Optional[model.User],
+                               resource_id: str) -> None:
+    """The first download by the requester delivers an approved request."""
+    request = AccessRequest.get_for_update(request_id)
+    if request is None or request.state != "approved":
+        model.Session.rollback()
+        return
+    request.state = "delivered"
+    request.modified = utcnow()
+    audit(request, "deliver", actor, "approved", "delivered",
+          data={"via": "download", "resource_id": resource_id})
+    model.Session.commit()
+
+
+# Personal data
+
+PERSONAL_FIELDS = (
+    "first_name", "surname", "position", "agency", "affiliation",
+    "data_wanted", "intended_use", "email", "phone", "user_id", "token_salt",
+    "recorded_by", "received_by",
+)
+
+
+def purge_candidates(days: int, now: Optional[datetime.datetime] = None) -> list[AccessRequest]:
+    """Finished requests whose last change is older than ``days``: rejected,
+    closed or withdrawn; approved or delivered ones whose grants all ended
+    before then; and e-mail confirmations never made."""
+    now = now or utcnow()
+    cutoff = now - datetime.timedelta(days=days)
+    base = model.Session.query(AccessRequest).filter(AccessRequest.anonymised_at.is_(None))
+    finished = base.filter(
+        AccessRequest.state.in_(("rejected", "closed", "withdrawn", "unconfirmed")),
+        AccessRequest.modified < cutoff,
+    ).all()
+    last_grant = (
+        model.Session.query(
+            AccessGrant.request_id, func.max(AccessGrant.expires_at).label("until")
+        )
+        .group_by(AccessGrant.request_id)
+        .subquery()
+    )
+    granted = (
+        base.join(last_grant, last_grant.c.request_id == AccessRequest.id)
+        .filter(
+            AccessRequest.state.in_(("approved", "delivered")),
+            last_grant.c.until < cutoff,
+            AccessRequest.modified < cutoff,
+        )
+        .all()
+    )
+    return finished + granted
+
+
+def anonymise(request: AccessRequest, now: Optional[datetime.datetime] = None) -> None:
+    """Blank everything the requester typed and every link to the person;
+    keep the number, dates, state, dataset, files and delivery channel, which
+    the reports count."""
+    now = now or utcnow()
+    requester_id = request.user_id
+    for name in PERSONAL_FIELDS:
+        setattr(request, name, None)
+    request.anonymised_at = now
+    for grant in request.grants:
+        grant.user_id = None
+    events = (
+        model.Session.query(AuditEvent)
+        .filter(AuditEvent.object_type == OBJECT_TYPE, AuditEvent.object_id == request.id)
+        .all()
+    )
+    for event in events:
+        event.comment = None
+        if requester_id and event.actor_id == requester_id:
+            event.actor_id = None
+    model.Session.query(RequestMail).filter(RequestMail.request_id == request.id).delete(
+        synchronize_session=False
+    )
+    AuditEvent.record(OBJECT_TYPE, request.id, "anonymise", data={"retention_days": retention_days()})

@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+"""Template helpers of the dataset schema, search page and dataset page."""
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.utt1service.catalog import dataset_schema, search
+from ckanext.utt1service.catalog.bigdata import (
+    topic_categories as utt1service_topic_categories,
+)
+
+__all__ = [
+    "utt1service_topic_category_choices",
+    "utt1service_choice_label",
+    "utt1service_dataset_summary",
+    "utt1service_search_sorting",
+    "utt1service_facet_label",
+    "utt1service_topic_categories",
+    "get_organization",
+]
+
+# What the summary box of the dataset page shows, in this order.
+SUMMARY_FIELDS = [
+    "topic_category",
+    "academic_year",
+    "fiscal_year",
+    "education_level",
+    "coverage",
+    "source_program",
+    "collection_round",
+    "unit_of_measure",
+    "update_frequency",
+    "data_category",
+]
+
+
+def utt1service_topic_category_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """choices_helper of the topic category field (an editable list)."""
+    return dataset_schema.topic_category_choices()
+
+
+def utt1service_choice_label(field_name: str, value: Any) -> str:
+    """The label of a choice of the dataset schema in the user's language."""
+    return dataset_schema.choice_label(field_name, value, dataset_schema.current_lang())
+
+
+def _values(value: Any) -> list[Any]:
+    if value in (None, "", []):
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def utt1service_dataset_summary(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """The education fields of a dataset as label + readable values, for the
+    summary box (empty fields left out)."""
+    lang = dataset_schema.current_lang()
+    rows = []
+    for name in SUMMARY_FIELDS:
+        f = dataset_schema.field(name, pkg.get("type") or "dataset")
+        values = _values(pkg.get(name))
+        if not f or not values:
+            continue
+        shown = [dataset_schema.choice_label(name, v, lang) for v in values]
+        if name == "source_program" and pkg.get("source_program_other"):
+            shown = [
+                f"{s}: {pkg['source_program_other']}" if v == "other" else s
+                for v, s in zip(values, shown)
+            ]
+        label = f["label"]
+        rows.append(
+            {
+                "name": name,
+                "label": label.get(lang) or label.get("th") if isinstance(label, dict) else label,
+                "values": shown,
+            }
+        )
+    return rows
+
+
+def utt1service_search_sorting() -> list[tuple[str, str]]:
+    """The sort menu of the dataset search page (with sorting by year)."""
+    return search.sort_options()
+
+
+FACET_LABEL_LENGTH = 45
+
+
+def utt1service_facet_label(item: dict[str, Any]) -> str:
+    """A facet item's label, shortened to about 45 visible characters.
+
+    CKAN cuts facet labels at 22 code points, which in Thai (where vowel and
+    tone marks are code points of their own) leaves about 15 letters: "ทั้งเขต
+    พื้นที่การศึ...". Marks are not counted here; the sidebar wraps the rest.
+    """
+    label = str(item.get("display_name") or item.get("name") or "")
+    visible = 0
+    for i, char in enumerate(label):
+        if unicodedata.category(char) != "Mn":
+            visible += 1
+        if visible > FACET_LABEL_LENGTH:
+            return label[:i].rstrip() + "…"
+    return label
+
+
+def organization_without_search(context: dict, data_dict: dict) -> dict:
+    """``organization_show`` while the search server is down: without the
+    parts that come from it (sub-groups), its dataset count from the
+    database (the active public datasets)."""
+    import ckan.model as model
+
+    group_dict = tk.get_action("organization_show")(
+        context, dict(data_dict, include_datasets=False, include_dataset_count=False, include_groups=False)
+    )
+    group_dict["package_count"] = (
+        model.Session.query(model.Package)
+        .filter(model.Package.owner_org == group_dict["id"], model.Package.state == "active",
+                model.Package.private.is_(False))
+        .count()
+    )
+    return group_dict
+
+
+@tk.chained_helper
+def get_organization(next_helper, org=None, include_datasets=False):
+    """CKAN core's helper (the organization box of the dataset page and the
+    access-request pages). Its dataset count comes from the search server:
+    while that is down, the count comes from the database rather than the
+    page failing."""
+    from ckan.lib.search.common import SearchError, SolrConnectionError
+
+    try:
+        return next_helper(org, include_datasets)
+    except (SearchError, SolrConnectionError):
+        if org is None or include_datasets:
+            raise
+        try:
+            return organization_without_search({}, {"id": org})
+        except (tk.ObjectNotFound, tk.ValidationError, tk.NotAuthorized):
+            return {}

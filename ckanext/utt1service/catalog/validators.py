@@ -1,0 +1,246 @@
+# -*- coding: utf-8 -*-
+"""Validators of the educational-information dataset schema
+(``schemas/dataset.yaml``): Thai tags, Buddhist Era years, and the checks that
+need more than one field (fiscal year against the periods of the resources,
+first/last year of data, coverage, "other" program)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+from itertools import count
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
+
+from ckanext.utt1service.catalog import dataset_schema
+from ckanext.utt1service.common import thaidate
+
+__all__ = [
+    "utt1service_tag_name_validator",
+    "utt1service_tag_string_convert",
+    "utt1service_be_year",
+    "utt1service_int_output",
+    "utt1service_dataset_consistency",
+    "tag_name_validator",
+]
+
+BE_YEAR_MIN = 2500
+BE_YEAR_MAX = 2700
+# A year in this range is a Gregorian (ค.ศ.) year whose Buddhist Era year
+# would be valid: almost certainly typed in the wrong era.
+GREGORIAN_MIN = BE_YEAR_MIN - thaidate.BE_OFFSET
+GREGORIAN_MAX = BE_YEAR_MAX - thaidate.BE_OFFSET
+
+_TAG_PUNCTUATION = frozenset(" -_.")
+MISSING = tk.missing
+
+
+def _tag_char_ok(char: str) -> bool:
+    # Letters, digits and combining marks (Thai vowel and tone marks such as
+    # ั ิ ี ่ ้ are category Mn, which CKAN's [\w -.] rejects).
+    return char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LMN"
+
+
+def utt1service_tag_name_validator(value: Any, context: Context) -> Any:
+    """Like CKAN's tag_name_validator, but Thai words are accepted:
+    letters, digits, combining marks, spaces, hyphens, underscores, dots."""
+    if not all(_tag_char_ok(c) for c in value):
+        raise tk.Invalid(
+            tk._(
+                'Tag "{tag}" can only contain letters (Thai or English), digits, '
+                'spaces, hyphens (-), underscores (_) and dots (.)'
+            ).format(tag=value)
+        )
+    return value
+
+
+# CKAN's default tags schema looks its tag validator up by this name, so the
+# name is registered too: tags given as a list through the API ("tags":
+# [{"name": "นักเรียน"}]) are checked by the same rules as the tag string.
+tag_name_validator = utt1service_tag_name_validator
+
+
+def utt1service_tag_string_convert(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Split the comma-separated tag string into ``tags`` (as CKAN's
+    tag_string_convert does) and check each tag with the Thai-aware rules."""
+    value = data[key]
+    if isinstance(value, str):
+        tags = [t.strip() for t in value.split(",") if t.strip()]
+    else:
+        tags = [t.strip() for t in value if t and t.strip()]
+    start = max([int(k[1]) for k in data if len(k) == 3 and k[0] == "tags"] + [-1]) + 1
+    for num, tag in zip(count(start), tags):
+        data[("tags", num, "name")] = tag
+    tag_length_validator = tk.get_validator("tag_length_validator")
+    for tag in tags:
+        try:
+            tag_length_validator(tag, context)
+            utt1service_tag_name_validator(tag, context)
+        except tk.Invalid as e:
+            errors[key].append(e.error)
+
+
+def _parse_year(value: Any) -> Optional[int]:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    # int() also reads Thai digits (๒๕๖๘)
+    if text.isdigit():
+        return int(text)
+    return None
+
+
+def utt1service_be_year(value: Any, context: Context) -> int:
+    """A Buddhist Era year (พ.ศ.) between 2500 and 2700, as an integer.
+
+    A Gregorian year typed by mistake (e.g. 2025) gets an error that says so
+    and gives the Buddhist Era year.
+    """
+    year = _parse_year(value)
+    if year is None:
+        raise tk.Invalid(tk._("Enter the year as a number, e.g. 2568"))
+    if GREGORIAN_MIN <= year <= GREGORIAN_MAX:
+        raise tk.Invalid(
+            tk._(
+                "{year} looks like a Gregorian (ค.ศ.) year. Enter the Buddhist "
+                "Era (พ.ศ.) year: {be_year}"
+            ).format(year=year, be_year=thaidate.be_year(year))
+        )
+    if not BE_YEAR_MIN <= year <= BE_YEAR_MAX:
+        raise tk.Invalid(
+            tk._("Enter a Buddhist Era (พ.ศ.) year between {low} and {high}").format(
+                low=BE_YEAR_MIN, high=BE_YEAR_MAX
+            )
+        )
+    return year
+
+
+def utt1service_int_output(value: Any) -> Any:
+    """Years come back from the database as text: show them as integers."""
+    year = _parse_year(value)
+    return value if year is None else year
+
+
+def _date(value: Any) -> Optional[dt.date]:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _value(data: FlattenDataDict, key: FlattenKey) -> Any:
+    value = data.get(key, MISSING)
+    return None if value is MISSING or value == "" else value
+
+
+def _add_error(errors: FlattenErrorDict, key: FlattenKey, message: str) -> None:
+    errors.setdefault(key, [])
+    if message not in errors[key]:
+        errors[key].append(message)
+
+
+def _check_years(data: FlattenDataDict, errors: FlattenErrorDict) -> None:
+    first = _parse_year(_value(data, ("first_year_of_data",)) or "")
+    last = _parse_year(_value(data, ("last_year_of_data",)) or "")
+    if first and last and last < first and not errors.get(("last_year_of_data",)):
+        _add_error(
+            errors,
+            ("last_year_of_data",),
+            tk._("The last year of data ({last}) is before the first year ({first})").format(
+                last=last, first=first
+            ),
+        )
+
+
+def _check_periods(data: FlattenDataDict, errors: FlattenErrorDict) -> None:
+    lang = dataset_schema.current_lang()
+    fiscal_year = _parse_year(_value(data, ("fiscal_year",)) or "")
+    if errors.get(("fiscal_year",)):
+        fiscal_year = None
+    bounds = None
+    if fiscal_year:
+        start, end = thaidate.fiscal_year_bounds(fiscal_year)
+        bounds = (start.date(), end.date() - dt.timedelta(days=1))
+    indexes = sorted({k[1] for k in data if len(k) == 3 and k[0] == "resources"})
+    for i in indexes:
+        start_key, end_key = ("resources", i, "period_start"), ("resources", i, "period_end")
+        start = _date(_value(data, start_key))
+        end = _date(_value(data, end_key))
+        if start and end and end < start:
+            _add_error(errors, end_key, tk._("The end of the period is before its start"))
+            continue
+        if not bounds:
+            continue
+        for key, day in ((start_key, start), (end_key, end)):
+            if day and not bounds[0] <= day <= bounds[1]:
+                message = tk._(
+                    "{date} is outside fiscal year {fiscal_year} ({first} – {last})"
+                ).format(
+                    date=thaidate.format_date(day, lang),
+                    fiscal_year=fiscal_year,
+                    first=thaidate.format_date(bounds[0], lang),
+                    last=thaidate.format_date(bounds[1], lang),
+                )
+                _add_error(errors, key, message)
+                _add_error(
+                    errors,
+                    ("fiscal_year",),
+                    tk._(
+                        "Fiscal year {fiscal_year} does not match the period "
+                        "covered by resource {number}"
+                    ).format(fiscal_year=fiscal_year, number=i + 1),
+                )
+
+
+def _choices(data: FlattenDataDict, key: FlattenKey) -> list[str]:
+    value = _value(data, key)
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = [value]
+    return list(value or [])
+
+
+def _check_coverage(data: FlattenDataDict, errors: FlattenErrorDict) -> None:
+    coverage = _choices(data, ("coverage",))
+    if "service-area" in coverage and len(coverage) > 1:
+        _add_error(
+            errors,
+            ("coverage",),
+            tk._("Choose either the whole service area or some districts, not both"),
+        )
+
+
+def _check_program(data: FlattenDataDict, errors: FlattenErrorDict) -> None:
+    if _value(data, ("source_program",)) == "other" and not _value(
+        data, ("source_program_other",)
+    ):
+        _add_error(
+            errors, ("source_program_other",), tk._('Name the program when you choose "Other"')
+        )
+
+
+def utt1service_dataset_consistency(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Checks across fields, run after the field validators (the schema's
+    ``after_validators``): first year ≤ last year of data; each resource's
+    period inside the fiscal year and not ending before it starts; coverage
+    either the whole area or districts; a name for an "other" program."""
+    _check_years(data, errors)
+    _check_periods(data, errors)
+    _check_coverage(data, errors)
+    _check_program(data, errors)

@@ -1,0 +1,500 @@
+# -*- coding: utf-8 -*-
+"""Download counting: the visitor key, the channel and the event itself.
+
+CKAN sends :data:`ckan.lib.signals.resource_download` for each allowed
+download of an uploaded file (and the restricted-resource download view
+sends it too), before the response is made. The receiver only notes the
+resource (:func:`defer_download`); once the response is ready,
+:func:`record_served` records it if it is a **whole download**: a GET (not
+HEAD) answered with the whole file (200, a 206 whose range is the whole
+file, or the redirect of a link). A HEAD, a partial ``Range`` (the rest of
+a resumed download, ``bytes=0-0``), a 304 or an error records nothing, so a
+resumed download counts once. :func:`record_download` then:
+
+1. the **visitor key**: an HMAC of the client address (or of the user id
+   when logged in) under a random salt that lives one Bangkok day in Redis,
+   so keys of different days cannot be linked and no IP address is ever
+   stored. The user agent is not part of it: changing it must not make a
+   new visitor;
+2. **bots**: the user agent is checked against CrawlerDetect's maintained list
+   (an empty user agent counts as a bot); API-token downloads are never bots;
+3. **dedup**: one Redis ``SET NX EX`` per download decides atomically whether
+   the same visitor already downloaded the same resource within
+   ``ckanext.utt1service.download_dedup_seconds``; a repeat is stored with
+   ``counted = false``;
+4. the **event**: one autocommitted ``INSERT … SELECT`` on a small pool of
+   connections of its own — a single round trip that also copies the
+   dataset, organization and topic from the resource, and leaves the
+   request's own transaction alone.
+
+When Redis is down the download still goes out and is still recorded and
+counted: the visitor key falls back to a salt of this process, and repeats
+are not recognised until Redis is back (logged as a warning).
+
+Channels: ``api`` (API token), ``qr`` (the URL, or an earlier page of the same
+browser session, carried ``utm_source=qr``), ``web`` otherwise; ``email`` and
+``paper`` come from staff through ``utt1service_download_event_create``
+(:func:`record_delivery`: one counted delivery per resource, request and
+channel). A view may force a channel with
+``flask.g.utt1service_download_channel``; the access-request that granted a
+download is read from ``flask.g.utt1service_access_request_id``.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import time
+import uuid
+from typing import Any, Optional
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import flask
+import sqlalchemy as sa
+from redis.exceptions import RedisError
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+from ckan.lib.redis import connect_to_redis
+
+from ckanext.utt1service.common import thaidate
+from ckanext.utt1service.monitoring.model.download import (
+    DOWNLOAD_CHANNELS,
+    DownloadEvent,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "CHANNEL_PARAM",
+    "add_channel_marker",
+    "client_address",
+    "visitor_key",
+    "request_channel",
+    "is_bot",
+    "record_download",
+    "defer_download",
+    "record_served",
+    "is_whole_download",
+    "record_delivery",
+    "download_count",
+    "download_counts_by_resource",
+    "recent_downloads",
+    "forget_download",
+    "mark_channel_from_request",
+]
+
+#: Query parameter that marks a link as coming from a QR code: ?utm_source=qr
+CHANNEL_PARAM = "utm_source"
+#: Channels a link can be marked with
+LINK_CHANNELS = ("qr",)
+#: Session keys (CKAN's session is a signed cookie by default)
+SESSION_CHANNEL = "utt1service_channel"
+SESSION_DOWNLOADS = "utt1service_downloads"
+#: How many recent downloads the session remembers for the survey invitation
+SESSION_DOWNLOADS_KEPT = 5
+
+_crawler_detect: Any = None
+
+
+# --- links -------------------------------------------------------------------
+
+
+def add_channel_marker(url: str, channel: str = "qr") -> str:
+    """``url`` with ``utm_source=<channel>`` added (replacing any earlier
+    value); used for the links printed as QR codes."""
+    if channel not in LINK_CHANNELS:
+        raise ValueError(f"unknown link channel: {channel}")
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != CHANNEL_PARAM]
+    query.append((CHANNEL_PARAM, channel))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def mark_channel_from_request() -> None:
+    """Before every request: a visit through a QR link marks the browser
+    session, so that its later downloads count as ``qr``."""
+    marker = flask.request.args.get(CHANNEL_PARAM)
+    if marker in LINK_CHANNELS and flask.session.get(SESSION_CHANNEL) != marker:
+        flask.session[SESSION_CHANNEL] = marker
+
+
+# --- who and how ---------------------------------------------------------------
+
+
+def client_address() -> str:
+    """The client's address; behind ``trusted_proxies`` reverse proxies, the
+    address the nearest trusted proxy saw (from X-Forwarded-For)."""
+    trusted = tk.config.get("ckanext.utt1service.trusted_proxies")
+    if trusted:
+        hops = [h.strip() for h in flask.request.headers.get("X-Forwarded-For", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= trusted:
+            return hops[-trusted]
+    return flask.request.remote_addr or ""
+
+
+def _redis_key(*parts: str) -> str:
+    return ":".join([tk.config.get("ckan.site_id") or "ckan", "utt1service", *parts])
+
+
+#: (day, salt, fetched at) of the salt last read from Redis
+_salt_cache: dict[str, tuple[bytes, float]] = {}
+SALT_CACHE_SECONDS = 60
+
+
+def _daily_salt(day: str) -> bytes:
+    """A random salt shared by all processes for one Bangkok day; Redis
+    forgets it two days later, after which that day's keys cannot be
+    recomputed from an address. A process re-reads it at most once a
+    minute (so all processes agree again soon even if Redis lost it)."""
+    cached = _salt_cache.get(day)
+    now = time.monotonic()
+    if cached is not None and now - cached[1] < SALT_CACHE_SECONDS:
+        return cached[0]
+    try:
+        conn = connect_to_redis()
+        key = _redis_key("visitor-salt", day)
+        value = conn.get(key)
+        if value is None:
+            conn.set(key, secrets.token_hex(32), nx=True, ex=2 * 86400)
+            value = conn.get(key)
+    except RedisError:
+        log.warning("Redis is unreachable: visitor keys use this process's own salt for now")
+        return _fallback_salt(day)
+    salt = value if isinstance(value, bytes) else str(value).encode()
+    _salt_cache.clear()
+    _salt_cache[day] = (salt, now)
+    return salt
+
+
+#: (day, salt) of this process, used only while Redis is unreachable
+_fallback: dict[str, bytes] = {}
+
+
+def _fallback_salt(day: str) -> bytes:
+    if day not in _fallback:
+        _fallback.clear()
+        _fallback[day] = secrets.token_hex(32).encode()
+    return _fallback[day]
+
+
+def visitor_key() -> str:
+    """A key for "the same visitor today" that is not personal data: the
+    user when logged in, else the client address. Not the user agent,
+    which anyone can change at every request."""
+    day = datetime.datetime.now(thaidate.BANGKOK).date().isoformat()
+    if current_user.is_authenticated:
+        ident = "user:" + current_user.id
+    else:
+        ident = "addr:" + client_address()
+    return hmac.new(_daily_salt(day), ident.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def is_bot(user_agent: Optional[str]) -> bool:
+    """Obvious robots, by user agent (CrawlerDetect's list); no user agent
+    at all counts as a robot too."""
+    global _crawler_detect
+    if not user_agent or not user_agent.strip():
+        return True
+    if _crawler_detect is None:
+        from crawlerdetect import CrawlerDetect
+
+        _crawler_detect = CrawlerDetect()
+    return bool(_crawler_detect.is_crawler(user_agent))
+
+
+def _via_api_token() -> bool:
+    return bool(flask.g.get("login_via_auth_header")) and current_user.is_authenticated
+
+
+def request_channel() -> str:
+    """The channel of the download being served (see the module docstring)."""
+    forced = flask.g.get("utt1service_download_channel")
+    if forced in DOWNLOAD_CHANNELS:
+        return forced
+    marker = flask.request.args.get(CHANNEL_PARAM)
+    if marker in LINK_CHANNELS:
+        return marker
+    if _via_api_token():
+        return "api"
+    marker = flask.session.get(SESSION_CHANNEL)
+    if marker in LINK_CHANNELS:
+        return marker
+    return "web"
+
+
+# --- recording -----------------------------------------------------------------
+
+_engines: dict[int, sa.engine.Engine] = {}
+
+
+def _event_engine() -> sa.engine.Engine:
+    """A small pool of autocommit connections for the events, one per
+    process (created after any fork). Autocommit makes the INSERT one round
+    trip, and a pool of its own can never be exhausted by the requests that
+    hold the main pool's connections while they wait for it."""
+    pid = os.getpid()
+    engine = _engines.get(pid)
+    if engine is None:
+        engine = sa.create_engine(
+            tk.config.get("sqlalchemy.url"),
+            isolation_level="AUTOCOMMIT",
+            pool_size=2,
+            max_overflow=16,
+            pool_timeout=60,
+        )
+        _engines.clear()
+        _engines[pid] = engine
+    return engine
+
+
+#: One statement, one round trip: the dataset, organization and topic come
+#: from the resource's rows; autocommit makes it durable at once.
+_INSERT = sa.text(
+    """
+    INSERT INTO utt1service_download_event
+        (id, created, resource_id, package_id, owner_org, topic, channel,
+         request_id, visitor_key, is_bot, counted, recorded_by)
+    SELECT :id, now(), r.id, r.package_id, p.owner_org,
+           (SELECT e.value FROM package_extra e
+             WHERE e.package_id = p.id AND e.key = :topic_field AND e.state = 'active'
+             LIMIT 1),
+           :channel, :request_id, :visitor_key, :is_bot, :counted, :recorded_by
+      FROM resource r JOIN package p ON p.id = r.package_id
+     WHERE r.id = :resource_id
+    RETURNING id, package_id
+    """
+)
+
+
+def _insert(resource_id: str, **values: Any) -> Optional[dict[str, Any]]:
+    """Write one event; returns its id and dataset id, or None when the
+    resource is gone."""
+    params = {
+        "id": str(uuid.uuid4()),
+        "resource_id": resource_id,
+        "topic_field": tk.config.get("ckanext.utt1service.download_topic_field") or "",
+        "request_id": None,
+        "visitor_key": None,
+        "is_bot": False,
+        "counted": True,
+        "recorded_by": None,
+    }
+    params.update(values)
+    with _event_engine().connect() as conn:
+        row = conn.execute(_INSERT, params).first()
+    return {"id": row.id, "package_id": row.package_id} if row is not None else None
+
+
+def _first_in_window(visitor: str, resource_id: str, event_id: str) -> tuple[bool, str]:
+    """Atomically: is this the visitor's first download of the resource in
+    the dedup window? Returns (first, id of the counted event)."""
+    window = tk.config.get("ckanext.utt1service.download_dedup_seconds")
+    if not window or window <= 0:
+        return True, event_id
+    try:
+        previous = connect_to_redis().set(
+            _redis_key("dl", visitor, resource_id), event_id, nx=True, ex=window, get=True
+        )
+    except RedisError:
+        log.warning("Redis is unreachable: download of %s counted without dedup", resource_id)
+        return True, event_id
+    if previous is None:
+        return True, event_id
+    return False, previous.decode() if isinstance(previous, bytes) else str(previous)
+
+
+def record_download(resource_id: str) -> Optional[str]:
+    """Record the download served by the current request; returns the id of
+    the counted event it belongs to (itself, or the first one of the dedup
+    window), or None when nothing was recorded."""
+    if not tk.config.get("ckanext.utt1service.download_counting"):
+        return None
+    channel = request_channel()
+    ua = flask.request.headers.get("User-Agent", "")
+    bot = channel != "api" and is_bot(ua)
+    visitor = visitor_key()
+    event_id = str(uuid.uuid4())
+    counted, counted_id = _first_in_window(visitor, resource_id, event_id)
+    row = _insert(
+        resource_id,
+        id=event_id,
+        channel=channel,
+        request_id=flask.g.get("utt1service_access_request_id"),
+        visitor_key=visitor,
+        is_bot=bot,
+        counted=counted,
+    )
+    if row is None:  # the resource vanished meanwhile
+        return None
+    if channel != "api":
+        _remember_in_session(counted_id, resource_id, row["package_id"])
+    return counted_id
+
+
+def defer_download(resource_id: str) -> None:
+    """The ``resource_download`` signal of this request: the download is
+    recorded once its response is known (:func:`record_served`)."""
+    pending = flask.g.setdefault("utt1service_pending_downloads", [])
+    if resource_id not in pending:
+        pending.append(resource_id)
+
+
+def _asks_for_part() -> bool:
+    """The request's ``Range`` asks for less than the whole file."""
+    wanted = flask.request.range
+    if wanted is None:
+        return False
+    return not (len(wanted.ranges) == 1 and wanted.ranges[0] == (0, None))
+
+
+def is_whole_download(response: Any) -> bool:
+    """Does ``response`` give the client the whole file? A GET answered
+    with 200, with a 206 whose range is the whole file, or with the
+    redirect of a link that asked for no part of it. HEAD, a partial range
+    (``bytes=0-0``, the rest of a resumed download), 304 and errors do not."""
+    if flask.request.method != "GET":
+        return False
+    status = response.status_code
+    if status == 200:
+        return True
+    if status == 206:
+        got = response.content_range
+        return bool(
+            got is not None and got.units == "bytes" and got.start == 0
+            and got.length is not None and got.stop == got.length
+        )
+    if status in (301, 302, 303, 307, 308):
+        return not _asks_for_part()
+    return False
+
+
+def record_served(response: Any) -> Any:
+    """After a request: record the downloads its signal announced, if the
+    response gives the whole file. A failure to record is logged and never
+    changes the response."""
+    pending = flask.g.pop("utt1service_pending_downloads", None)
+    if not pending or not is_whole_download(response):
+        return response
+    for resource_id in pending:
+        try:
+            record_download(resource_id)
+        except Exception:  # noqa: BLE001 - the download must go on
+            log.exception("Could not record the download of resource %s", resource_id)
+    return response
+
+
+def _remember_in_session(event_id: str, resource_id: str, package_id: str) -> None:
+    """Keep the last downloads in the browser session: the survey invitation
+    and the survey form tie a response to one of them."""
+    kept = [d for d in flask.session.get(SESSION_DOWNLOADS, []) if d.get("e") != event_id]
+    kept.append({"e": event_id, "r": resource_id, "p": package_id})
+    flask.session[SESSION_DOWNLOADS] = kept[-SESSION_DOWNLOADS_KEPT:]
+
+
+def recent_downloads() -> list[dict[str, str]]:
+    """The downloads remembered in this browser session, newest last, as
+    ``{"e": event id, "r": resource id, "p": package id}``."""
+    if not flask.has_request_context():
+        return []
+    return list(flask.session.get(SESSION_DOWNLOADS, []))
+
+
+def forget_download(event_id: str) -> None:
+    kept = [d for d in flask.session.get(SESSION_DOWNLOADS, []) if d.get("e") != event_id]
+    flask.session[SESSION_DOWNLOADS] = kept
+
+
+#: The counted delivery that a new one repeats: the same resource, channel
+#: and request (at any time); without a request, the same resource, channel
+#: and staff member within the dedup window.
+_EARLIER_DELIVERY = sa.text(
+    """
+    SELECT id FROM utt1service_download_event
+     WHERE resource_id = :resource_id AND channel = :channel AND counted
+       AND CASE WHEN CAST(:request_id AS text) IS NOT NULL
+                THEN request_id = :request_id
+                ELSE request_id IS NULL
+                     AND recorded_by IS NOT DISTINCT FROM :recorded_by
+                     AND created > now() - make_interval(secs => :window)
+           END
+     ORDER BY created LIMIT 1
+    """
+)
+
+
+def record_delivery(
+    resource_id: str, channel: str, recorded_by: Optional[str], request_id: Optional[str] = None
+) -> Optional[dict[str, Any]]:
+    """A file that staff delivered by e-mail or on paper. A delivery counts
+    once: for an access request, once per resource and channel; without
+    one, repeats by the same staff member within
+    ``download_dedup_seconds`` are stored with ``counted = false`` (a
+    double click, a retried call). Concurrent calls are serialised by an
+    advisory lock on what makes them the same, held while this one looks
+    for an earlier delivery and inserts (each statement autocommits, so
+    the next holder sees the row).
+
+    Returns ``{"id", "counted", "counted_id"}`` (the counted delivery this
+    one repeats, or itself), or None when the resource is gone."""
+    window = max(0, int(tk.config.get("ckanext.utt1service.download_dedup_seconds") or 0))
+    same = "|".join(("delivery", resource_id, channel, request_id or "", "" if request_id else recorded_by or ""))
+    event_id = str(uuid.uuid4())
+    lock = {"key": same}
+    with _event_engine().connect() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(hashtextextended(:key, 0))"), lock)
+        try:
+            earlier = None
+            if request_id or window:
+                earlier = conn.execute(
+                    _EARLIER_DELIVERY,
+                    {"resource_id": resource_id, "channel": channel, "request_id": request_id,
+                     "recorded_by": recorded_by, "window": window},
+                ).scalar()
+            params = {
+                "id": event_id,
+                "resource_id": resource_id,
+                "topic_field": tk.config.get("ckanext.utt1service.download_topic_field") or "",
+                "channel": channel,
+                "request_id": request_id,
+                "visitor_key": None,
+                "is_bot": False,
+                "counted": earlier is None,
+                "recorded_by": recorded_by,
+            }
+            row = conn.execute(_INSERT, params).first()
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))"), lock)
+    if row is None:
+        return None
+    return {"id": row.id, "counted": earlier is None, "counted_id": earlier or row.id}
+
+
+# --- counts --------------------------------------------------------------------
+
+
+def download_count(resource_id: Optional[str] = None, package_id: Optional[str] = None) -> int:
+    """Counted, non-bot downloads of a resource or of all resources of a dataset."""
+    query = model.Session.query(sa.func.count(DownloadEvent.id)).filter(DownloadEvent.reportable())
+    if resource_id:
+        query = query.filter(DownloadEvent.resource_id == resource_id)
+    elif package_id:
+        query = query.filter(DownloadEvent.package_id == package_id)
+    else:
+        raise ValueError("resource_id or package_id is needed")
+    return int(query.scalar() or 0)
+
+
+def download_counts_by_resource(package_id: str) -> dict[str, int]:
+    """{resource id: count} for the resources of one dataset (one query)."""
+    rows = (
+        model.Session.query(DownloadEvent.resource_id, sa.func.count(DownloadEvent.id))
+        .filter(DownloadEvent.package_id == package_id, DownloadEvent.reportable())
+        .group_by(DownloadEvent.resource_id)
+    )
+    return {rid: int(n) for rid, n in rows}

@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+"""Who may see the service report: sysadmins (the whole office or any
+organization) and the directors of a service organization, i.e. its admins
+(that organization only), as ``authz`` decides. Editors, members, admins of
+an organization that does not take part and everyone else are refused."""
+from __future__ import annotations
+
+from typing import Optional
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.types import AuthResult, Context, DataDict
+
+from ckanext.utt1service.common import authz
+
+__all__ = ["utt1service_report_show", "utt1service_report_analysis_update"]
+
+
+def _org_id(data_dict: DataDict) -> Optional[str]:
+    ref = (data_dict or {}).get("owner_org")
+    if not ref or not isinstance(ref, str):
+        return None
+    group = model.Group.get(ref)
+    return group.id if group is not None and group.is_organization else None
+
+
+def _report_access(context: Context, data_dict: DataDict) -> AuthResult:
+    # Sysadmins never reach here (CKAN lets them through every auth function).
+    user = authz.user_from_context(context)
+    org_id = _org_id(data_dict)
+    if org_id is None:
+        if authz.sees_whole_report(user):
+            return {"success": True}
+        return {"success": False, "msg": tk._("Only sysadmins can see the report of the whole office")}
+    if authz.sees_report(user, org_id):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the admins of this organization can see its service report")}
+
+
+def utt1service_report_show(context: Context, data_dict: DataDict) -> AuthResult:
+    return _report_access(context, data_dict)
+
+
+def utt1service_report_analysis_update(context: Context, data_dict: DataDict) -> AuthResult:
+    return _report_access(context, data_dict)
