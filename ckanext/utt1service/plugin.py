@@ -26,9 +26,13 @@ from ckanext.utt1service.access_requests import gate
 from ckanext.utt1service.access_requests import helpers as access_requests_helpers
 from ckanext.utt1service.access_requests.logic import action as access_requests_action
 from ckanext.utt1service.access_requests.logic import auth as access_requests_auth
-from ckanext.utt1service.access_requests.logic import validators as access_requests_validators
+from ckanext.utt1service.access_requests.logic import (
+    validators as access_requests_validators,
+)
 from ckanext.utt1service.access_requests.views import request as access_requests_views
-from ckanext.utt1service.access_requests.views import staff as access_requests_staff_views
+from ckanext.utt1service.access_requests.views import (
+    staff as access_requests_staff_views,
+)
 from ckanext.utt1service.catalog import helpers as catalog_helpers
 from ckanext.utt1service.catalog import search
 from ckanext.utt1service.catalog import validators as catalog_validators

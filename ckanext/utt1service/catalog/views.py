@@ -11,6 +11,9 @@ Routes:
 A dataset's QR code and poster are served only to someone who may see the
 dataset (``package_show``'s auth); everyone else gets a 404, as for the
 dataset page itself. ``?download=1`` sends an image as an attachment.
+
+The blueprint also answers, on every page, a search server that cannot be
+reached: a clear message (HTTP 503) instead of a 500 (``search.py``).
 """
 from __future__ import annotations
 
@@ -20,16 +23,22 @@ from typing import Any
 from flask import Blueprint, make_response, request
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SolrConnectionError
 from ckan.types import Context, Response
 
 from ckanext.utt1service.catalog import bigdata as landing
-from ckanext.utt1service.catalog import qr
+from ckanext.utt1service.catalog import qr, search
 
 __all__ = ["bigdata"]
 
 bigdata = Blueprint("utt1service_bigdata", __name__)
 
 _FORMATS = "<any(png, svg):fmt>"
+
+
+@bigdata.app_errorhandler(SolrConnectionError)
+def _search_unavailable(error: SolrConnectionError) -> Any:
+    return search.search_unavailable(error)
 
 
 def _context() -> Context:

@@ -20,8 +20,8 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ckanext.utt1service.monitoring import downloads
-from ckanext.utt1service.tests.conftest import _free_port
 from ckanext.utt1service.tests.access_requests.conftest import build_world
+from ckanext.utt1service.tests.conftest import _free_port
 
 HUGE = "99999999999999999999"
 

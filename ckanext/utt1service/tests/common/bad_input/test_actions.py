@@ -28,6 +28,7 @@ import ckan.logic
 import ckan.plugins.toolkit as tk
 
 from ckanext.utt1service import plugin
+from ckanext.utt1service.tests.access_requests.conftest import FORM
 from ckanext.utt1service.tests.common.bad_input.junk import (
     KNOWN_JUNK,
     field_kind,
@@ -36,7 +37,6 @@ from ckanext.utt1service.tests.common.bad_input.junk import (
     junk,
     must_refuse,
 )
-from ckanext.utt1service.tests.access_requests.conftest import FORM
 
 ACTION_FUNCTIONS = plugin.public_names(plugin.ACTIONS)
 ACTIONS = sorted(ACTION_FUNCTIONS)
