@@ -21,33 +21,7 @@ from ckanext.utt1service.access_requests.model import (
     AccessRequestResource,
     RequestMail,
 )
-
-N_ = wf.N_
-
-# How a request reached the office when staff recorded it.
-INTAKE_CHANNELS = {
-    "phone": N_("Phone"),
-    "line": N_("LINE"),
-    "email": N_("E-mail"),
-    "counter": N_("At the counter (walk-in)"),
-}
-# How the requester gave consent to the processing of the personal data.
-CONSENT_METHODS = {
-    "paper": N_("Signed on the paper form"),
-    "phone": N_("Given by phone"),
-}
-
-
-def intake_label(channel: Optional[str]) -> str:
-    if not channel:
-        return tk._("This portal")
-    return tk._(INTAKE_CHANNELS.get(channel, channel))
-
-
-def consent_label(method: Optional[str]) -> str:
-    if not method:
-        return tk._("Given on this portal")
-    return tk._(CONSENT_METHODS.get(method, method))
+from ckanext.utt1service.common import vocabularies
 
 
 def create_on_behalf(
@@ -301,11 +275,11 @@ def notify_webhook(action: str, request: dict[str, Any]) -> None:
         "event": event,
         "reference": request.get("reference"),
         "state": request.get("state"),
-        "state_label": wf.state_label(request.get("state")),
+        "state_label": vocabularies.REQUEST_STATES.label(request.get("state")),
         "dataset": request.get("package_title"),
         "intake_channel": request.get("intake_channel") or "web",
         "url": tk.h.url_for("utt1service_request.read", id=request["id"], _external=True),
-        "text": "%s %s: %s" % (wf.state_label(request.get("state")),
+        "text": "%s %s: %s" % (vocabularies.REQUEST_STATES.label(request.get("state")),
                                request.get("reference") or "", request.get("package_title")),
     }
     try:

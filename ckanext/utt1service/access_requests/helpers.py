@@ -10,10 +10,10 @@ from sqlalchemy import func
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service.access_requests import agency_types, delivery, gate
+from ckanext.utt1service.access_requests import gate
 from ckanext.utt1service.access_requests import workflow as wf
 from ckanext.utt1service.access_requests.model import AccessRequest
-from ckanext.utt1service.common import authz
+from ckanext.utt1service.common import authz, vocabularies
 
 __all__ = [
     "utt1service_resource_access",
@@ -70,21 +70,21 @@ def utt1service_resource_access(resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def utt1service_request_state_label(state: Optional[str]) -> str:
-    return wf.state_label(state)
+    return vocabularies.REQUEST_STATES.label(state)
 
 
 def utt1service_request_channel_label(channel: Optional[str]) -> str:
-    return wf.channel_label(channel)
+    return vocabularies.DELIVERY_METHODS.label(channel)
 
 
 def utt1service_agency_type_label(code: Optional[str]) -> str:
     """The requester's agency type (ประเภทหน่วยงาน) in the user's language."""
-    return agency_types.label(code)
+    return vocabularies.AGENCY_TYPES.label(code)
 
 
 def utt1service_agency_types() -> list[tuple[str, str]]:
     """(code, label) of every agency type, in the order of the form."""
-    return agency_types.choices()
+    return vocabularies.AGENCY_TYPES.choices()
 
 
 def utt1service_request_action_label(action: str, past: bool = False) -> str:
@@ -152,9 +152,9 @@ def utt1service_request_queue_url() -> Optional[str]:
 
 def utt1service_intake_label(channel: Optional[str]) -> str:
     """The channel a request came through, in the user's language."""
-    return delivery.intake_label(channel)
+    return vocabularies.INTAKE_METHODS.label(channel)
 
 
 def utt1service_consent_label(method: Optional[str]) -> str:
     """How the requester gave consent, in the user's language."""
-    return delivery.consent_label(method)
+    return vocabularies.CONSENT_METHODS.label(method)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import relationship
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.common import vocabularies
 from ckanext.utt1service.common.model import new_id, utcnow
 
 __all__ = [
@@ -39,17 +40,7 @@ __all__ = [
 ]
 
 # Every state a request can be in, in the order of the workflow.
-REQUEST_STATES = (
-    "unconfirmed",  # anonymous requester has not confirmed the e-mail address
-    "submitted",  # รอตรวจสอบ
-    "returned",  # returned to the requester for more information
-    "checked",  # ตรวจสอบแล้ว รออนุมัติ
-    "approved",  # อนุมัติ
-    "rejected",  # ไม่อนุมัติ
-    "delivered",  # ส่งมอบแล้ว
-    "closed",
-    "withdrawn",
-)
+REQUEST_STATES = vocabularies.REQUEST_STATES.codes()
 # Waiting for someone to act (a second request for the same file is refused).
 OPEN_STATES = ("unconfirmed", "submitted", "returned", "checked")
 # Nothing more will happen (the personal-data purge looks at these).

@@ -35,6 +35,7 @@ from ckan.lib.mailer import MailerException, mail_recipient
 
 from ckanext.utt1service.access_requests.model import AccessRequest, RequestMail
 from ckanext.utt1service.common import thaidate
+from ckanext.utt1service.common.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,6 @@ TEMPLATES = os.path.join(HERE, "templates", "utt1service", "emails")
 I18N = os.path.join(HERE, "i18n")
 DOMAIN = "ckanext-utt1service"
 MAX_ATTEMPTS = 20
-
-
-def N_(message: str) -> str:
-    """Marks a string for translation; it is translated where it is shown."""
-    return message
 
 
 SUBJECTS = {

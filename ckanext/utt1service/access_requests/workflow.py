@@ -25,44 +25,11 @@ from ckanext.utt1service.access_requests.model import (
     AccessRequestResource,
     RequestMail,
 )
-from ckanext.utt1service.common import authz, thaidate
+from ckanext.utt1service.common import authz, thaidate, vocabularies
+from ckanext.utt1service.common.i18n import N_
 from ckanext.utt1service.common.model import AuditEvent
 
 OBJECT_TYPE = "access_request"
-
-
-def N_(message: str) -> str:
-    return message
-
-
-STATE_LABELS = {
-    "unconfirmed": N_("Awaiting e-mail confirmation"),
-    "submitted": N_("Submitted, awaiting check"),
-    "returned": N_("Returned for more information"),
-    "checked": N_("Checked, awaiting approval"),
-    "approved": N_("Approved"),
-    "rejected": N_("Rejected"),
-    "delivered": N_("Delivered"),
-    "closed": N_("Closed"),
-    "withdrawn": N_("Withdrawn by the requester"),
-}
-
-CHANNEL_LABELS = {
-    "download": N_("Download from this portal"),
-    "email": N_("By e-mail"),
-    "paper": N_("Collect a paper copy at the office"),
-}
-
-
-def state_label(state: Optional[str]) -> str:
-    """A state's name in the user's language."""
-    label = STATE_LABELS.get(state or "", state or "")
-    return tk._(label) if label else ""
-
-
-def channel_label(channel: Optional[str]) -> str:
-    label = CHANNEL_LABELS.get(channel or "", channel or "")
-    return tk._(label) if label else ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -293,7 +260,7 @@ class Conflict(tk.ValidationError):
             "This request is now “%(state)s”, so “%(action)s” is not possible. "
             "Someone may have acted on it a moment ago: reload the page to see "
             "its current state."
-        ) % {"state": state_label(request.state), "action": tk._(transition.label)}
+        ) % {"state": vocabularies.REQUEST_STATES.label(request.state), "action": tk._(transition.label)}
         super().__init__({"state": [message]})
 
 

@@ -61,11 +61,8 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib.redis import connect_to_redis
 
-from ckanext.utt1service.common import thaidate
-from ckanext.utt1service.monitoring.model.download import (
-    DOWNLOAD_CHANNELS,
-    DownloadEvent,
-)
+from ckanext.utt1service.common import thaidate, vocabularies
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +212,7 @@ def _via_api_token() -> bool:
 def request_channel() -> str:
     """The channel of the download being served (see the module docstring)."""
     forced = flask.g.get("utt1service_download_channel")
-    if forced in DOWNLOAD_CHANNELS:
+    if forced in vocabularies.SERVICE_CHANNELS:
         return forced
     marker = flask.request.args.get(CHANNEL_PARAM)
     if marker in LINK_CHANNELS:

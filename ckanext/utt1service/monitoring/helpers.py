@@ -9,7 +9,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
-from ckanext.utt1service.common import authz
+from ckanext.utt1service.common import authz, vocabularies
 from ckanext.utt1service.monitoring import downloads
 
 __all__ = [
@@ -117,22 +117,18 @@ def utt1service_is_staff() -> bool:
     return authz.is_any_staff(current_user)
 
 
-_LABEL_LISTS = {
+#: the short names templates have used for some vocabularies
+_ALIASES = {
     "categories": "complaint_categories",
     "states": "complaint_states",
-    "channels": "complaint_channels",
+    "channels": "complaint_sources",
     "kinds": "complaint_kinds",
-    "download_channels": "download_channels",
-    "respondent_types": "respondent_types",
-    "survey_modes": "survey_modes",
+    "download_channels": "service_channels",
 }
 
 
-def utt1service_label(list_name: str, code: Any) -> str:
-    """The label, in the user's language, of a code of downloads, surveys
-    or complaints: ``h.utt1service_label('states', 'in_progress')``. Lists:
-    categories, states, channels, kinds, download_channels,
-    respondent_types, survey_modes."""
-    from ckanext.utt1service.monitoring import labels
-
-    return labels.label(getattr(labels, _LABEL_LISTS[list_name])(), code)
+def utt1service_label(vocabulary: str, code: Any) -> str:
+    """The label, in the user's language, of a code of one of the service's
+    vocabularies (``common/vocabularies.py``):
+    ``h.utt1service_label('complaint_states', 'in_progress')``."""
+    return vocabularies.BY_NAME[_ALIASES.get(vocabulary, vocabulary)].label(code)

@@ -8,6 +8,8 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.common import vocabularies
+
 log = logging.getLogger(__name__)
 
 __all__ = ["send_complaint_acknowledgement"]
@@ -30,7 +32,6 @@ def send_complaint_acknowledgement(complaint_id: str) -> None:
     its number, in the language they used."""
     from ckan.lib.mailer import mail_recipient
 
-    from ckanext.utt1service.monitoring import labels
     from ckanext.utt1service.monitoring.model.complaint import Complaint
 
     complaint = model.Session.get(Complaint, complaint_id)
@@ -42,7 +43,7 @@ def send_complaint_acknowledgement(complaint_id: str) -> None:
         "utt1service/emails/complaint_acknowledgement.txt",
         {
             "complaint": complaint,
-            "category_label": lambda code: labels.label(labels.complaint_categories(), code),
+            "category_label": lambda code: vocabularies.COMPLAINT_CATEGORIES.label(code),
         },
     )
     mail_recipient(complaint.contact_name or complaint.contact_email, complaint.contact_email, subject, body)

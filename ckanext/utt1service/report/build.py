@@ -28,9 +28,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
 
-from ckanext.utt1service.access_requests import agency_types
-from ckanext.utt1service.common import thaidate
-from ckanext.utt1service.monitoring import labels
+from ckanext.utt1service.common import thaidate, vocabularies
 from ckanext.utt1service.report import queries
 from ckanext.utt1service.report.queries import Scope
 
@@ -309,7 +307,7 @@ def _month_label(month: datetime.date) -> str:
 
 def _downloads(cur: Period, prev: Period, scope: Scope) -> dict:
     by_channel = queries.downloads_by_channel(scope)
-    channel_rows = _breakdown(by_channel, labels.download_channels(), tk._("Other"))
+    channel_rows = _breakdown(by_channel, vocabularies.SERVICE_CHANNELS.choices(), tk._("Other"))
     total = channel_rows[-1]
 
     by_month = {r["month"]: int(r["n"]) for r in queries.downloads_by_month(scope)}
@@ -436,7 +434,7 @@ def _requests(cur: Period, prev: Period, scope: Scope) -> dict:
     # Every agency type (with zeros), then "not stated" when some requests
     # have none, then the total.
     agency_type_rows = _breakdown(
-        result["agency_types"], agency_types.choices(), agency_types.label(None)
+        result["agency_types"], vocabularies.AGENCY_TYPES.choices(), vocabularies.AGENCY_TYPES.label(None)
     )
     agency_type_note = ""
     if any(row["key"] == "" for row in agency_type_rows):
@@ -493,7 +491,7 @@ def _satisfaction(cur: Period, prev: Period, scope: Scope, suggestion_limit: Opt
     n = {"cur": int(figures["responses_cur"]), "prev": int(figures["responses_prev"])}
     rows = []
     pooled = {(p, r): 0 for p in ("cur", "prev") for r in (3, 2, 1)}
-    for group in labels.survey_groups():
+    for group in vocabularies.survey_groups():
         for item in group["items"]:
             name = item["name"]
             row = {"key": name, "label": f"{item['number']} {item['label']}"}
@@ -615,10 +613,10 @@ def _complaints(cur: Period, prev: Period, scope: Scope) -> dict:
             row[p] = int(value or 0) if row["kind"] == "int" else _float(value)
     columns = lambda first: _compare_columns(_column("label", first, "text"), cur, prev)  # noqa: E731
     category_rows = _breakdown(
-        queries.complaints_by_category(scope), labels.complaint_categories(), tk._("Other"), shares=False
+        queries.complaints_by_category(scope), vocabularies.COMPLAINT_CATEGORIES.choices(), tk._("Other"), shares=False
     )
     state_rows = _breakdown(
-        queries.complaints_by_state(scope), labels.complaint_states(), tk._("Other"), shares=False
+        queries.complaints_by_state(scope), vocabularies.COMPLAINT_STATES.choices(), tk._("Other"), shares=False
     )
     return {
         "key": "complaints",

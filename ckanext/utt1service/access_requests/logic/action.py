@@ -26,7 +26,7 @@ from ckanext.utt1service.access_requests.model import (
     AccessRequest,
     AccessRequestResource,
 )
-from ckanext.utt1service.common import authz
+from ckanext.utt1service.common import authz, vocabularies
 from ckanext.utt1service.common.input_guard import declares
 from ckanext.utt1service.common.model import AuditEvent
 
@@ -717,11 +717,11 @@ def on_behalf_schema() -> dict[str, Any]:
     schema["email"] = [_v("utt1service_ignore_empty"), _v("utt1service_request_email")]
     schema["intake_channel"] = [
         _v("not_missing"),
-        _one_of(delivery.INTAKE_CHANNELS, "Choose the channel the request came through."),
+        _one_of(vocabularies.INTAKE_METHODS, "Choose the channel the request came through."),
     ]
     schema["consent_method"] = [
         _v("not_missing"),
-        _one_of(delivery.CONSENT_METHODS, "Choose how the requester gave consent."),
+        _one_of(vocabularies.CONSENT_METHODS, "Choose how the requester gave consent."),
     ]
     return schema
 

@@ -18,6 +18,7 @@ from ckan.types import AuthResult, Context, DataDict
 from ckanext.utt1service.access_requests import workflow as wf
 from ckanext.utt1service.access_requests.model import AccessRequest
 from ckanext.utt1service.common import authz
+from ckanext.utt1service.common.i18n import N_
 
 __all__ = [
     "utt1service_request_create",
@@ -108,7 +109,6 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> AuthResul
     )
 
 
-N_ = wf.N_
 _ROLE_MESSAGES = {
     "requester": N_("Only the requester can do this."),
     "staff": N_("Only the staff of the organization that owns the dataset can do this "

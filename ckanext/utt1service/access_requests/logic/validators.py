@@ -12,7 +12,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
-from ckanext.utt1service.access_requests import agency_types
+from ckanext.utt1service.common import vocabularies
 from ckanext.utt1service.common.validators import (
     shape_check,
     takes_a_list,
@@ -32,7 +32,6 @@ __all__ = [
     "utt1service_id_list",
 ]
 
-DELIVERY_CHANNELS = ("download", "email", "paper")
 Invalid = tk.Invalid
 
 
@@ -97,15 +96,15 @@ def utt1service_request_email(value: Any, context: Context) -> Any:
 
 
 def utt1service_delivery_channel(value: Any, context: Context) -> Any:
-    if not isinstance(value, str) or value not in DELIVERY_CHANNELS:
+    if not isinstance(value, str) or value not in vocabularies.DELIVERY_METHODS:
         raise Invalid(tk._("Choose how you want to receive the data."))
     return value
 
 
 def utt1service_agency_type(value: Any, context: Context) -> Any:
-    """One of the codes of ``agency_types.AGENCY_TYPES`` (required)."""
+    """One of the agency types (``vocabularies.AGENCY_TYPES``; required)."""
     code = value.strip() if isinstance(value, str) else None
-    if code not in agency_types.AGENCY_TYPES:
+    if code not in vocabularies.AGENCY_TYPES:
         raise Invalid(tk._("Choose the agency type from the list."))
     return code
 

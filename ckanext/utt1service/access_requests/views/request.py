@@ -29,7 +29,7 @@ from ckanext.utt1service.access_requests import gate, notify
 from ckanext.utt1service.access_requests import workflow as wf
 from ckanext.utt1service.access_requests.logic.action import account_identity
 from ckanext.utt1service.access_requests.model import AccessRequest
-from ckanext.utt1service.common import authz, forms
+from ckanext.utt1service.common import authz, forms, vocabularies
 from ckanext.utt1service.monitoring import downloads
 
 __all__ = ["utt1service_download", "utt1service_request"]
@@ -350,7 +350,7 @@ def act(id: str, action: str) -> Any:
         return tk.redirect_to("utt1service_request.read", id=id)
     tk.h.flash_success(
         tk._("Done: the request is now “%(state)s”.")
-        % {"state": wf.state_label(result["state"])}
+        % {"state": vocabularies.REQUEST_STATES.label(result["state"])}
     )
     return tk.redirect_to("utt1service_request.read", id=id)
 
@@ -488,7 +488,7 @@ def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> An
         "params": params,
         "pager": pager,
         "mail": notify.pending_summary(org_ids),
-        "states": list(wf.STATE_LABELS),
+        "states": list(vocabularies.REQUEST_STATES.codes()),
     }
     variables.update(extra)
     return _no_store(tk.render(template, variables))

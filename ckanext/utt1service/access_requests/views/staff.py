@@ -26,7 +26,7 @@ from ckanext.utt1service.access_requests.views.request import (
     _user,
     field_labels,
 )
-from ckanext.utt1service.common import authz
+from ckanext.utt1service.common import authz, vocabularies
 
 __all__ = ["utt1service_channel"]
 
@@ -51,8 +51,8 @@ class OnBehalfFormView(RequestFormView):
                 # else's request.
                 "locked": {},
                 "on_behalf": True,
-                "intake_channels": channels.INTAKE_CHANNELS,
-                "consent_methods": channels.CONSENT_METHODS,
+                "intake_channels": vocabularies.INTAKE_METHODS.choices(),
+                "consent_methods": vocabularies.CONSENT_METHODS.choices(),
                 "today": datetime.datetime.now(datetime.timezone.utc),
                 "retention_days": wf.retention_days(),
                 "grant_days": wf.grant_days(),
@@ -102,7 +102,7 @@ class OnBehalfFormView(RequestFormView):
             return tk.abort(403, str(e))
         tk.h.flash_success(
             tk._("Request %(ref)s was recorded on the requester's behalf (%(channel)s).")
-            % {"ref": result["reference"], "channel": channels.intake_label(result["intake_channel"])}
+            % {"ref": result["reference"], "channel": vocabularies.INTAKE_METHODS.label(result["intake_channel"])}
         )
         return tk.redirect_to("utt1service_request.read", id=result["id"])
 

@@ -5,17 +5,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema
 
-from ckanext.utt1service.monitoring.model.complaint import (
-    COMPLAINT_CATEGORIES,
-    COMPLAINT_CHANNELS,
-    COMPLAINT_KINDS,
-    COMPLAINT_STATES,
-)
+from ckanext.utt1service.common import vocabularies
 from ckanext.utt1service.monitoring.model.survey import SURVEY_ITEM_COLUMNS
-
-RESPONDENT_TYPES = ("school", "office_staff", "government", "private", "public", "student")
-SURVEY_MODES = ("online", "paper", "phone")
-DELIVERY_CHANNELS = ("email", "paper")
 
 SUGGESTION_MAX = 2000
 DESCRIPTION_MAX = 4000
@@ -51,7 +42,7 @@ def download_event_create_schema() -> Schema:
     choice = _v("utt1service_choice")
     return {
         "resource_id": [_v("not_empty"), _v("utt1service_id")],
-        "channel": [choice(DELIVERY_CHANNELS)],
+        "channel": [choice(vocabularies.STAFF_DELIVERY_CHANNELS.codes())],
         "request_id": _optional_id(),
     }
 
@@ -69,8 +60,8 @@ def survey_response_create_schema() -> Schema:
     schema.update(
         {
             "suggestion": _text(SUGGESTION_MAX),
-            "respondent_type": [_v("utt1service_ignore_empty"), choice(RESPONDENT_TYPES)],
-            "mode": [_v("default")("online"), choice(SURVEY_MODES)],
+            "respondent_type": [_v("utt1service_ignore_empty"), choice(vocabularies.RESPONDENT_TYPES.codes())],
+            "mode": [_v("default")("online"), choice(vocabularies.SURVEY_MODES.codes())],
             "download_event_id": _optional_id(),
             "request_id": _optional_id(),
             "request_token": _optional_id(),
@@ -91,7 +82,7 @@ def survey_response_list_schema() -> Schema:
 def complaint_create_schema() -> Schema:
     choice = _v("utt1service_choice")
     return {
-        "category": [choice(COMPLAINT_CATEGORIES)],
+        "category": [choice(vocabularies.COMPLAINT_CATEGORIES.codes())],
         "description": [
             _v("utt1service_text_required"),
             _v("utt1service_text"),
@@ -106,17 +97,17 @@ def complaint_create_schema() -> Schema:
         "contact_email": _text(200) + [_v("utt1service_email")],
         "contact_phone": [_v("utt1service_ignore_empty"), _v("utt1service_text"), _v("utt1service_contact_phone")],
         "consent": [_v("default")(False), _v("utt1service_boolean")],
-        "kind": [_v("default")("complaint"), choice(COMPLAINT_KINDS)],
-        "channel": [_v("default")("web"), choice(COMPLAINT_CHANNELS)],
+        "kind": [_v("default")("complaint"), choice(vocabularies.COMPLAINT_KINDS.codes())],
+        "channel": [_v("default")("web"), choice(vocabularies.COMPLAINT_SOURCES.codes())],
     }
 
 
 def complaint_list_schema() -> Schema:
     choice = _v("utt1service_choice")
     return {
-        "state": [_v("utt1service_ignore_empty"), choice(COMPLAINT_STATES + ("open",))],
-        "category": [_v("utt1service_ignore_empty"), choice(COMPLAINT_CATEGORIES)],
-        "kind": [_v("utt1service_ignore_empty"), choice(COMPLAINT_KINDS)],
+        "state": [_v("utt1service_ignore_empty"), choice(vocabularies.COMPLAINT_STATES.codes() + ("open",))],
+        "category": [_v("utt1service_ignore_empty"), choice(vocabularies.COMPLAINT_CATEGORIES.codes())],
+        "kind": [_v("utt1service_ignore_empty"), choice(vocabularies.COMPLAINT_KINDS.codes())],
         "owner_org": _optional_id(),
         "package_id": _optional_id(),
         "request_id": _optional_id(),
@@ -134,7 +125,7 @@ def complaint_update_schema() -> Schema:
     choice = _v("utt1service_choice")
     return {
         "id": [_v("not_empty"), _v("utt1service_complaint_ref")],
-        "state": [choice(COMPLAINT_STATES)],
+        "state": [choice(vocabularies.COMPLAINT_STATES.codes())],
         "resolution": _text(DESCRIPTION_MAX),
         "comment": _text(SUGGESTION_MAX),
     }

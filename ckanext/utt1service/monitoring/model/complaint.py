@@ -23,25 +23,9 @@ from ckanext.utt1service.common.model import new_id
 
 __all__ = [
     "Complaint",
-    "COMPLAINT_CATEGORIES",
-    "COMPLAINT_CHANNELS",
-    "COMPLAINT_KINDS",
-    "COMPLAINT_STATES",
     "COMPLAINT_TRANSITIONS",
 ]
 
-COMPLAINT_KINDS = ("complaint", "problem")
-COMPLAINT_CATEGORIES = (
-    "data_wrong",  # data wrong or outdated
-    "cannot_find",  # cannot find data
-    "slow_service",  # slow service
-    "staff_conduct",  # staff conduct
-    "system_error",  # system error
-    "other",
-)
-#: how a complaint reached the office
-COMPLAINT_CHANNELS = ("web", "phone", "email", "walk_in", "paper")
-COMPLAINT_STATES = ("received", "in_progress", "resolved", "closed")
 #: the allowed next state of each state
 COMPLAINT_TRANSITIONS = {
     "received": ("in_progress",),

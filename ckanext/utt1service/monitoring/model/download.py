@@ -19,10 +19,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.utt1service.common.model import new_id
 
-__all__ = ["DownloadEvent", "DOWNLOAD_CHANNELS"]
-
-#: Channels a download can come through (see the README, "Download counting").
-DOWNLOAD_CHANNELS = ("web", "qr", "api", "email", "paper")
+__all__ = ["DownloadEvent"]
 
 _REPORTABLE = text("counted AND NOT is_bot")
 

@@ -23,11 +23,13 @@ from sqlalchemy import (
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.common import vocabularies
 from ckanext.utt1service.common.model import new_id
 
 __all__ = ["SurveyResponse", "SURVEY_ITEM_COLUMNS"]
 
 #: the five rated items, in the order of the office's form (1.1, 1.2, 2.1, 2.2, 2.3)
+SURVEY_ITEM_COLUMNS = vocabularies.SURVEY_ITEMS.codes()
 SURVEY_ITEM_COLUMNS = (
     "staff_courtesy",
     "staff_reception",

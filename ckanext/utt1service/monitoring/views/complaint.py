@@ -13,10 +13,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import request, session
 
-from ckanext.utt1service.common import authz, forms
+from ckanext.utt1service.common import authz, forms, vocabularies
 from ckanext.utt1service.common.ratelimit import RateLimited
 from ckanext.utt1service.common.validators import INT_MAX
-from ckanext.utt1service.monitoring import labels
 from ckanext.utt1service.monitoring.model.complaint import COMPLAINT_TRANSITIONS
 
 __all__ = ["complaint"]
@@ -69,10 +68,10 @@ def _labels() -> dict[str, str]:
 
 def _choice_vars() -> dict[str, Any]:
     return {
-        "categories": labels.complaint_categories(),
-        "states": labels.complaint_states(),
-        "channels": labels.complaint_channels(),
-        "kinds": labels.complaint_kinds(),
+        "categories": vocabularies.COMPLAINT_CATEGORIES.choices(),
+        "states": vocabularies.COMPLAINT_STATES.choices(),
+        "channels": vocabularies.COMPLAINT_SOURCES.choices(),
+        "kinds": vocabularies.COMPLAINT_KINDS.choices(),
     }
 
 
@@ -223,7 +222,7 @@ class ComplaintReadView(MethodView):
             return self._render(number, data, e.error_dict)
         tk.h.flash_success(
             tk._("The state is now: {state}").format(
-                state=labels.label(labels.complaint_states(), data["state"])
+                state=vocabularies.COMPLAINT_STATES.label(data["state"])
             )
         )
         return tk.redirect_to("utt1service_complaint.read", number=number)

@@ -14,9 +14,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import request
 
-from ckanext.utt1service.common import forms
+from ckanext.utt1service.common import forms, vocabularies
 from ckanext.utt1service.common.ratelimit import RateLimited
-from ckanext.utt1service.monitoring import downloads, labels
+from ckanext.utt1service.monitoring import downloads
 from ckanext.utt1service.monitoring.model.survey import (
     SURVEY_ITEM_COLUMNS,
     SurveyResponse,
@@ -73,7 +73,7 @@ def _already_rated(event_id: str) -> bool:
 def _labels() -> dict[str, str]:
     names = {
         item["name"]: f'{item["number"]} {item["label"]}'
-        for group in labels.survey_groups()
+        for group in vocabularies.survey_groups()
         for item in group["items"]
     }
     names.update(
@@ -104,10 +104,10 @@ def _render(data: dict[str, Any], errors: dict[str, Any], status: int = 200):
         "data": data,
         "errors": errors,
         "error_summary": forms.error_summary(errors, _labels()),
-        "groups": labels.survey_groups(),
-        "ratings": labels.rating_choices(),
-        "respondent_types": labels.respondent_types(),
-        "modes": labels.survey_modes(),
+        "groups": vocabularies.survey_groups(),
+        "ratings": vocabularies.RATINGS.choices(),
+        "respondent_types": vocabularies.RESPONDENT_TYPES.choices(),
+        "modes": vocabularies.SURVEY_MODES.choices(),
         "is_staff": _is_staff(),
         "about": _about(data),
         "honeypot": forms.HONEYPOT,
@@ -194,10 +194,10 @@ def responses():
             "page": page,
             "per_page": per_page,
             "packages": packages,
-            "groups": labels.survey_groups(),
-            "ratings": dict(labels.rating_choices()),
-            "respondent_types": dict(labels.respondent_types()),
-            "modes": dict(labels.survey_modes()),
+            "groups": vocabularies.survey_groups(),
+            "ratings": dict(vocabularies.RATINGS.choices()),
+            "respondent_types": dict(vocabularies.RESPONDENT_TYPES.choices()),
+            "modes": dict(vocabularies.SURVEY_MODES.choices()),
         },
     )
 
