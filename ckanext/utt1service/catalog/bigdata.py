@@ -74,32 +74,6 @@ def newest(context: Context, limit: int = LIST_SIZE) -> list[dict[str, Any]]:
     return _search(context, q="", rows=limit, sort="metadata_created desc")["results"]
 
 
-def most_downloaded_package_ids(limit: int) -> list[str]:
-    """The ids of the most-downloaded datasets, most downloads first.
-
-    Counted, non-bot download events (see ``downloads.py``), over all time.
-    Empty while nothing was downloaded: the landing page then falls back to
-    ``package_search``'s own order (see :func:`most_downloaded`). Private and
-    deleted datasets may be among the ids; they are filtered out per user.
-    """
-    import sqlalchemy as sa
-
-    import ckan.model as model
-
-    from ckanext.utt1service.monitoring.model.download import DownloadEvent
-
-    count = sa.func.count(DownloadEvent.id)
-    rows = (
-        model.Session.query(DownloadEvent.package_id, count)
-        .filter(DownloadEvent.reportable())
-        .group_by(DownloadEvent.package_id)
-        .order_by(count.desc(), DownloadEvent.package_id)
-        .limit(limit)
-        .all()
-    )
-    return [package_id for package_id, _ in rows]
-
-
 def most_downloaded(context: Context, limit: int = LIST_SIZE) -> tuple[list[dict[str, Any]], bool]:
     """The most-downloaded datasets that the user may see, and whether the
     order really comes from download counts.
@@ -108,8 +82,8 @@ def most_downloaded(context: Context, limit: int = LIST_SIZE) -> tuple[list[dict
     default order (relevance, then the most recently modified) and the second
     value is False, so that the page can say so.
     """
-    # Ask for more than shown: some ids may be private for this user.
-    ids = most_downloaded_package_ids(limit * 3)
+    ids = [row["package_id"] for row in
+           tk.get_action("utt1service_most_downloaded")(dict(context), {"limit": limit})]
     if ids:
         fq = "id:(" + " OR ".join(f'"{i}"' for i in ids) + ")"
         found = _search(context, q="", fq=fq, rows=len(ids))["results"]

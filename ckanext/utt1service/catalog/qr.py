@@ -21,8 +21,9 @@ from qrcode.image.svg import SvgPathFillImage
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.common import links
+
 #: The query parameter and value that mark a link as carried by a QR code.
-CHANNEL_PARAM = "utm_source"
 CHANNEL = "qr"
 
 #: Media types of the formats served.
@@ -37,13 +38,11 @@ _PNG_BOX_SIZE = 10
 
 def channel_url(url: str) -> str:
     """``url`` marked as reached through a QR code (``utm_source=qr``), the
-    marker download counting reads (:func:`downloads.add_channel_marker`).
+    marker download counting reads (``common/links.py``).
 
     Other query parameters are kept; an existing ``utm_source`` is replaced.
     """
-    from ckanext.utt1service.monitoring.downloads import add_channel_marker
-
-    return add_channel_marker(url, CHANNEL)
+    return links.add_channel_marker(url, CHANNEL)
 
 
 def catalogue_url() -> str:

@@ -50,7 +50,6 @@ import secrets
 import time
 import uuid
 from typing import Any, Optional
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import flask
 import sqlalchemy as sa
@@ -61,14 +60,13 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib.redis import connect_to_redis
 
-from ckanext.utt1service.common import thaidate, vocabularies
+from ckanext.utt1service.common import links, thaidate, vocabularies
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "CHANNEL_PARAM",
-    "add_channel_marker",
+    "most_downloaded",
     "client_address",
     "visitor_key",
     "request_channel",
@@ -85,10 +83,6 @@ __all__ = [
     "mark_channel_from_request",
 ]
 
-#: Query parameter that marks a link as coming from a QR code: ?utm_source=qr
-CHANNEL_PARAM = "utm_source"
-#: Channels a link can be marked with
-LINK_CHANNELS = ("qr",)
 #: Session keys (CKAN's session is a signed cookie by default)
 SESSION_CHANNEL = "utt1service_channel"
 SESSION_DOWNLOADS = "utt1service_downloads"
@@ -98,25 +92,14 @@ SESSION_DOWNLOADS_KEPT = 5
 _crawler_detect: Any = None
 
 
-# --- links -------------------------------------------------------------------
-
-
-def add_channel_marker(url: str, channel: str = "qr") -> str:
-    """``url`` with ``utm_source=<channel>`` added (replacing any earlier
-    value); used for the links printed as QR codes."""
-    if channel not in LINK_CHANNELS:
-        raise ValueError(f"unknown link channel: {channel}")
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != CHANNEL_PARAM]
-    query.append((CHANNEL_PARAM, channel))
-    return urlunsplit(parts._replace(query=urlencode(query)))
+# --- links (common/links.py) -----------------------------------------------------
 
 
 def mark_channel_from_request() -> None:
     """Before every request: a visit through a QR link marks the browser
     session, so that its later downloads count as ``qr``."""
-    marker = flask.request.args.get(CHANNEL_PARAM)
-    if marker in LINK_CHANNELS and flask.session.get(SESSION_CHANNEL) != marker:
+    marker = flask.request.args.get(links.CHANNEL_PARAM)
+    if marker in links.LINK_CHANNELS and flask.session.get(SESSION_CHANNEL) != marker:
         flask.session[SESSION_CHANNEL] = marker
 
 
@@ -214,13 +197,13 @@ def request_channel() -> str:
     forced = flask.g.get("utt1service_download_channel")
     if forced in vocabularies.SERVICE_CHANNELS:
         return forced
-    marker = flask.request.args.get(CHANNEL_PARAM)
-    if marker in LINK_CHANNELS:
+    marker = flask.request.args.get(links.CHANNEL_PARAM)
+    if marker in links.LINK_CHANNELS:
         return marker
     if _via_api_token():
         return "api"
     marker = flask.session.get(SESSION_CHANNEL)
-    if marker in LINK_CHANNELS:
+    if marker in links.LINK_CHANNELS:
         return marker
     return "web"
 
@@ -495,3 +478,17 @@ def download_counts_by_resource(package_id: str) -> dict[str, int]:
         .group_by(DownloadEvent.resource_id)
     )
     return {rid: int(n) for rid, n in rows}
+
+
+def most_downloaded(limit: int) -> list[tuple[str, int]]:
+    """(dataset id, counted downloads) of the datasets downloaded most, over
+    all time, most first (ties by id); private and deleted datasets included."""
+    count = sa.func.count(DownloadEvent.id)
+    rows = (
+        model.Session.query(DownloadEvent.package_id, count)
+        .filter(DownloadEvent.reportable())
+        .group_by(DownloadEvent.package_id)
+        .order_by(count.desc(), DownloadEvent.package_id)
+        .limit(limit)
+    )
+    return [(package_id, int(n)) for package_id, n in rows]

@@ -9,7 +9,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
-from ckanext.utt1service.common import authz, vocabularies
+from ckanext.utt1service.common import authz, links, vocabularies
 from ckanext.utt1service.monitoring import downloads
 
 __all__ = [
@@ -44,7 +44,7 @@ def utt1service_download_counts(package_id: str) -> dict[str, int]:
 def utt1service_channel_url(url: str, channel: str = "qr") -> str:
     """``url`` marked with its channel (``?utm_source=qr``): downloads made
     after opening it count as that channel. QR codes print these links."""
-    return downloads.add_channel_marker(url, channel)
+    return links.add_channel_marker(url, channel)
 
 
 def utt1service_survey_url(

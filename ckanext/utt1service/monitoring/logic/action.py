@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "utt1service_download_event_create",
     "utt1service_download_count",
+    "utt1service_most_downloaded",
     "utt1service_survey_response_create",
     "utt1service_survey_response_list",
     "utt1service_complaint_create",
@@ -148,6 +149,36 @@ def utt1service_download_count(context: Context, data_dict: DataDict) -> ActionR
     if package is None:
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     return {"count": downloads.download_count(package_id=package.id)}
+
+
+@tk.side_effect_free
+@declares(schemas.most_downloaded_schema)
+def utt1service_most_downloaded(context: Context, data_dict: DataDict) -> ActionResult.AnyList:
+    """The datasets downloaded most (counted downloads, bots left out, over
+    all time), most first, among those the caller may see.
+
+    :param limit: how many datasets at most (1–100, default 5)
+    :type limit: int
+    :returns: ``[{"package_id": …, "downloads": n}, …]``; empty while
+        nothing was downloaded
+    :rtype: list
+    """
+    data = _validate(data_dict, schemas.most_downloaded_schema(), context)
+    tk.check_access("utt1service_most_downloaded", context, data)
+    found = []
+    # Ask for more than wanted: some datasets may be private or deleted.
+    for package_id, count in downloads.most_downloaded(data["limit"] * 3):
+        try:
+            tk.check_access("package_show", dict(context), {"id": package_id})
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            continue
+        package = model.Package.get(package_id)
+        if package is None or package.state != "active":
+            continue
+        found.append({"package_id": package_id, "downloads": count})
+        if len(found) == data["limit"]:
+            break
+    return found
 
 
 # --- satisfaction survey ---------------------------------------------------------------

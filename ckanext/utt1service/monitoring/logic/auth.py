@@ -22,6 +22,7 @@ from ckanext.utt1service.common import authz
 __all__ = [
     "utt1service_download_event_create",
     "utt1service_download_count",
+    "utt1service_most_downloaded",
     "utt1service_survey_response_create",
     "utt1service_survey_response_enter",
     "utt1service_survey_response_list",
@@ -69,6 +70,12 @@ def utt1service_download_count(context: Context, data_dict: DataDict) -> AuthRes
     if data_dict.get("resource_id"):
         return ckan_authz.is_authorized("resource_show", context, {"id": data_dict["resource_id"]})
     return ckan_authz.is_authorized("package_show", context, {"id": data_dict.get("package_id")})
+
+
+@tk.auth_allow_anonymous_access
+def utt1service_most_downloaded(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone: the action lists only the datasets the caller may see."""
+    return {"success": True}
 
 
 @tk.auth_allow_anonymous_access

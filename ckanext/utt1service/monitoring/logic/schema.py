@@ -54,6 +54,10 @@ def download_count_schema() -> Schema:
     }
 
 
+def most_downloaded_schema() -> Schema:
+    return {"limit": [_v("default")(5), _v("utt1service_whole_number")(1, 100)]}
+
+
 def survey_response_create_schema() -> Schema:
     choice = _v("utt1service_choice")
     schema: Schema = {name: [_v("utt1service_rating")] for name in SURVEY_ITEM_COLUMNS}

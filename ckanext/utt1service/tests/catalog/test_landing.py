@@ -167,6 +167,14 @@ def test_most_downloaded_come_from_counted_downloads_and_hide_private(app, org):
     assert popular.h2.get_text(strip=True) == "ดาวน์โหลดมากที่สุด"
     assert _titles(popular) == ["Much used", "Little used"]
 
+    # the same ranking through the API, private datasets only for those who see them
+    ranking = app.get("/api/3/action/utt1service_most_downloaded?limit=5").json["result"]
+    assert ranking == [{"package_id": b["id"], "downloads": 3}, {"package_id": a["id"], "downloads": 2}]
+    admin = factories.SysadminWithToken()
+    ranking = app.get("/api/3/action/utt1service_most_downloaded?limit=1",
+                      headers={"Authorization": admin["token"]}).json["result"]
+    assert ranking == [{"package_id": hidden["id"], "downloads": 5}]
+
 
 def test_search_box_searches_the_catalogue(app, org):
     factories.Dataset(owner_org=org["id"], title="O-NET grade 6")

@@ -12,6 +12,7 @@ import ckan.model as model
 from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
+from ckanext.utt1service.common import links
 from ckanext.utt1service.monitoring import downloads
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
@@ -134,13 +135,13 @@ def test_channel_api_for_token_downloads_which_are_never_bots(app, public_file):
 
 
 def test_channel_marker_helper():
-    assert downloads.add_channel_marker("http://x.org/dataset/a") == "http://x.org/dataset/a?utm_source=qr"
+    assert links.add_channel_marker("http://x.org/dataset/a") == "http://x.org/dataset/a?utm_source=qr"
     assert (
-        downloads.add_channel_marker("http://x.org/dataset/?q=นักเรียน&utm_source=web")
+        links.add_channel_marker("http://x.org/dataset/?q=นักเรียน&utm_source=web")
         == "http://x.org/dataset/?q=%E0%B8%99%E0%B8%B1%E0%B8%81%E0%B9%80%E0%B8%A3%E0%B8%B5%E0%B8%A2%E0%B8%99&utm_source=qr"
     )
     with pytest.raises(ValueError):
-        downloads.add_channel_marker("http://x.org/", "fax")
+        links.add_channel_marker("http://x.org/", "fax")
 
 
 def test_access_request_and_forced_channel_are_read_from_flask_g(app, public_file):

@@ -79,6 +79,7 @@ def baselines(w: Any) -> dict[str, dict[str, Any]]:
         "utt1service_download_event_create": {"resource_id": w.gone["id"], "channel": "email",
                                               "request_id": approved},
         "utt1service_download_count": {"resource_id": w.restricted["id"]},
+        "utt1service_most_downloaded": {"limit": 3},
         "utt1service_survey_response_create": dict(
             ratings, suggestion="ดีมาก", respondent_type="school", mode="online",
             request_id=approved, request_token="not-the-token"),  # (already rated)
