@@ -10,8 +10,8 @@ arrange the rows into tables.
 What each figure is made of (the tables and columns of other features are
 named only in this module):
 
-- downloads: ``utt1service_download_event`` rows with ``counted AND NOT
-  is_bot`` (bots and repeats within the dedup window left out), read from the
+- downloads: the reportable ``utt1service_download_event`` rows
+  (``common/counting.py``: bots and repeats within the dedup window left out), read from the
   per-month sums that the migration's trigger keeps
   (``utt1service_report_download_month``, ``utt1service_report_resource_month``);
   a period is a whole number of Bangkok months, so the sums are exact;
@@ -42,6 +42,8 @@ from typing import Any, Optional, Sequence
 import sqlalchemy as sa
 
 import ckan.model as model
+
+from ckanext.utt1service.common import counting
 
 __all__ = [
     "Scope",
@@ -216,30 +218,16 @@ def top_resources(scope: Scope, limit: int = 10) -> list[sa.engine.RowMapping]:
 
 
 def rebuild_download_counts() -> dict[str, int]:
-    """Recompute the per-month sums from the events (after a restore with
-    triggers disabled, for instance). The caller commits."""
-    month = "date_trunc('month', created AT TIME ZONE 'Asia/Bangkok')::date"
-    model.Session.execute(
-        sa.text("TRUNCATE utt1service_report_download_month, utt1service_report_resource_month")
-    )
-    model.Session.execute(
-        sa.text(
-            f"""
-            INSERT INTO utt1service_report_download_month (month, owner_org, topic, channel, downloads)
-            SELECT {month}, coalesce(owner_org, ''), coalesce(topic, ''), channel, count(*)
-              FROM utt1service_download_event WHERE counted AND NOT is_bot GROUP BY 1, 2, 3, 4
-            """
-        )
-    )
-    model.Session.execute(
-        sa.text(
-            f"""
-            INSERT INTO utt1service_report_resource_month (month, owner_org, package_id, resource_id, downloads)
-            SELECT {month}, coalesce(owner_org, ''), package_id, resource_id, count(*)
-              FROM utt1service_download_event WHERE counted AND NOT is_bot GROUP BY 1, 2, 3, 4
-            """
-        )
-    )
+    """Reinstall the counting triggers and recompute the per-month sums
+    from the events (after a restore with triggers disabled, or a change of
+    the rule, for instance). The caller commits."""
+    # The triggers as common/counting.py writes them (an older or changed
+    # copy in the database is replaced), then the sums from all events.
+    model.Session.execute(sa.text(counting.install_sql()))
+    model.Session.execute(sa.text("TRUNCATE " + ", ".join(counting.MONTH_TABLES)))
+    for statement in counting.fill_sql().split(";"):
+        if statement.strip():
+            model.Session.execute(sa.text(statement))
     counts = model.Session.execute(
         sa.text(
             """

@@ -4,7 +4,7 @@
 Rows are written by :mod:`ckanext.utt1service.downloads` with a single
 ``INSERT … SELECT`` inside the download request, and by staff for files
 delivered by e-mail or on paper. Reports count the rows where
-``counted AND NOT is_bot`` (:meth:`DownloadEvent.reportable`); repeated
+the reportable ones (``common/counting.py``, :meth:`DownloadEvent.reportable`); repeated
 downloads within the dedup window and bot downloads are kept, flagged, so the
 raw log stays complete.
 """
@@ -13,15 +13,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Text, and_, func, not_, text
+from sqlalchemy import Boolean, Column, DateTime, Index, Text, func, text
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.common import counting
 from ckanext.utt1service.common.model import new_id
 
 __all__ = ["DownloadEvent"]
 
-_REPORTABLE = text("counted AND NOT is_bot")
+_REPORTABLE = text(counting.REPORTABLE)
 
 
 
@@ -74,9 +75,9 @@ class DownloadEvent(tk.BaseModel):  # type: ignore[misc]
 
     @classmethod
     def reportable(cls):
-        """The filter every count and report uses: first download of a visitor
-        within the dedup window, not a bot."""
-        return and_(cls.counted.is_(True), not_(cls.is_bot))
+        """The filter every count uses: the reportable downloads
+        (``common/counting.py``)."""
+        return _REPORTABLE
 
     def as_dict(self) -> dict[str, Any]:
         created = self.created

@@ -12,12 +12,15 @@ Create Date: 2026-11-25 12:00:00
   the counted, non-bot download events summed per Bangkok month (by
   organization, topic and channel; by organization, dataset and resource).
   Statement-level triggers on ``utt1service_download_event`` keep them equal
-  to the events (insert, update, delete, truncate), so the fiscal-year report
+  to the events (insert, update, delete, truncate; ``common/counting.py``
+  holds the rule and the triggers), so the fiscal-year report
   sums a few thousand rows instead of scanning a million events. They are
   filled from the existing events here.
 """
 import sqlalchemy as sa
 from alembic import op
+
+from ckanext.utt1service.common import counting
 
 # revision identifiers, used by Alembic.
 revision = "c6a3d4e5f6a7"
@@ -26,99 +29,6 @@ branch_labels = None
 depends_on = None
 
 TZ = sa.DateTime(timezone=True)
-
-# The Bangkok month of an event, as a date (the first of the month).
-MONTH = "date_trunc('month', created AT TIME ZONE 'Asia/Bangkok')::date"
-REPORTABLE = "counted AND NOT is_bot"
-
-# {rows}: the transition table; {sign}: 1 or -1.
-_DELTA_MONTH = f"""
-    SELECT {MONTH} AS month, coalesce(owner_org, '') AS owner_org,
-           coalesce(topic, '') AS topic, channel, {{sign}} * count(*) AS n
-      FROM {{rows}} WHERE {REPORTABLE} GROUP BY 1, 2, 3, 4
-"""
-_DELTA_RESOURCE = f"""
-    SELECT {MONTH} AS month, coalesce(owner_org, '') AS owner_org,
-           package_id, resource_id, {{sign}} * count(*) AS n
-      FROM {{rows}} WHERE {REPORTABLE} GROUP BY 1, 2, 3, 4
-"""
-
-
-def _apply(delta_month: str, delta_resource: str) -> str:
-    """Add the deltas to both tables (rows in key order, so that two
-    statements never wait for each other in opposite orders)."""
-    return f"""
-    INSERT INTO utt1service_report_download_month AS t (month, owner_org, topic, channel, downloads)
-    SELECT month, owner_org, topic, channel, sum(n) FROM ({delta_month}) d
-     GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (month, owner_org, topic, channel)
-    DO UPDATE SET downloads = t.downloads + EXCLUDED.downloads;
-    INSERT INTO utt1service_report_resource_month AS t (month, owner_org, package_id, resource_id, downloads)
-    SELECT month, owner_org, package_id, resource_id, sum(n) FROM ({delta_resource}) d
-     GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (month, owner_org, package_id, resource_id)
-    DO UPDATE SET downloads = t.downloads + EXCLUDED.downloads;
-    """
-
-
-def _function_sql() -> str:
-    inserted = _apply(
-        _DELTA_MONTH.format(rows="new_rows", sign=1),
-        _DELTA_RESOURCE.format(rows="new_rows", sign=1),
-    )
-    updated = _apply(
-        _DELTA_MONTH.format(rows="new_rows", sign=1)
-        + " UNION ALL "
-        + _DELTA_MONTH.format(rows="old_rows", sign=-1),
-        _DELTA_RESOURCE.format(rows="new_rows", sign=1)
-        + " UNION ALL "
-        + _DELTA_RESOURCE.format(rows="old_rows", sign=-1),
-    )
-    # Deleted rows only ever lower existing counts (when the counts were
-    # emptied first, e.g. by a test reset, there is nothing to lower).
-    deleted = f"""
-    UPDATE utt1service_report_download_month AS t SET downloads = t.downloads + d.n
-      FROM ({_DELTA_MONTH.format(rows="old_rows", sign=-1)}) d
-     WHERE (t.month, t.owner_org, t.topic, t.channel) = (d.month, d.owner_org, d.topic, d.channel);
-    UPDATE utt1service_report_resource_month AS t SET downloads = t.downloads + d.n
-      FROM ({_DELTA_RESOURCE.format(rows="old_rows", sign=-1)}) d
-     WHERE (t.month, t.owner_org, t.package_id, t.resource_id)
-         = (d.month, d.owner_org, d.package_id, d.resource_id);
-    """
-    return f"""
-CREATE OR REPLACE FUNCTION utt1service_report_count_downloads() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    {inserted}
-  ELSIF TG_OP = 'UPDATE' THEN
-    {updated}
-  ELSIF TG_OP = 'DELETE' THEN
-    {deleted}
-  ELSE
-    TRUNCATE utt1service_report_download_month, utt1service_report_resource_month;
-  END IF;
-  RETURN NULL;
-END
-$fn$;
-"""
-
-
-FILL = f"""
-INSERT INTO utt1service_report_download_month (month, owner_org, topic, channel, downloads)
-SELECT {MONTH}, coalesce(owner_org, ''), coalesce(topic, ''), channel, count(*)
-  FROM utt1service_download_event WHERE {REPORTABLE} GROUP BY 1, 2, 3, 4;
-INSERT INTO utt1service_report_resource_month (month, owner_org, package_id, resource_id, downloads)
-SELECT {MONTH}, coalesce(owner_org, ''), package_id, resource_id, count(*)
-  FROM utt1service_download_event WHERE {REPORTABLE} GROUP BY 1, 2, 3, 4;
-"""
-
-TRIGGERS = (
-    ("insert", "AFTER INSERT", "REFERENCING NEW TABLE AS new_rows"),
-    ("update", "AFTER UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-    ("delete", "AFTER DELETE", "REFERENCING OLD TABLE AS old_rows"),
-    ("truncate", "AFTER TRUNCATE", ""),
-)
 
 
 def upgrade():
@@ -166,22 +76,15 @@ def upgrade():
         "utt1service_report_resource_month",
         ["owner_org", "month"],
     )
-    op.execute(_function_sql())
-    for name, when, referencing in TRIGGERS:
-        level = "STATEMENT"
-        op.execute(
-            f"CREATE TRIGGER utt1service_report_count_{name} {when} ON utt1service_download_event "
-            f"{referencing} FOR EACH {level} EXECUTE FUNCTION utt1service_report_count_downloads()"
-        )
-    op.execute(FILL)
+    # The rule of a reportable download and the triggers that keep the sums
+    # live in common/counting.py (tests/common/test_counting.py compares the
+    # installed function with it).
+    op.execute(counting.install_sql())
+    op.execute(counting.fill_sql())
 
 
 def downgrade():
-    for name, _when, _referencing in TRIGGERS:
-        op.execute(
-            f"DROP TRIGGER IF EXISTS utt1service_report_count_{name} ON utt1service_download_event"
-        )
-    op.execute("DROP FUNCTION IF EXISTS utt1service_report_count_downloads()")
+    op.execute(counting.drop_sql())
     op.drop_table("utt1service_report_resource_month")
     op.drop_table("utt1service_report_download_month")
     op.drop_table("utt1service_report_analysis")
