@@ -15,7 +15,15 @@ import zlib
 from typing import Any
 
 import pytest
+from pytest_factoryboy import register
 from werkzeug.serving import make_server
+
+from ckanext.utt1service.tests import factories as own_factories
+
+# The extension's own tables, as fixtures: download_event_factory, …
+for _factory in (own_factories.DownloadEventFactory, own_factories.SurveyResponseFactory,
+                 own_factories.ComplaintFactory, own_factories.AuditEventFactory):
+    register(_factory)
 
 # --- parallel workers ------------------------------------------------------------
 # ``bin/test`` runs the suite in pytest-xdist workers (gw0, gw1, …). Each worker

@@ -138,10 +138,8 @@ def test_without_counting_data_the_page_says_recently_updated(app, org):
     assert _titles(popular) == ["Only one"]
 
 
-def test_most_downloaded_come_from_counted_downloads_and_hide_private(app, org):
+def test_most_downloaded_come_from_counted_downloads_and_hide_private(app, org, download_event_factory):
     import ckan.model as model
-
-    from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
     a = factories.Dataset(owner_org=org["id"], title="Little used")
     b = factories.Dataset(owner_org=org["id"], title="Much used")
@@ -156,10 +154,8 @@ def test_most_downloaded_come_from_counted_downloads_and_hide_private(app, org):
         + [(a["id"], True, True)] * 4
     )
     for package_id, counted, is_bot in events:
-        model.Session.add(DownloadEvent(
-            resource_id="r-" + package_id, package_id=package_id, owner_org=org["id"],
-            channel="web", counted=counted, is_bot=is_bot,
-        ))
+        download_event_factory(resource_id="r-" + package_id, package_id=package_id, owner_org=org["id"],
+                               counted=counted, is_bot=is_bot)
     model.Session.commit()
 
     popular = _soup(app.get("/bigdata")).select_one(".utt1service-bigdata-popular")

@@ -13,7 +13,7 @@ import ckan.model as model
 from ckanext.utt1service.common import counting
 from ckanext.utt1service.common.thaidate import BANGKOK
 from ckanext.utt1service.monitoring import downloads
-from ckanext.utt1service.monitoring.model.download import DownloadEvent
+from ckanext.utt1service.tests.factories import DownloadEventFactory
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -37,8 +37,8 @@ def test_the_trigger_in_the_database_is_the_one_written_in_python():
 
 
 def _event(when: datetime.datetime, counted: bool = True, is_bot: bool = False) -> None:
-    model.Session.add(DownloadEvent(created=when, resource_id="r1", package_id="p1",
-                                    owner_org="o1", channel="web", counted=counted, is_bot=is_bot))
+    DownloadEventFactory(created=when, resource_id="r1", package_id="p1", owner_org="o1",
+                         counted=counted, is_bot=is_bot)
 
 
 def _month_sums() -> dict:

@@ -7,20 +7,15 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories
 
-from ckanext.utt1service.monitoring.model.download import DownloadEvent
-
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
 
-def test_the_resource_page_shows_its_download_count(app):
+def test_the_resource_page_shows_its_download_count(app, download_event_factory):
     org = factories.Organization()
     pkg = factories.Dataset(owner_org=org["id"])
     res = factories.Resource(package_id=pkg["id"], url="http://example.org/a.csv")
     for counted, is_bot in [(True, False)] * 3 + [(False, False), (True, True)]:
-        model.Session.add(DownloadEvent(
-            resource_id=res["id"], package_id=pkg["id"], owner_org=org["id"],
-            channel="web", counted=counted, is_bot=is_bot,
-        ))
+        download_event_factory(dataset=pkg, resource=res, counted=counted, is_bot=is_bot)
     model.Session.commit()
 
     body = app.get(f"/en/dataset/{pkg['id']}/resource/{res['id']}").get_data(as_text=True)

@@ -23,9 +23,12 @@ from ckan.tests import factories
 from ckanext.utt1service.access_requests.model import AccessRequest
 from ckanext.utt1service.common.model import AuditEvent
 from ckanext.utt1service.common.thaidate import BANGKOK
-from ckanext.utt1service.monitoring.model.complaint import Complaint
-from ckanext.utt1service.monitoring.model.download import DownloadEvent
-from ckanext.utt1service.monitoring.model.survey import SurveyResponse
+from ckanext.utt1service.tests.factories import (
+    AuditEventFactory,
+    ComplaintFactory,
+    DownloadEventFactory,
+    SurveyResponseFactory,
+)
 
 
 def bkk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
@@ -35,20 +38,8 @@ def bkk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
 
 def _download(resource: dict, dataset: dict, when: datetime.datetime, channel: str, topic: Optional[str],
               counted: bool = True, is_bot: bool = False, request_id: Optional[str] = None) -> None:
-    model.Session.add(
-        DownloadEvent(
-            created=when,
-            resource_id=resource["id"],
-            package_id=dataset["id"],
-            owner_org=dataset["owner_org"],
-            topic=topic,
-            channel=channel,
-            counted=counted,
-            is_bot=is_bot,
-            request_id=request_id,
-            visitor_key=uuid.uuid4().hex,
-        )
-    )
+    DownloadEventFactory(dataset=dataset, resource=resource, created=when, topic=topic, channel=channel,
+                         counted=counted, is_bot=is_bot, request_id=request_id)
 
 
 def _request(dataset: dict, agency: Optional[str], agency_type: Optional[str], channel: str,
@@ -83,43 +74,23 @@ def _request(dataset: dict, agency: Optional[str], agency_type: Optional[str], c
 
 def _survey(dataset: Optional[dict], when: datetime.datetime, ratings: tuple[int, ...],
             suggestion: Optional[str] = None) -> None:
-    names = ("staff_courtesy", "staff_reception", "search_speed", "data_match", "data_quality")
-    model.Session.add(
-        SurveyResponse(
-            created=when,
-            package_id=dataset["id"] if dataset else None,
-            owner_org=dataset["owner_org"] if dataset else None,
-            suggestion=suggestion,
-            **dict(zip(names, ratings)),
-        )
-    )
+    SurveyResponseFactory(dataset=dataset, created=when, ratings=ratings, suggestion=suggestion)
 
 
 def _complaint(dataset: Optional[dict], kind: str, category: str, steps: list[tuple[str, datetime.datetime]]) -> None:
-    created = steps[0][1]
-    state = steps[-1][0]
     times = dict(steps)
-    complaint = Complaint(
-        id=str(uuid.uuid4()),
-        kind=kind,
-        category=category,
-        description="ข้อมูลไม่ตรงกับที่ต้องการ",
-        package_id=dataset["id"] if dataset else None,
-        owner_org=dataset["owner_org"] if dataset else None,
-        state=state,
+    state = steps[-1][0]
+    complaint = ComplaintFactory(
+        dataset=dataset, kind=kind, category=category, state=state,
         resolution="แก้ไขแล้ว" if state in ("resolved", "closed") else None,
-        created=created,
-        updated=steps[-1][1],
-        resolved_at=times.get("resolved"),
-        closed_at=times.get("closed"),
+        created=steps[0][1], updated=steps[-1][1],
+        resolved_at=times.get("resolved"), closed_at=times.get("closed"),
     )
-    model.Session.add(complaint)
     previous = None
     for index, (step_state, when) in enumerate(steps):
-        AuditEvent.record(
-            "complaint", complaint.id, "create" if index == 0 else "change_state",
-            from_state=previous, to_state=step_state,
-        ).created = when
+        AuditEventFactory(object_type="complaint", object_id=complaint.id,
+                          action="create" if index == 0 else "change_state",
+                          from_state=previous, to_state=step_state, created=when)
         previous = step_state
 
 
