@@ -441,12 +441,7 @@ def _requests(cur: Period, prev: Period, scope: Scope) -> dict:
         agency_type_note = tk._(
             "Not stated: requests made before the request form asked for the agency type."
         )
-    channels = [
-        ("download", tk._("Download from the portal")),
-        ("email", tk._("E-mail")),
-        ("paper", tk._("Paper copy")),
-    ]
-    channel_rows = _breakdown(result["channels"], channels, tk._("Other"))
+    channel_rows = _breakdown(result["channels"], vocabularies.DELIVERY_METHODS.choices(), tk._("Other"))
 
     received = summary_rows[0]
     return {
@@ -477,8 +472,8 @@ def _requests(cur: Period, prev: Period, scope: Scope) -> dict:
             ),
             _table(
                 "requests_by_channel",
-                tk._("Requests received by delivery channel"),
-                _compare_columns(_column("label", tk._("Delivery channel"), "text"), cur, prev, shares=True),
+                tk._("Requests received by delivery method"),
+                _compare_columns(_column("label", tk._("Delivery method"), "text"), cur, prev, shares=True),
                 channel_rows,
                 chart={"type": "doughnut", "values": "cur"},
             ),
