@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Malformed input is refused before anything looks it up (issue 11).
+"""Malformed input is refused before anything looks it up.
 
 The auth functions of the actions read ids straight from the caller's data
 (the request, the dataset, the organization) to decide who may act; a NUL

@@ -13,7 +13,7 @@ one, so they are refused here, once, for every page:
 
 API calls of the extension's own actions (``utt1service_*``) are left to
 the actions, which answer with a validation error naming the field
-(``logic/input_guard.py``). Calls of CKAN core's actions carrying a NUL
+(``common/input_guard.py``). Calls of CKAN core's actions carrying a NUL
 anywhere (``package_create`` with a NUL in a title gave a 500) get CKAN's
 usual API answer to invalid data: 409 with a ``Validation Error``.
 """

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 """Validators of the shape of every input: ids, text, whole numbers, yes/no,
-choices and dates (issue 11).
+choices and dates.
 
 Each refuses with a clear message (Thai through the catalog) what would
 otherwise reach SQL and fail there: a NUL byte, which PostgreSQL cannot store

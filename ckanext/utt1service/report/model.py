@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Tables of the fiscal-year service report (issue 6).
+"""Tables of the fiscal-year service report.
 
 - :class:`ReportAnalysis`: the staff's analysis of problems and obstacles and
   their proposed improvements, one row per fiscal year, period and

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 """Actions of download counting, the satisfaction survey and the problems and
-complaints register (issue 5)."""
+complaints register."""
 from __future__ import annotations
 
 import datetime

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Download events: one row per successful download (issue 5).
+"""Download events: one row per successful download.
 
 Rows are written by :mod:`ckanext.utt1service.downloads` with a single
 ``INSERT … SELECT`` inside the download request, and by staff for files

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """No pages: marks the browser session of a visit through a QR link, so its
 later downloads count as channel ``qr``, and records a download once its
-response shows that the whole file went out (see ``downloads.py``)."""
+response shows that the whole file went out (see ``monitoring/downloads.py``)."""
 from __future__ import annotations
 
 from typing import Any

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Actions of the fiscal-year service report (issue 6)."""
+"""Actions of the fiscal-year service report."""
 from __future__ import annotations
 
 import datetime
