@@ -60,7 +60,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 from ckan.lib.redis import connect_to_redis
 
-from ckanext.utt1service.common import links, thaidate, vocabularies
+from ckanext.utt1service.common import links, responses, thaidate, vocabularies
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,6 @@ __all__ = [
     "record_download",
     "defer_download",
     "record_served",
-    "is_whole_download",
     "record_delivery",
     "download_count",
     "download_counts_by_resource",
@@ -325,41 +324,12 @@ def defer_download(resource_id: str) -> None:
         pending.append(resource_id)
 
 
-def _asks_for_part() -> bool:
-    """The request's ``Range`` asks for less than the whole file."""
-    wanted = flask.request.range
-    if wanted is None:
-        return False
-    return not (len(wanted.ranges) == 1 and wanted.ranges[0] == (0, None))
-
-
-def is_whole_download(response: Any) -> bool:
-    """Does ``response`` give the client the whole file? A GET answered
-    with 200, with a 206 whose range is the whole file, or with the
-    redirect of a link that asked for no part of it. HEAD, a partial range
-    (``bytes=0-0``, the rest of a resumed download), 304 and errors do not."""
-    if flask.request.method != "GET":
-        return False
-    status = response.status_code
-    if status == 200:
-        return True
-    if status == 206:
-        got = response.content_range
-        return bool(
-            got is not None and got.units == "bytes" and got.start == 0
-            and got.length is not None and got.stop == got.length
-        )
-    if status in (301, 302, 303, 307, 308):
-        return not _asks_for_part()
-    return False
-
-
 def record_served(response: Any) -> Any:
     """After a request: record the downloads its signal announced, if the
     response gives the whole file. A failure to record is logged and never
     changes the response."""
     pending = flask.g.pop("utt1service_pending_downloads", None)
-    if not pending or not is_whole_download(response):
+    if not pending or not responses.is_whole_download(response):
         return response
     for resource_id in pending:
         try:

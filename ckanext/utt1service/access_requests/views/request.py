@@ -29,8 +29,7 @@ from ckanext.utt1service.access_requests import gate, notify
 from ckanext.utt1service.access_requests import workflow as wf
 from ckanext.utt1service.access_requests.logic.action import account_identity
 from ckanext.utt1service.access_requests.model import AccessRequest
-from ckanext.utt1service.common import authz, forms, vocabularies
-from ckanext.utt1service.monitoring import downloads
+from ckanext.utt1service.common import authz, forms, responses, vocabularies
 
 __all__ = ["utt1service_download", "utt1service_request"]
 
@@ -95,7 +94,7 @@ def download(id: str, resource_id: str, filename: Optional[str] = None,
     if info.restricted:
         response.cache_control.no_store = True
         response.cache_control.private = True
-    if decision.grant is not None and downloads.is_whole_download(response):
+    if decision.grant is not None and responses.is_whole_download(response):
         if getattr(decision.grant, "request_state", None) == "approved":
             wf.mark_delivered_by_download(decision.request_id, user, resource_id)
     return response

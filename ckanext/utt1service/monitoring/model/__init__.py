@@ -1,0 +1,2 @@
+# -*- coding: utf-8 -*-
+"""The tables of monitoring: download events, survey responses, complaints."""
