@@ -1,77 +1,20 @@
 # -*- coding: utf-8 -*-
-"""Requests that arrive by phone, LINE, e-mail or at the counter (issue 7):
-staff record them on the requester's behalf, and hand paper copies over.
-
-The actions in ``logic/channel_action.py`` are thin; the work is here, on top
-of ``request_workflow`` (same states, same numbers, same audit, same mail).
+"""How approved data goes out besides the requester's own download: a paper
+copy handed over (with the scanned, signed paper form), an e-mail with the
+files (small ones attached, larger ones as expiring personal links), and the
+personal links themselves. Requests recorded on someone's behalf are made in
+``intake.py``; the webhook is in ``notify.py``.
 """
 from __future__ import annotations
 
 import datetime
-import uuid
 from typing import Any, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service.access_requests import notify
 from ckanext.utt1service.access_requests import workflow as wf
-from ckanext.utt1service.access_requests.model import (
-    AccessRequest,
-    AccessRequestResource,
-    RequestMail,
-)
-from ckanext.utt1service.common import vocabularies
-
-
-def create_on_behalf(
-    fields: dict[str, Any],
-    package: dict[str, Any],
-    resources: list[dict[str, Any]],
-    actor: model.User,
-    intake_channel: str,
-    consent_method: str,
-) -> tuple[AccessRequest, list[RequestMail]]:
-    """A request staff record for someone who asked by phone, LINE, e-mail
-    or at the counter: it enters the queue at once (the staff saw who asked),
-    is not linked to any account, and the requester follows it through the
-    private tracking link sent to the e-mail address, when there is one."""
-    now = wf.utcnow()
-    request = AccessRequest(
-        id=str(uuid.uuid4()),
-        package_id=package["id"],
-        owner_org=package["owner_org"],
-        user_id=None,
-        state="submitted",
-        consent_at=now,
-        consent_retention_days=wf.retention_days(),
-        created=now,
-        modified=now,
-        submitted_at=now,
-        token_salt=wf.new_token_salt(),
-        intake_channel=intake_channel,
-        consent_method=consent_method,
-        recorded_by=actor.id,
-        **fields,
-    )
-    for i, res in enumerate(resources):
-        request.resources.append(
-            AccessRequestResource(
-                resource_id=res["id"], resource_name=res.get("name") or res["id"], position_=i
-            )
-        )
-    model.Session.add(request)
-    wf.assign_number(request)
-    wf.audit(request, "create", actor, None, request.state, data={
-        "on_behalf": True, "intake_channel": intake_channel, "consent_method": consent_method,
-    })
-    model.Session.flush()
-    variables = wf.mail_variables(request)
-    mails = notify.queue(request, "received", wf.requester_recipient(request), **variables)
-    mails += notify.queue(
-        request, "new", wf.staff_recipients(request.owner_org), **variables
-    )
-    return request, mails
+from ckanext.utt1service.access_requests.model import AccessRequest
 
 
 def hand_over(request_id: str, actor: model.User, received_by: str,
@@ -248,58 +191,3 @@ def email_delivery_job(request_id: str, actor_id: Optional[str], subject: str, b
         model.Session.commit()
     except wf.Conflict:
         model.Session.rollback()
-
-
-# Outgoing webhook (the staff's chat group)
-
-WEBHOOK_EVENTS = {
-    "create": "request.new", "confirm": "request.new",
-    "approve": "request.approved", "reject": "request.rejected",
-    "revoke": "request.revoked",
-}
-
-
-def webhook_url() -> str:
-    return (tk.config.get("ckanext.utt1service.webhook_url") or "").strip()
-
-
-def notify_webhook(action: str, request: dict[str, Any]) -> None:
-    """After a new request or a decision, enqueue a generic JSON POST to the
-    configured webhook (off when no URL is set). No personal data is sent:
-    only the number, state, dataset and the staff's link."""
-    event = WEBHOOK_EVENTS.get(action)
-    url = webhook_url()
-    if not event or not url or request.get("state") == "unconfirmed":
-        return
-    payload = {
-        "event": event,
-        "reference": request.get("reference"),
-        "state": request.get("state"),
-        "state_label": vocabularies.REQUEST_STATES.label(request.get("state")),
-        "dataset": request.get("package_title"),
-        "intake_channel": request.get("intake_channel") or "web",
-        "url": tk.h.url_for("utt1service_request.read", id=request["id"], _external=True),
-        "text": "%s %s: %s" % (vocabularies.REQUEST_STATES.label(request.get("state")),
-                               request.get("reference") or "", request.get("package_title")),
-    }
-    try:
-        tk.enqueue_job(webhook_job, [url, payload], title=f"utt1service: webhook {event}")
-    except Exception:  # Redis down: a chat message is not worth failing the request
-        import logging
-
-        logging.getLogger(__name__).warning("Could not enqueue the webhook", exc_info=True)
-
-
-def webhook_job(url: str, payload: dict[str, Any]) -> None:
-    """Background job: POST the JSON payload (10 s timeout)."""
-    import json
-    import urllib.request
-
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    req = urllib.request.Request(
-        url, data=body, method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8",
-                 "User-Agent": "ckanext-utt1service"},
-    )
-    with urllib.request.urlopen(req, timeout=10) as response:
-        response.read()

@@ -2,15 +2,14 @@
 """The states of an access request, who may move it, and what each move does
 besides changing the state (grants, numbers, e-mails).
 
-The actions in ``logic/request_action.py`` are thin: check access, validate,
-call :func:`apply`, commit, send the mail.
+The actions in ``logic/action.py`` are thin: check access, validate, call
+:func:`apply`, commit, send the mail. New requests are made in ``intake.py``.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime
 import secrets
-import uuid
 from typing import Any, Optional
 
 from sqlalchemy import func, text
@@ -22,7 +21,6 @@ from ckanext.utt1service.access_requests import gate, notify
 from ckanext.utt1service.access_requests.model import (
     AccessGrant,
     AccessRequest,
-    AccessRequestResource,
     RequestMail,
 )
 from ckanext.utt1service.common import authz, thaidate, vocabularies
@@ -336,51 +334,6 @@ def apply(
         kind = {"return": "returned", "approve": "approved", "reject": "rejected",
                 "revoke": "revoked"}[name]
         mails += notify.queue(request, kind, requester_recipient(request), **variables)
-    return request, mails
-
-
-def create(fields: dict[str, Any], package: dict[str, Any], resources: list[dict[str, Any]],
-           actor: Optional[model.User]) -> tuple[AccessRequest, list[RequestMail]]:
-    """A new request: straight into the queue for a logged-in requester; for
-    an anonymous one, waiting until the e-mail address is confirmed."""
-    now = utcnow()
-    request = AccessRequest(
-        id=str(uuid.uuid4()),
-        package_id=package["id"],
-        owner_org=package["owner_org"],
-        user_id=actor.id if actor is not None else None,
-        state="submitted" if actor is not None else "unconfirmed",
-        consent_at=now,
-        consent_retention_days=retention_days(),
-        created=now,
-        modified=now,
-        **fields,
-    )
-    for i, res in enumerate(resources):
-        request.resources.append(
-            AccessRequestResource(
-                resource_id=res["id"], resource_name=res.get("name") or res["id"], position_=i
-            )
-        )
-    if actor is None:
-        request.token_salt = new_token_salt()
-    else:
-        request.submitted_at = now
-        request.email_confirmed_at = now
-    model.Session.add(request)
-    if actor is not None:
-        assign_number(request)
-    audit(request, "create", actor, None, request.state)
-    model.Session.flush()
-
-    variables = mail_variables(request)
-    if actor is None:
-        mails = notify.queue(request, "confirm", requester_recipient(request), **variables)
-    else:
-        mails = notify.queue(request, "received", requester_recipient(request), **variables)
-        mails += notify.queue(
-            request, "new", staff_recipients(request.owner_org), **variables
-        )
     return request, mails
 
 

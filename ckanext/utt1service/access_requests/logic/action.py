@@ -17,7 +17,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.utt1service.access_requests import delivery, gate, notify
+from ckanext.utt1service.access_requests import delivery, gate, intake, notify
 from ckanext.utt1service.access_requests import workflow as wf
 from ckanext.utt1service.access_requests.logic import schema as schemas
 from ckanext.utt1service.access_requests.model import (
@@ -26,7 +26,7 @@ from ckanext.utt1service.access_requests.model import (
     AccessRequest,
     AccessRequestResource,
 )
-from ckanext.utt1service.common import authz, vocabularies
+from ckanext.utt1service.common import authz
 from ckanext.utt1service.common.input_guard import declares
 from ckanext.utt1service.common.model import AuditEvent
 
@@ -324,14 +324,14 @@ def utt1service_request_create(context: Context, data_dict: DataDict) -> dict[st
 
     values = {k: fields.get(k) for k in schemas.request_form_schema()}
     try:
-        request, mails = wf.create(values, pkg, chosen, user)
+        request, mails = intake.create(values, pkg, chosen, user)
         model.Session.commit()
     except Exception:
         model.Session.rollback()
         raise
     notify.dispatch(mails)
     result = request_dictize(request, user)
-    delivery.notify_webhook("create", result)
+    notify.webhook("create", result)
     return result
 
 
@@ -508,7 +508,7 @@ def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, A
         raise
     notify.dispatch(mails)
     result = request_dictize(request, actor, data.get("token"))
-    delivery.notify_webhook(name, result)
+    notify.webhook(name, result)
     return result
 
 
@@ -698,53 +698,7 @@ def utt1service_resource_access(context: Context, data_dict: DataDict) -> dict[s
 # --- requests recorded by staff, paper hand-over, e-mail delivery --------------
 
 
-def _v(name: str) -> Any:
-    return tk.get_validator(name)
-
-
-def _one_of(choices: dict[str, str], message: str) -> Any:
-    def validator(value: Any, context: Context) -> Any:
-        if not isinstance(value, str) or value not in choices:
-            raise tk.Invalid(tk._(message))
-        return value
-
-    return validator
-
-
-def on_behalf_schema() -> dict[str, Any]:
-    schema = schemas.request_create_schema()
-    # Someone who phoned may have no e-mail address.
-    schema["email"] = [_v("utt1service_ignore_empty"), _v("utt1service_request_email")]
-    schema["intake_channel"] = [
-        _v("not_missing"),
-        _one_of(vocabularies.INTAKE_METHODS, "Choose the channel the request came through."),
-    ]
-    schema["consent_method"] = [
-        _v("not_missing"),
-        _one_of(vocabularies.CONSENT_METHODS, "Choose how the requester gave consent."),
-    ]
-    return schema
-
-
-def hand_over_schema() -> dict[str, Any]:
-    return {
-        "id": [_v("not_empty"), _v("utt1service_id")],
-        "received_by": [_v("utt1service_required"), _v("utt1service_text"),
-                        _v("utt1service_single_line")],
-        "handed_over_on": [_v("ignore_missing"), _v("utt1service_date")],
-        "comment": [_v("ignore_missing"), _v("utt1service_text"), schemas._long_text],
-    }
-
-
-def request_id_schema() -> dict[str, Any]:
-    return {"id": [_v("not_empty"), _v("utt1service_id")]}
-
-
-def attach_signed_form_schema() -> dict[str, Any]:
-    return {"id": [_v("not_empty"), _v("utt1service_id")], "upload": [_v("ignore_missing")]}
-
-
-@declares(on_behalf_schema)
+@declares(schemas.on_behalf_schema)
 def utt1service_request_create_on_behalf(
     context: Context, data_dict: DataDict
 ) -> dict[str, Any]:
@@ -767,14 +721,14 @@ def utt1service_request_create_on_behalf(
     """
     tk.check_access("utt1service_request_create_on_behalf", context, data_dict)
     actor = wf.user_from_context(context)
-    fields, errors = tk.navl_validate(dict(data_dict), on_behalf_schema(), context)
+    fields, errors = tk.navl_validate(dict(data_dict), schemas.on_behalf_schema(), context)
     errors = {k: v for k, v in errors.items() if v}
     pkg, chosen = dataset_and_files(context, actor, fields, errors)
     if errors:
         raise tk.ValidationError(errors)
     values = {k: fields.get(k) for k in schemas.request_form_schema()}
     try:
-        request, mails = delivery.create_on_behalf(
+        request, mails = intake.create_on_behalf(
             values, pkg, chosen, actor, fields["intake_channel"], fields["consent_method"]
         )
         model.Session.commit()
@@ -783,11 +737,11 @@ def utt1service_request_create_on_behalf(
         raise
     notify.dispatch(mails)
     result = request_dictize(request, actor)
-    delivery.notify_webhook("create", result)
+    notify.webhook("create", result)
     return result
 
 
-@declares(hand_over_schema)
+@declares(schemas.hand_over_schema)
 def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff hand the approved data over on paper: the request becomes
     delivered with channel ``paper``.
@@ -802,7 +756,7 @@ def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict
     :rtype: dictionary
     """
     tk.check_access("utt1service_request_hand_over", context, data_dict)
-    data, errors = tk.navl_validate(dict(data_dict), hand_over_schema(), context)
+    data, errors = tk.navl_validate(dict(data_dict), schemas.hand_over_schema(), context)
     if errors:
         raise tk.ValidationError(errors)
     actor = wf.user_from_context(context)
@@ -820,7 +774,7 @@ def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict
     return request_dictize(request, actor)
 
 
-@declares(request_id_schema)
+@declares(schemas.request_id_schema)
 def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff send the approved files of a request whose wanted channel is
     e-mail: attached when at most ``ckanext.utt1service.email_attachment_max_bytes``,
@@ -856,7 +810,7 @@ def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> 
             "files": [{"name": i["name"], "attached": i["attach"]} for i in plan]}
 
 
-@declares(attach_signed_form_schema)
+@declares(schemas.attach_signed_form_schema)
 def utt1service_request_attach_signed_form(
     context: Context, data_dict: DataDict
 ) -> dict[str, Any]:

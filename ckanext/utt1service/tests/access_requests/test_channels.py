@@ -170,6 +170,7 @@ def test_the_on_behalf_form_keeps_what_was_typed_and_refuses_others(app, world):
     page = app.post(url, data=form, headers=auth(world.staff))
     assert "สมศรี" in page.body and "somsri@example.org" in page.body
     assert "error" in page.body
+    assert "โปรดเลือกช่องทางที่ได้รับคำขอ" in page.body  # (in Thai, as every message)
     assert not model.Session.query(AccessRequest).filter(
         AccessRequest.first_name == "สมศรี").count()
 
