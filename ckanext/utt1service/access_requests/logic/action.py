@@ -1,15 +1,16 @@
 # -*- coding: utf-8 -*-
 """Actions of the access-request workflow (``utt1service_request_*``).
 
-Each one: check access → validate → work (``request_workflow``) → commit →
-send the mail → return a dict. Every change of state is its own action and
-writes an audit row.
+Each one: check access → validate → work (``workflow``, ``intake``,
+``delivery``) → commit → send the mail → return a dict → tell the staff's
+chat; the tail after the work is :func:`_commit_and_tell`. Every change of
+state is its own action and writes an audit row.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from sqlalchemy import func, or_
 
@@ -25,6 +26,7 @@ from ckanext.utt1service.access_requests.model import (
     REQUEST_STATES,
     AccessRequest,
     AccessRequestResource,
+    RequestMail,
 )
 from ckanext.utt1service.common import authz
 from ckanext.utt1service.common.input_guard import declares
@@ -62,6 +64,29 @@ def _validate(data_dict: DataDict, schema: dict[str, Any], context: Context) -> 
     if errors:
         raise tk.ValidationError(errors)
     return data
+
+
+def _commit_and_tell(
+    event: str,
+    work: Callable[[], tuple[AccessRequest, list[RequestMail]]],
+    actor: Optional[model.User],
+    token: Optional[str] = None,
+) -> dict[str, Any]:
+    """The tail of every change of a request: do the ``work`` (which changes
+    the request and writes its e-mails to the outbox) and commit it, or roll
+    it all back; then send the mails, and tell the staff's chat about the
+    ``event`` (``notify.webhook``). Returns the request as ``actor`` (or the
+    holder of ``token``) sees it."""
+    try:
+        request, mails = work()
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    notify.dispatch(mails)
+    result = request_dictize(request, actor, token)
+    notify.webhook(event, result)
+    return result
 
 
 def account_identity(user: Optional[model.User]) -> dict[str, Any]:
@@ -323,16 +348,7 @@ def utt1service_request_create(context: Context, data_dict: DataDict) -> dict[st
         raise tk.ValidationError(errors)
 
     values = {k: fields.get(k) for k in schemas.request_form_schema()}
-    try:
-        request, mails = intake.create(values, pkg, chosen, user)
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    notify.dispatch(mails)
-    result = request_dictize(request, user)
-    notify.webhook("create", result)
-    return result
+    return _commit_and_tell("create", lambda: intake.create(values, pkg, chosen, user), user)
 
 
 def _duplicate_errors(user: model.User, resource_ids: list[str],
@@ -500,16 +516,10 @@ def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, A
     fields = None
     if name == "resubmit":
         fields = {k: data.get(k) for k in schemas.request_form_schema() if k != "email"}
-    try:
-        request, mails = wf.apply(name, data["id"], actor, data.get("comment"), fields)
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    notify.dispatch(mails)
-    result = request_dictize(request, actor, data.get("token"))
-    notify.webhook(name, result)
-    return result
+    return _commit_and_tell(
+        name, lambda: wf.apply(name, data["id"], actor, data.get("comment"), fields),
+        actor, data.get("token"),
+    )
 
 
 @declares(_transition_schema("confirm"))
@@ -727,18 +737,12 @@ def utt1service_request_create_on_behalf(
     if errors:
         raise tk.ValidationError(errors)
     values = {k: fields.get(k) for k in schemas.request_form_schema()}
-    try:
-        request, mails = intake.create_on_behalf(
-            values, pkg, chosen, actor, fields["intake_channel"], fields["consent_method"]
-        )
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    notify.dispatch(mails)
-    result = request_dictize(request, actor)
-    notify.webhook("create", result)
-    return result
+    return _commit_and_tell(
+        "create",
+        lambda: intake.create_on_behalf(values, pkg, chosen, actor, fields["intake_channel"],
+                                        fields["consent_method"]),
+        actor,
+    )
 
 
 @declares(schemas.hand_over_schema)
@@ -764,14 +768,12 @@ def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict
     if isinstance(day, datetime.datetime):
         day = day.date()
     day = day or datetime.date.today()
-    try:
-        request = delivery.hand_over(data["id"], actor, data["received_by"], day,
-                                     data.get("comment"))
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    return request_dictize(request, actor)
+    return _commit_and_tell(
+        "deliver",
+        lambda: (delivery.hand_over(data["id"], actor, data["received_by"], day,
+                                    data.get("comment")), []),
+        actor,
+    )
 
 
 @declares(schemas.request_id_schema)
@@ -840,10 +842,9 @@ def utt1service_request_attach_signed_form(
         raise tk.ValidationError({"upload": [
             tk._("The scanned form must not be empty nor larger than 10 MB.")]})
     actor = wf.user_from_context(context)
-    try:
+
+    def work() -> tuple[AccessRequest, list[RequestMail]]:
         delivery.store_signed_form(request, actor, filename, content)
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    return request_dictize(request, actor)
+        return request, []
+
+    return _commit_and_tell("attach_signed_form", work, actor)
