@@ -32,44 +32,68 @@ OBJECT_TYPE = "access_request"
 
 @dataclasses.dataclass(frozen=True)
 class Transition:
+    """One move of a request, and how the request page shows it: the
+    order of :data:`TRANSITIONS` is the order of the buttons, ``style`` the
+    button's Bootstrap class, ``label`` its text, ``done`` how the history
+    says it happened; a ``comment_required`` move needs a reason (sent to the
+    requester). A move that is not a ``button`` has its own form (the
+    requester's resubmission)."""
+
     name: str
     sources: tuple[str, ...]
     target: str
     # requester | staff | director
     role: str
     label: str
+    done: str
+    style: str = "btn-default"
     comment_required: bool = False
+    button: bool = True
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
         Transition("confirm", ("unconfirmed",), "submitted", "requester",
-                   N_("Confirm my e-mail address and send the request")),
+                   N_("Confirm my e-mail address and send the request"),
+                   N_("E-mail address confirmed"), style="btn-primary"),
         Transition("check", ("submitted",), "checked", "staff",
-                   N_("Checked: propose for approval")),
-        Transition("return", ("submitted", "checked"), "returned", "staff",
-                   N_("Return to the requester for more information"), comment_required=True),
-        Transition("resubmit", ("returned",), "submitted", "requester",
-                   N_("Send the request again")),
-        Transition("approve", ("checked",), "approved", "director", N_("Approve")),
-        Transition("reject", ("submitted", "checked"), "rejected", "director",
-                   N_("Reject"), comment_required=True),
+                   N_("Checked: propose for approval"), N_("Checked by staff"),
+                   style="btn-primary"),
+        Transition("approve", ("checked",), "approved", "director", N_("Approve"),
+                   N_("Approved"), style="btn-success"),
         Transition("deliver", ("approved",), "delivered", "staff",
-                   N_("Mark as delivered")),
+                   N_("Mark as delivered"), N_("Delivered")),
+        Transition("return", ("submitted", "checked"), "returned", "staff",
+                   N_("Return to the requester for more information"),
+                   N_("Returned for more information"), style="btn-warning",
+                   comment_required=True),
+        Transition("reject", ("submitted", "checked"), "rejected", "director",
+                   N_("Reject"), N_("Rejected"), style="btn-danger", comment_required=True),
         Transition("close", ("approved", "delivered", "rejected"), "closed", "staff",
-                   N_("Close the request")),
+                   N_("Close the request"), N_("Closed")),
         # A decision taken back (approved by mistake, the purpose ended, the
         # data must no longer go out): every grant ends now. A closed request
         # whose grants still run can be revoked too (see ``possible``).
         Transition("revoke", ("approved", "delivered", "closed"), "closed", "director",
                    N_("Revoke access: the files can no longer be downloaded"),
+                   N_("Access revoked by the director"), style="btn-outline-danger",
                    comment_required=True),
         Transition("withdraw", ("unconfirmed", "submitted", "returned", "checked"),
-                   "withdrawn", "requester", N_("Withdraw my request")),
+                   "withdrawn", "requester", N_("Withdraw my request"), N_("Withdrawn"),
+                   style="btn-outline-danger"),
+        Transition("resubmit", ("returned",), "submitted", "requester",
+                   N_("Send the request again"), N_("Sent again by the requester"),
+                   button=False),
     )
 }
 
+#: how the history names what happened to a request besides its moves
+EVENTS: dict[str, str] = {
+    "create": N_("Request sent"),
+    "attach_signed_form": N_("Signed paper form attached"),
+    "anonymise": N_("Personal data removed (retention period ended)"),
+}
 
 def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)

@@ -319,7 +319,6 @@ def read(id: str) -> Any:
             "utt1service/request/read.html",
             {
                 "request_dict": request_dict,
-                "transitions": wf.TRANSITIONS,
                 "viewer_is_requester": _viewer_is_requester(id),
             },
         )
@@ -333,7 +332,8 @@ def _viewer_is_requester(id: str) -> bool:
 
 def act(id: str, action: str) -> Any:
     """Every button of the request page posts here."""
-    if action not in wf.TRANSITIONS or action == "resubmit":
+    transition = wf.TRANSITIONS.get(action)
+    if transition is None or not transition.button:
         return tk.abort(404)
     data = {"id": id, "comment": request.form.get("comment", ""), "token": _token_for(id)}
     try:
@@ -536,7 +536,7 @@ def my_requests() -> Any:
     return _no_store(
         tk.render(
             "utt1service/request/mine.html",
-            {"result": result, "transitions": wf.TRANSITIONS, "user_dict": None},
+            {"result": result, "user_dict": None},
         )
     )
 

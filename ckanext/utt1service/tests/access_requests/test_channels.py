@@ -294,6 +294,8 @@ def test_staff_attach_the_scanned_signed_form_served_only_to_those_who_see_it(ap
     assert app.get(url, headers=auth(world.staff)).data == scan
     page = app.get(f"/access-request/{req['id']}", headers=auth(world.staff))
     assert "utt1-signed-form-link" in page.body
+    # the history says it in words (not the code "attach_signed_form")
+    assert "แนบแบบคำขอที่ลงนามแล้ว" in text(page) and "attach_signed_form" not in text(page)
 
 
 @pytest.fixture()

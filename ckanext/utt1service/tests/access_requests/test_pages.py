@@ -111,6 +111,25 @@ def test_buttons_follow_the_role(shared_world, app):
     anonymous = app.get(url, follow_redirects=False)
     assert anonymous.status_code == 302 and "/user/login" in anonymous.headers["Location"]
 
+    # The buttons come in the workflow's order, styled by what they do; a
+    # comment is required (and said so) for those sent to the requester.
+    def buttons(page):
+        found = re.findall(r'<button type="submit" class="btn ([\w-]+) utt1-action-(\w+)"'
+                           r'([^>]*)>', page)
+        return [(name, style, "data-comment-required" in rest) for style, name, rest in found]
+
+    assert buttons(director) == [
+        ("check", "btn-primary", False), ("return", "btn-warning", True),
+        ("reject", "btn-danger", True),
+    ]
+    assert "จำเป็นเมื่อส่งกลับ ไม่อนุมัติ หรือเพิกถอน" in director
+    approved = app.get(f"/access-request/{w.requests['approved']['id']}",
+                       headers=auth(w.director)).body
+    assert buttons(approved) == [
+        ("deliver", "btn-default", False), ("close", "btn-default", False),
+        ("revoke", "btn-outline-danger", True),
+    ]
+
     # The request page shows the form as filled in, and the audit trail.
     shown = text(app.get(url, headers=auth(w.staff)))
     assert "ผู้ขอ pending" in shown and "081-234-5678" in shown and "วิจัยในชั้นเรียน" in shown
