@@ -3,7 +3,8 @@
 besides changing the state (grants, numbers, e-mails).
 
 The actions in ``logic/action.py`` are thin: check access, validate, call
-:func:`apply`, commit, send the mail. New requests are made in ``intake.py``.
+:func:`apply`, then commit, send the mail and tell the staff's chat (one
+tail for every change). New requests are made in ``intake.py``.
 """
 from __future__ import annotations
 
@@ -94,6 +95,11 @@ EVENTS: dict[str, str] = {
     "attach_signed_form": N_("Signed paper form attached"),
     "anonymise": N_("Personal data removed (retention period ended)"),
 }
+
+#: what a delivery may record besides its route (a paper copy: who received
+#: it, and when)
+DELIVERY_FIELDS = ("received_by", "handed_over_on")
+
 
 def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
@@ -296,7 +302,14 @@ def apply(
 ) -> tuple[AccessRequest, list[RequestMail]]:
     """Move a request: lock its row, check the state, change it, audit it,
     and write the e-mails to the outbox. The caller commits (which releases
-    the lock) and then dispatches the mail.
+    the lock) and then dispatches the mail. This is the only place a
+    request's state changes.
+
+    ``fields`` are the form's fields of a resubmission, or what a delivery
+    records besides its route (:data:`DELIVERY_FIELDS`). A delivery records
+    its route, ``data["via"]`` (one of ``vocabularies.DELIVERY_METHODS``;
+    by default the way the requester wanted the data), in the request's
+    ``delivered_via`` and in the audit row.
 
     The row lock is what makes two people deciding at the same moment safe:
     the second waits for the first to commit, then finds the new state and
@@ -322,6 +335,17 @@ def apply(
         for key, value in (fields or {}).items():
             setattr(request, key, value)
         request.submitted_at = now
+    elif name == "deliver":
+        data = dict(data or {})
+        data["via"] = data.get("via") or request.delivery_channel
+        if data["via"] not in vocabularies.DELIVERY_METHODS:
+            raise tk.ValidationError({"via": [tk._("Choose how the data was delivered.")]})
+        request.delivered_via = data["via"]
+        for key in DELIVERY_FIELDS:
+            value = (fields or {}).get(key)
+            setattr(request, key, value)
+            if value is not None:
+                data[key] = value.isoformat() if hasattr(value, "isoformat") else value
     elif name == "approve":
         expires = now + datetime.timedelta(days=grant_days())
         for res in request.resources:
@@ -359,20 +383,6 @@ def apply(
                 "revoke": "revoked"}[name]
         mails += notify.queue(request, kind, requester_recipient(request), **variables)
     return request, mails
-
-
-def mark_delivered_by_download(request_id: str, actor: Optional[model.User],
-                               resource_id: str) -> None:
-    """The first download by the requester delivers an approved request."""
-    request = AccessRequest.get_for_update(request_id)
-    if request is None or request.state != "approved":
-        model.Session.rollback()
-        return
-    request.state = "delivered"
-    request.modified = utcnow()
-    audit(request, "deliver", actor, "approved", "delivered",
-          data={"via": "download", "resource_id": resource_id})
-    model.Session.commit()
 
 
 # Personal data
@@ -434,6 +444,9 @@ def anonymise(request: AccessRequest, now: Optional[datetime.datetime] = None) -
         event.comment = None
         if requester_id and event.actor_id == requester_id:
             event.actor_id = None
+        if event.data and "received_by" in event.data:
+            # (the name of whoever received a paper copy)
+            event.data = {k: v for k, v in event.data.items() if k != "received_by"}
     model.Session.query(RequestMail).filter(RequestMail.request_id == request.id).delete(
         synchronize_session=False
     )

@@ -4,7 +4,8 @@
 Each one: check access → validate → work (``workflow``, ``intake``,
 ``delivery``) → commit → send the mail → return a dict → tell the staff's
 chat; the tail after the work is :func:`_commit_and_tell`. Every change of
-state is its own action and writes an audit row.
+state is its own action and writes an audit row; pages, background jobs and
+the download gate change requests only through these actions.
 """
 
 from __future__ import annotations
@@ -161,9 +162,12 @@ def _trail(request: AccessRequest) -> list[dict[str, Any]]:
     out = []
     for e in events:
         actor = users.get(e.actor_id) if e.actor_id else None
-        by_requester = (e.actor_id is None and e.action in ("create", "confirm", "resubmit",
-                                                            "withdraw", "deliver")) or (
-            request.user_id is not None and e.actor_id == request.user_id
+        by_requester = (
+            (e.actor_id is None and e.action in ("create", "confirm", "resubmit", "withdraw"))
+            or (request.user_id is not None and e.actor_id == request.user_id)
+            # (the requester's first download delivered it)
+            or (e.action == "deliver" and e.actor_id is None
+                and (e.data or {}).get("via") == "download")
         )
         out.append(
             {
@@ -592,16 +596,55 @@ def utt1service_request_reject(context: Context, data_dict: DataDict) -> dict[st
     return _transition("reject", context, data_dict)
 
 
-@declares(_transition_schema("deliver"))
+@declares(schemas.deliver_schema)
 def utt1service_request_deliver(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Staff record that the data was handed over (e-mail, paper copy). A
-    download by the requester records it by itself.
+    """Record that the approved data reached the requester, and how. Staff
+    call it (``utt1service_request_hand_over`` for a paper copy); so do the
+    e-mail delivery job, once the mail went out, and the download gate, when
+    the requester first downloads a whole file (both as the system).
 
     :param id: the request's id
-    :param comment: how it was delivered (optional)
+    :param via: how it was delivered: ``download``, ``email`` or ``paper``
+        (default: the way the requester wanted it, ``delivery_channel``)
+    :type via: string
+    :param resource_id: for a download, the file downloaded (optional)
+    :param received_by: for a paper copy, who received it (optional)
+    :param handed_over_on: for a paper copy, the day (ISO date; default today)
+    :param comment: a note (optional)
+    :returns: the request; ``delivered_via`` is the route
     :rtype: dictionary
     """
-    return _transition("deliver", context, data_dict)
+    tk.check_access("utt1service_request_deliver", context, data_dict)
+    data = _validate(data_dict, schemas.deliver_schema(), context)
+    request = _request_from(data)
+    via = data.get("via") or request.delivery_channel
+    errors: dict[str, list[str]] = {}
+    if data.get("resource_id") and (
+        via != "download" or data["resource_id"] not in request.resource_ids()
+    ):
+        errors["resource_id"] = [
+            tk._("Name one of this request's files, and only for a delivery by download.")]
+    fields: dict[str, Any] = {}
+    if via == "paper":
+        day = data.get("handed_over_on") or datetime.date.today()
+        if isinstance(day, datetime.datetime):
+            day = day.date()
+        fields = {"received_by": data.get("received_by"), "handed_over_on": day}
+    else:
+        for key in wf.DELIVERY_FIELDS:
+            if data.get(key):
+                errors[key] = [tk._("Only a paper copy has a receiver and a day of hand-over.")]
+    if errors:
+        raise tk.ValidationError(errors)
+    details = dict(context.get(delivery.DETAILS) or {}, via=via)
+    if data.get("resource_id"):
+        details["resource_id"] = data["resource_id"]
+    actor = wf.user_from_context(context)
+    return _commit_and_tell(
+        "deliver",
+        lambda: wf.apply("deliver", request.id, actor, data.get("comment"), fields, details),
+        actor, data.get("token"),
+    )
 
 
 @declares(_transition_schema("close"))
@@ -748,7 +791,8 @@ def utt1service_request_create_on_behalf(
 @declares(schemas.hand_over_schema)
 def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff hand the approved data over on paper: the request becomes
-    delivered with channel ``paper``.
+    delivered with route ``paper`` (``utt1service_request_deliver`` with
+    ``via`` ``paper``; here the receiver's name is required).
 
     :param id: the request's id
     :type id: string
@@ -760,20 +804,9 @@ def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict
     :rtype: dictionary
     """
     tk.check_access("utt1service_request_hand_over", context, data_dict)
-    data, errors = tk.navl_validate(dict(data_dict), schemas.hand_over_schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
-    actor = wf.user_from_context(context)
-    day = data.get("handed_over_on")
-    if isinstance(day, datetime.datetime):
-        day = day.date()
-    day = day or datetime.date.today()
-    return _commit_and_tell(
-        "deliver",
-        lambda: (delivery.hand_over(data["id"], actor, data["received_by"], day,
-                                    data.get("comment")), []),
-        actor,
-    )
+    data = _validate(data_dict, schemas.hand_over_schema(), context)
+    paper = {k: data[k] for k in ("id", "received_by", "handed_over_on", "comment") if k in data}
+    return tk.get_action("utt1service_request_deliver")(context, dict(paper, via="paper"))
 
 
 @declares(schemas.request_id_schema)
@@ -781,7 +814,8 @@ def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> 
     """Staff send the approved files of a request whose wanted channel is
     e-mail: attached when at most ``ckanext.utt1service.email_attachment_max_bytes``,
     otherwise as an expiring personal link. A background job sends the mail
-    and then marks the request delivered with channel ``email``.
+    and then records the delivery with route ``email``
+    (``utt1service_request_deliver``).
 
     :param id: the request's id
     :type id: string
@@ -789,9 +823,7 @@ def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> 
     :rtype: dictionary
     """
     tk.check_access("utt1service_request_send_by_email", context, data_dict)
-    request = AccessRequest.get(data_dict.get("id"))
-    if request is None:
-        raise tk.ObjectNotFound(tk._("Access request not found"))
+    request = _request_from(_validate(data_dict, schemas.request_id_schema(), context))
     if request.state != "approved":
         raise tk.ValidationError({"state": [
             tk._("Only an approved request can be sent by e-mail.")]})

@@ -92,6 +92,20 @@ def transition_schema(comment_required: bool = False) -> Schema:
     }
 
 
+def deliver_schema() -> Schema:
+    """A delivery: its route (``via``), the file of a download, the
+    receiver and day of a paper copy."""
+    schema = transition_schema()
+    ignore_missing = _v("ignore_missing")
+    schema.update({
+        "via": [ignore_missing, _v("utt1service_delivery_method")],
+        "resource_id": [ignore_missing, _v("utt1service_id")],
+        "received_by": [ignore_missing, _v("utt1service_text"), _v("utt1service_single_line")],
+        "handed_over_on": [ignore_missing, _v("utt1service_date")],
+    })
+    return schema
+
+
 def hand_over_schema() -> Schema:
     return {
         "id": [_v("not_empty"), _v("utt1service_id")],
@@ -127,6 +141,7 @@ def request_id_schema() -> Schema:
 
 def attach_signed_form_schema() -> Schema:
     return {"id": [_v("not_empty"), _v("utt1service_id")], "upload": [_v("ignore_missing")]}
+
 
 
 def request_show_schema() -> Schema:

@@ -63,7 +63,9 @@ def download(id: str, resource_id: str, filename: Optional[str] = None,
     Allowed downloads go to CKAN core's own view (which sends
     ``resource_download`` for uploads); for links, which core only redirects,
     the signal is sent here. ``g.utt1service_access_request_id`` names the
-    approved request whose grant allowed the download.
+    approved request whose grant allowed the download. The requester's first
+    whole download of an approved request delivers it (the action
+    ``utt1service_request_deliver``, route ``download``).
     """
     if filename and any(unicodedata.category(c) == "Cc" for c in filename):
         # (the name goes into a header, where a line break is refused)
@@ -95,10 +97,24 @@ def download(id: str, resource_id: str, filename: Optional[str] = None,
     if info.restricted:
         response.cache_control.no_store = True
         response.cache_control.private = True
-    if decision.grant is not None and downloads.is_whole_download(response):
-        if getattr(decision.grant, "request_state", None) == "approved":
-            wf.mark_delivered_by_download(decision.request_id, user, resource_id)
+    if (decision.grant is not None and decision.grant.request_state == "approved"
+            and downloads.is_whole_download(response)):
+        _delivered_by_download(decision.request_id, resource_id)
     return response
+
+
+def _delivered_by_download(request_id: str, resource_id: str) -> None:
+    """The requester's first whole download delivers the approved request.
+    Should someone else have moved it a moment ago (another download, a
+    revocation), that stays as it is: the file still goes out."""
+    user = _user()
+    context = {"user": user.name if user is not None else "", "auth_user_obj": user,
+               "ignore_auth": True}
+    try:
+        tk.get_action("utt1service_request_deliver")(
+            context, {"id": request_id, "via": "download", "resource_id": resource_id})
+    except wf.Conflict:
+        pass
 
 
 def _refuse(info: gate.ResourceInfo, id: str, package_type: str) -> Any:

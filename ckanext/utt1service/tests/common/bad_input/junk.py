@@ -162,7 +162,7 @@ FIELD_KINDS: dict[str, str] = {
          "contact_phone", "problems", "improvements", "resolution"), "text"),
     **dict.fromkeys(
         ("agency_type", "delivery_channel", "intake_channel", "consent_method", "order",
-         "channel", "category", "kind", "respondent_type", "mode"), "choice"),
+         "channel", "category", "kind", "respondent_type", "mode", "via"), "choice"),
     **dict.fromkeys(("consent", "mine", "dry_run"), "bool"),
     **dict.fromkeys(("limit", "offset", "days", "suggestion_limit"), "int"),
     **dict.fromkeys(("handed_over_on", "answered_on"), "date"),
