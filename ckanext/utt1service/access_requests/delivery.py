@@ -87,6 +87,27 @@ def file_link_ok(request: AccessRequest, resource_id: str, expires: int, sig: st
     return same_secret(_file_mac(request.id, resource_id, expires), sig)
 
 
+def file_link_check(request: Optional[AccessRequest], resource_id: str, expires: int, sig: str,
+                    user: Optional[model.User]) -> str:
+    """Whether a personal file link lets this user have the file now:
+    ``ok``; ``invalid`` (a wrong or outdated link, a request no longer
+    approved, an access revoked or ended); ``login`` (the request belongs
+    to an account: its owner must log in) or ``not_yours``; ``missing``
+    (the file is gone)."""
+    if (request is None or request.state not in ("approved", "delivered")
+            or not file_link_ok(request, resource_id, expires, sig)
+            or not any(g.resource_id == resource_id and g.is_valid() for g in request.grants)):
+        return "invalid"
+    if request.user_id:
+        if user is None:
+            return "login"
+        if user.id != request.user_id:
+            return "not_yours"
+    if resource_path(resource_id) is None:
+        return "missing"
+    return "ok"
+
+
 def resource_path(resource_id: str) -> Optional[tuple[str, str, int]]:
     """(path on disk, file name, size) of an uploaded resource, or None."""
     from ckan.lib import uploader

@@ -34,24 +34,16 @@ __all__ = [
 
 def utt1service_resource_access(resource: dict[str, Any]) -> dict[str, Any]:
     """For a resource dict: is it restricted, may the current user download
-    it (and why), and the user's latest request for it."""
-    restricted = gate.is_restricted(resource)
-    result: dict[str, Any] = {"restricted": restricted, "allowed": True, "reason": "public"}
-    if not restricted or not resource.get("id"):
+    it (and why), and the user's latest request for it (the action
+    ``utt1service_resource_access``; dates as ISO text)."""
+    result: dict[str, Any] = {"restricted": gate.is_restricted(resource), "allowed": True,
+                              "reason": "public"}
+    if not result["restricted"] or not resource.get("id"):
         return result
-    info = gate.resource_info(resource["id"])
-    if info is None:
-        return result
-    user = gate.current_user_obj()
-    decision = gate.decide(info, user, gate.tracked_requests())
-    result.update(allowed=decision.allowed, reason=decision.reason)
-    if decision.grant is not None:
-        result["expires_at"] = decision.grant.expires_at
-    if not decision.allowed:
-        result["latest"] = gate.latest_request(
-            resource["id"], user, gate.tracked_requests()
-        )
-    return result
+    try:
+        return tk.get_action("utt1service_resource_access")({}, {"id": resource["id"]})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return dict(result, allowed=False, reason="refused")
 
 
 def utt1service_request_state_label(state: Optional[str]) -> str:

@@ -243,7 +243,8 @@ def flush_job(due_only: bool = False) -> None:
 
 
 def pending_summary(org_ids: Optional[list[str]] = None) -> dict[str, Any]:
-    """How many mails of these organizations' requests are waiting, and why."""
+    """How many mails of these organizations' requests are waiting, the
+    last error and when the next try is due (ISO text)."""
     q = model.Session.query(RequestMail).filter(RequestMail.state.in_(("pending", "failed")))
     if org_ids is not None:
         q = q.join(AccessRequest, AccessRequest.id == RequestMail.request_id).filter(
@@ -253,7 +254,7 @@ def pending_summary(org_ids: Optional[list[str]] = None) -> dict[str, Any]:
     return {
         "count": len(waiting),
         "last_error": waiting[-1].last_error if waiting else None,
-        "next_attempt_at": waiting[0].next_attempt_at if waiting else None,
+        "next_attempt_at": waiting[0].next_attempt_at.isoformat() if waiting else None,
     }
 
 

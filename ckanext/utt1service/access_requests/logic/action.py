@@ -53,6 +53,7 @@ __all__ = [
     "utt1service_request_hand_over",
     "utt1service_request_send_by_email",
     "utt1service_request_attach_signed_form",
+    "utt1service_request_file_show",
 ]
 
 
@@ -195,7 +196,9 @@ def request_dictize(
 
     ``revoked_at`` is set when the director revoked its access; with
     ``detail``, ``revocation`` is that audit entry (its ``comment`` is the
-    reason the requester was given)."""
+    reason the requester was given), ``allowed_actions`` the moves this
+    viewer may make now and ``viewer_is_requester`` whether the viewer (the
+    account, or the holder of ``token``) made the request."""
     now = wf.utcnow()
     pkg = model.Package.get(request.package_id)
     # When the director revoked the access (every grant ended at once).
@@ -245,6 +248,7 @@ def request_dictize(
         data["resources"] = _resource_details(request)
         data["audit"] = _trail(request)
         data["allowed_actions"] = wf.allowed_transitions(request, user, token)
+        data["viewer_is_requester"] = wf.is_requester(request, user, token)
         data["revocation"] = next(
             (e for e in reversed(data["audit"]) if e["action"] == "revoke"), None
         ) if revoked else None
@@ -397,6 +401,8 @@ def utt1service_request_show(context: Context, data_dict: DataDict) -> dict[str,
     :type id: string
     :param token: the private tracking token (anonymous requesters)
     :type token: string
+    :returns: the request, with ``resources``, ``audit``, ``allowed_actions``
+        (what the caller may do now) and ``viewer_is_requester``
     :rtype: dictionary
     """
     tk.check_access("utt1service_request_show", context, data_dict)
@@ -430,7 +436,10 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str,
     :type limit: int
     :param offset: skip this many results
     :type offset: int
-    :returns: ``count``, ``counts`` (per state) and ``results``
+    :returns: ``count``, ``counts`` (per state) and ``results``; for the
+        staff's queue (not ``mine``) also ``mail``: how many e-mails of
+        these requests still wait to be sent (``count``), the ``last_error``
+        and when the next try is due (``next_attempt_at``)
     :rtype: dictionary
     """
     tk.check_access("utt1service_request_list", context, data_dict)
@@ -438,6 +447,7 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str,
     user = wf.user_from_context(context)
 
     q = model.Session.query(AccessRequest)
+    org_ids: Optional[list[str]] = None
     if data.get("mine"):
         q = q.filter(AccessRequest.user_id == (user.id if user else None))
     else:
@@ -488,11 +498,14 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str,
         .limit(data["limit"])
         .all()
     )
-    return {
+    result: dict[str, Any] = {
         "count": total,
         "counts": counts,
         "results": [request_dictize(r, user, detail=bool(data.get("mine"))) for r in rows],
     }
+    if org_ids is not None:
+        result["mail"] = notify.pending_summary(org_ids)
+    return result
 
 
 def _transition_schema(name: str) -> Any:
@@ -724,12 +737,18 @@ def utt1service_request_purge_personal_data(
 @tk.side_effect_free
 @declares(schemas.resource_access_schema)
 def utt1service_resource_access(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Whether the calling user may download a resource's file, and why.
+    """Whether the calling user (or browser, through the tracking links it
+    opened) may download a resource's file, and why. The download gate asks
+    this before every download.
 
     :param id: the resource's id
     :type id: string
     :returns: ``restricted``, ``allowed``, ``reason`` (public, sysadmin,
-        member, grant, refused) and, for a grant, ``expires_at``
+        member, grant, refused); for a grant, ``expires_at``, and the
+        ``request_id`` and ``request_state`` of the request that gave it;
+        when refused, ``latest``: the caller's newest request for the file
+        (``id``, ``reference``, ``state``, ``revoked_at``, ``expired_at``),
+        if any
     :rtype: dictionary
     """
     tk.check_access("utt1service_resource_access", context, data_dict)
@@ -738,14 +757,12 @@ def utt1service_resource_access(context: Context, data_dict: DataDict) -> dict[s
     if info is None or not info.active:
         raise tk.ObjectNotFound(tk._("Resource not found"))
     tk.check_access("resource_show", context, {"id": info.id})
-    decision = gate.decide(info, wf.user_from_context(context), gate.tracked_requests())
-    return {
-        "resource_id": info.id,
-        "restricted": info.restricted,
-        "allowed": decision.allowed,
-        "reason": decision.reason,
-        "expires_at": _iso(decision.grant.expires_at) if decision.grant else None,
-    }
+    result = gate.access(info, wf.user_from_context(context), gate.tracked_requests())
+    result["expires_at"] = _iso(result["expires_at"])
+    if result["latest"]:
+        for key in ("revoked_at", "expired_at"):
+            result["latest"][key] = _iso(result["latest"][key])
+    return result
 
 
 # --- requests recorded by staff, paper hand-over, e-mail delivery --------------
@@ -859,9 +876,7 @@ def utt1service_request_attach_signed_form(
     import os
 
     tk.check_access("utt1service_request_attach_signed_form", context, data_dict)
-    request = AccessRequest.get(data_dict.get("id"))
-    if request is None:
-        raise tk.ObjectNotFound(tk._("Access request not found"))
+    request = _request_from(data_dict)
     upload = data_dict.get("upload")
     filename = os.path.basename(getattr(upload, "filename", "") or "")
     if not filename:
@@ -880,3 +895,33 @@ def utt1service_request_attach_signed_form(
         return request, []
 
     return _commit_and_tell("attach_signed_form", work, actor)
+
+
+@tk.side_effect_free
+@declares(schemas.file_link_schema)
+def utt1service_request_file_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Whether a personal file link (sent by an e-mail delivery for a file
+    too large to attach) lets the caller have the file now. The link itself
+    is the key; a request made with an account is for its owner only.
+
+    :param id: the request's id
+    :param resource_id: the file's resource id
+    :param expires: the link's expiry (seconds since 1970, UTC)
+    :type expires: int
+    :param sig: the link's signature
+    :returns: ``allowed``; ``reason``: ``ok``, ``invalid`` (a wrong or
+        outdated link, or the access ended), ``login`` (the requester must
+        log in), ``not_yours`` or ``missing`` (the file is gone); when
+        allowed, the file's ``name`` and ``size``
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_file_show", context, data_dict)
+    data = _validate(data_dict, schemas.file_link_schema(), context)
+    request = AccessRequest.get(data["id"])
+    reason = delivery.file_link_check(request, data["resource_id"], data["expires"],
+                                      data["sig"], wf.user_from_context(context))
+    result: dict[str, Any] = {"id": data["id"], "resource_id": data["resource_id"],
+                              "allowed": reason == "ok", "reason": reason}
+    if reason == "ok":
+        _path, result["name"], result["size"] = delivery.resource_path(data["resource_id"])
+    return result

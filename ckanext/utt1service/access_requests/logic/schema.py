@@ -30,6 +30,9 @@ def _at_most(n: int) -> Callable[..., Any]:
 
 _order = choice(("oldest", "newest"), lambda: tk._("Please choose one of the options in the list"))
 
+#: the latest moment (seconds since 1970) a link can carry: 9999-12-31
+TIMESTAMP_MAX = 253_402_300_799
+
 #: the longest a retention period can be (100 years)
 DAYS_MAX = 36500
 
@@ -142,6 +145,15 @@ def request_id_schema() -> Schema:
 def attach_signed_form_schema() -> Schema:
     return {"id": [_v("not_empty"), _v("utt1service_id")], "upload": [_v("ignore_missing")]}
 
+
+def file_link_schema() -> Schema:
+    """A personal file link of an e-mail delivery."""
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "resource_id": [_v("not_empty"), _v("utt1service_id")],
+        "expires": [_v("not_empty"), _v("utt1service_whole_number")(0, TIMESTAMP_MAX)],
+        "sig": [_v("not_empty"), _v("utt1service_id")],
+    }
 
 
 def request_show_schema() -> Schema:

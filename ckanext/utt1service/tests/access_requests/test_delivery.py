@@ -6,6 +6,8 @@ its one transition: the request says how it was delivered
 (``delivered_via``) and the history has one row for it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import ckan.model as model
@@ -210,3 +212,27 @@ def test_a_download_racing_another_change_still_gets_the_file(
     response = app.get(download_url(world), headers=auth(world.stranger))
     assert response.status_code == 200 and response.data == world.secret
     assert state_of(request_id).state == "closed" and not deliveries(request_id)
+
+
+# The personal link of a large file sent by e-mail
+
+def test_the_personal_file_link_is_checked_by_an_action(world, app, access_request_factory):
+    req = approved(access_request_factory, world, world.stranger)
+    grant = req.grants[0]
+    link = delivery.file_link(req, world.restricted["id"], grant.expires_at)
+    _id, resource_id, expires, sig = re.search(
+        r"/access-request/([^/]+)/file/([^/]+)/(\d+)/([^/?]+)", link).groups()
+    data = {"id": req.id, "resource_id": resource_id, "expires": expires, "sig": sig}
+
+    def ask(user, **changed):
+        return app.get("/api/3/action/utt1service_request_file_show",
+                       query_string=dict(data, **changed), headers=auth(user)).json["result"]
+
+    assert ask(world.stranger) == {"id": req.id, "resource_id": resource_id, "allowed": True,
+                                   "reason": "ok", "name": "students-secret.csv",
+                                   "size": len(world.secret)}
+    assert ask(None)["reason"] == "login"
+    assert ask(world.member) == {"id": req.id, "resource_id": resource_id, "allowed": False,
+                                 "reason": "not_yours"}
+    assert ask(world.stranger, sig=sig[:-2] + "xx")["reason"] == "invalid"
+    assert ask(world.stranger, expires=int(expires) - 1)["reason"] == "invalid"

@@ -229,3 +229,23 @@ def test_pages_with_personal_data_are_never_cached_or_referred(shared_world, app
     assert page.headers["Referrer-Policy"] == "no-referrer"
     queue = app.get(f"/organization/access-requests/{w.org['name']}", headers=auth(w.staff))
     assert "no-store" in queue.headers["Cache-Control"]
+
+
+def test_what_the_pages_need_comes_from_the_actions(shared_world, app):
+    """The request page asks ``utt1service_request_show`` whether the viewer
+    made the request; the queue asks ``utt1service_request_list`` how many
+    e-mails still wait (staff only)."""
+    w = shared_world
+    req = w.requests["approved"]
+
+    def show(user):
+        return app.get("/api/3/action/utt1service_request_show", query_string={"id": req["id"]},
+                       headers=auth(user)).json["result"]
+
+    assert show(w.requesters["approved"])["viewer_is_requester"] is True
+    assert show(w.staff)["viewer_is_requester"] is False
+    queue = app.get("/api/3/action/utt1service_request_list", headers=auth(w.staff)).json
+    assert queue["result"]["mail"] == {"count": 0, "last_error": None, "next_attempt_at": None}
+    mine = app.get("/api/3/action/utt1service_request_list", query_string={"mine": True},
+                   headers=auth(w.requesters["approved"])).json
+    assert "mail" not in mine["result"]
