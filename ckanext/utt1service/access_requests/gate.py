@@ -144,12 +144,14 @@ def tracked_requests() -> dict[str, str]:
     return dict(value) if isinstance(value, dict) else {}
 
 
-def remember_tracking(request: AccessRequest, token: str) -> None:
+def remember_tracking(request_id: str, token: str) -> None:
+    """This browser keeps the tracking link of the request (the caller has
+    checked it): in its signed session, the newest ``SESSION_LIMIT``."""
     from flask import session
 
     tracked = tracked_requests()
-    tracked.pop(request.id, None)
-    tracked[request.id] = token
+    tracked.pop(request_id, None)
+    tracked[request_id] = token
     while len(tracked) > SESSION_LIMIT:
         tracked.pop(next(iter(tracked)))
     session[SESSION_KEY] = tracked
@@ -217,6 +219,26 @@ def decide(
     if grant is not None:
         return Decision(True, "grant", grant)
     return Decision(False, "refused")
+
+
+def access(info: ResourceInfo, user: Any = None,
+           tracked: Optional[dict[str, str]] = None) -> dict[str, Any]:
+    """The decision on a resource as the action ``utt1service_resource_access``
+    gives it (dates as datetimes): whether it is restricted, allowed and
+    why; for a grant, until when and through which request (and its state);
+    when refused, the newest request of this user (or browser) for it."""
+    decision = decide(info, user, tracked)
+    grant = decision.grant
+    return {
+        "resource_id": info.id,
+        "restricted": info.restricted,
+        "allowed": decision.allowed,
+        "reason": decision.reason,
+        "expires_at": grant.expires_at if grant is not None else None,
+        "request_id": decision.request_id,
+        "request_state": getattr(grant, "request_state", None),
+        "latest": None if decision.allowed else latest_request(info.id, user, tracked),
+    }
 
 
 def latest_request(

@@ -22,6 +22,7 @@ __all__ = [
     "utt1service_agency_type_label",
     "utt1service_agency_types",
     "utt1service_request_action_label",
+    "utt1service_request_buttons",
     "utt1service_is_request_staff",
     "utt1service_request_queue_count",
     "utt1service_grant_days",
@@ -31,42 +32,18 @@ __all__ = [
 ]
 
 
-_ACTION_PAST = {
-    "create": wf.N_("Request sent"),
-    "confirm": wf.N_("E-mail address confirmed"),
-    "check": wf.N_("Checked by staff"),
-    "return": wf.N_("Returned for more information"),
-    "resubmit": wf.N_("Sent again by the requester"),
-    "approve": wf.N_("Approved"),
-    "reject": wf.N_("Rejected"),
-    "deliver": wf.N_("Delivered"),
-    "close": wf.N_("Closed"),
-    "withdraw": wf.N_("Withdrawn"),
-    "revoke": wf.N_("Access revoked by the director"),
-    "anonymise": wf.N_("Personal data removed (retention period ended)"),
-}
-
-
 def utt1service_resource_access(resource: dict[str, Any]) -> dict[str, Any]:
     """For a resource dict: is it restricted, may the current user download
-    it (and why), and the user's latest request for it."""
-    restricted = gate.is_restricted(resource)
-    result: dict[str, Any] = {"restricted": restricted, "allowed": True, "reason": "public"}
-    if not restricted or not resource.get("id"):
+    it (and why), and the user's latest request for it (the action
+    ``utt1service_resource_access``; dates as ISO text)."""
+    result: dict[str, Any] = {"restricted": gate.is_restricted(resource), "allowed": True,
+                              "reason": "public"}
+    if not result["restricted"] or not resource.get("id"):
         return result
-    info = gate.resource_info(resource["id"])
-    if info is None:
-        return result
-    user = gate.current_user_obj()
-    decision = gate.decide(info, user, gate.tracked_requests())
-    result.update(allowed=decision.allowed, reason=decision.reason)
-    if decision.grant is not None:
-        result["expires_at"] = decision.grant.expires_at
-    if not decision.allowed:
-        result["latest"] = gate.latest_request(
-            resource["id"], user, gate.tracked_requests()
-        )
-    return result
+    try:
+        return tk.get_action("utt1service_resource_access")({}, {"id": resource["id"]})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return dict(result, allowed=False, reason="refused")
 
 
 def utt1service_request_state_label(state: Optional[str]) -> str:
@@ -88,11 +65,24 @@ def utt1service_agency_types() -> list[tuple[str, str]]:
 
 
 def utt1service_request_action_label(action: str, past: bool = False) -> str:
-    """A transition's button label, or (``past``) how the audit trail says it."""
-    if past:
-        return tk._(_ACTION_PAST.get(action, action))
+    """A transition's button label, or (``past``) how the audit trail says
+    it (also the events that are not moves: ``workflow.EVENTS``)."""
     transition = wf.TRANSITIONS.get(action)
-    return tk._(transition.label) if transition else action
+    if transition is None:
+        return tk._(wf.EVENTS[action]) if past and action in wf.EVENTS else action
+    return tk._(transition.done if past else transition.label)
+
+
+def utt1service_request_buttons(allowed_actions: list[str]) -> list[dict[str, Any]]:
+    """The buttons of the request page for these allowed moves, in the order
+    of ``workflow.TRANSITIONS``: ``name``, ``label``, ``style`` (a Bootstrap
+    button class) and ``comment_required``."""
+    return [
+        {"name": t.name, "label": tk._(t.label), "style": t.style,
+         "comment_required": t.comment_required}
+        for t in wf.TRANSITIONS.values()
+        if t.button and t.name in allowed_actions
+    ]
 
 
 def utt1service_is_request_staff(org_id: Optional[str] = None) -> bool:

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""E-mails of the access-request workflow: Thai first, English below.
+"""Telling people about access requests: the e-mails of the workflow (Thai
+first, English below) and the webhook to the staff's chat group.
 
 A notification is rendered when the change it announces happens and written
 to the outbox table (``utt1service_request_mail``) in the same transaction, so
@@ -17,6 +18,9 @@ stays ``pending`` with the error and the time of its next try (backoff 5 min
 Nothing else sends mail: opening a page (the staff's queue shows a warning
 while mail waits) never does. Sending locks the row, so a mail is never sent
 twice.
+
+After a new request or a decision, :func:`webhook` posts a short JSON
+message (no personal data) to ``ckanext.utt1service.webhook_url``.
 """
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.mailer import MailerException, mail_recipient
 
 from ckanext.utt1service.access_requests.model import AccessRequest, RequestMail
-from ckanext.utt1service.common import thaidate
+from ckanext.utt1service.common import thaidate, vocabularies
 from ckanext.utt1service.common.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -239,7 +243,8 @@ def flush_job(due_only: bool = False) -> None:
 
 
 def pending_summary(org_ids: Optional[list[str]] = None) -> dict[str, Any]:
-    """How many mails of these organizations' requests are waiting, and why."""
+    """How many mails of these organizations' requests are waiting, the
+    last error and when the next try is due (ISO text)."""
     q = model.Session.query(RequestMail).filter(RequestMail.state.in_(("pending", "failed")))
     if org_ids is not None:
         q = q.join(AccessRequest, AccessRequest.id == RequestMail.request_id).filter(
@@ -249,7 +254,7 @@ def pending_summary(org_ids: Optional[list[str]] = None) -> dict[str, Any]:
     return {
         "count": len(waiting),
         "last_error": waiting[-1].last_error if waiting else None,
-        "next_attempt_at": waiting[0].next_attempt_at if waiting else None,
+        "next_attempt_at": waiting[0].next_attempt_at.isoformat() if waiting else None,
     }
 
 
@@ -260,3 +265,57 @@ def count_unsent() -> int:
         .scalar()
         or 0
     )
+
+
+# Outgoing webhook (the staff's chat group)
+
+WEBHOOK_EVENTS = {
+    "create": "request.new", "confirm": "request.new",
+    "approve": "request.approved", "reject": "request.rejected",
+    "revoke": "request.revoked",
+}
+
+
+def webhook_url() -> str:
+    return (tk.config.get("ckanext.utt1service.webhook_url") or "").strip()
+
+
+def webhook(action: str, request: dict[str, Any]) -> None:
+    """After a new request or a decision, enqueue a generic JSON POST to the
+    configured webhook (off when no URL is set). No personal data is sent:
+    only the number, state, dataset and the staff's link."""
+    event = WEBHOOK_EVENTS.get(action)
+    url = webhook_url()
+    if not event or not url or request.get("state") == "unconfirmed":
+        return
+    state_label = vocabularies.REQUEST_STATES.label(request.get("state"))
+    payload = {
+        "event": event,
+        "reference": request.get("reference"),
+        "state": request.get("state"),
+        "state_label": state_label,
+        "dataset": request.get("package_title"),
+        "intake_channel": request.get("intake_channel") or "web",
+        "url": tk.h.url_for("utt1service_request.read", id=request["id"], _external=True),
+        "text": "%s %s: %s" % (state_label, request.get("reference") or "",
+                               request.get("package_title")),
+    }
+    try:
+        tk.enqueue_job(webhook_job, [url, payload], title=f"utt1service: webhook {event}")
+    except Exception:  # Redis down: a chat message is not worth failing the request
+        log.warning("Could not enqueue the webhook", exc_info=True)
+
+
+def webhook_job(url: str, payload: dict[str, Any]) -> None:
+    """Background job: POST the JSON payload (10 s timeout)."""
+    import json
+    import urllib.request
+
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    req = urllib.request.Request(
+        url, data=body, method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8",
+                 "User-Agent": "ckanext-utt1service"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as response:
+        response.read()

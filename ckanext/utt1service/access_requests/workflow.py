@@ -2,15 +2,15 @@
 """The states of an access request, who may move it, and what each move does
 besides changing the state (grants, numbers, e-mails).
 
-The actions in ``logic/request_action.py`` are thin: check access, validate,
-call :func:`apply`, commit, send the mail.
+The actions in ``logic/action.py`` are thin: check access, validate, call
+:func:`apply`, then commit, send the mail and tell the staff's chat (one
+tail for every change). New requests are made in ``intake.py``.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime
 import secrets
-import uuid
 from typing import Any, Optional
 
 from sqlalchemy import func, text
@@ -22,7 +22,6 @@ from ckanext.utt1service.access_requests import gate, notify
 from ckanext.utt1service.access_requests.model import (
     AccessGrant,
     AccessRequest,
-    AccessRequestResource,
     RequestMail,
 )
 from ckanext.utt1service.common import authz, thaidate, vocabularies
@@ -34,43 +33,72 @@ OBJECT_TYPE = "access_request"
 
 @dataclasses.dataclass(frozen=True)
 class Transition:
+    """One move of a request, and how the request page shows it: the
+    order of :data:`TRANSITIONS` is the order of the buttons, ``style`` the
+    button's Bootstrap class, ``label`` its text, ``done`` how the history
+    says it happened; a ``comment_required`` move needs a reason (sent to the
+    requester). A move that is not a ``button`` has its own form (the
+    requester's resubmission)."""
+
     name: str
     sources: tuple[str, ...]
     target: str
     # requester | staff | director
     role: str
     label: str
+    done: str
+    style: str = "btn-default"
     comment_required: bool = False
+    button: bool = True
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
         Transition("confirm", ("unconfirmed",), "submitted", "requester",
-                   N_("Confirm my e-mail address and send the request")),
+                   N_("Confirm my e-mail address and send the request"),
+                   N_("E-mail address confirmed"), style="btn-primary"),
         Transition("check", ("submitted",), "checked", "staff",
-                   N_("Checked: propose for approval")),
-        Transition("return", ("submitted", "checked"), "returned", "staff",
-                   N_("Return to the requester for more information"), comment_required=True),
-        Transition("resubmit", ("returned",), "submitted", "requester",
-                   N_("Send the request again")),
-        Transition("approve", ("checked",), "approved", "director", N_("Approve")),
-        Transition("reject", ("submitted", "checked"), "rejected", "director",
-                   N_("Reject"), comment_required=True),
+                   N_("Checked: propose for approval"), N_("Checked by staff"),
+                   style="btn-primary"),
+        Transition("approve", ("checked",), "approved", "director", N_("Approve"),
+                   N_("Approved"), style="btn-success"),
         Transition("deliver", ("approved",), "delivered", "staff",
-                   N_("Mark as delivered")),
+                   N_("Mark as delivered"), N_("Delivered")),
+        Transition("return", ("submitted", "checked"), "returned", "staff",
+                   N_("Return to the requester for more information"),
+                   N_("Returned for more information"), style="btn-warning",
+                   comment_required=True),
+        Transition("reject", ("submitted", "checked"), "rejected", "director",
+                   N_("Reject"), N_("Rejected"), style="btn-danger", comment_required=True),
         Transition("close", ("approved", "delivered", "rejected"), "closed", "staff",
-                   N_("Close the request")),
+                   N_("Close the request"), N_("Closed")),
         # A decision taken back (approved by mistake, the purpose ended, the
         # data must no longer go out): every grant ends now. A closed request
         # whose grants still run can be revoked too (see ``possible``).
         Transition("revoke", ("approved", "delivered", "closed"), "closed", "director",
                    N_("Revoke access: the files can no longer be downloaded"),
+                   N_("Access revoked by the director"), style="btn-outline-danger",
                    comment_required=True),
         Transition("withdraw", ("unconfirmed", "submitted", "returned", "checked"),
-                   "withdrawn", "requester", N_("Withdraw my request")),
+                   "withdrawn", "requester", N_("Withdraw my request"), N_("Withdrawn"),
+                   style="btn-outline-danger"),
+        Transition("resubmit", ("returned",), "submitted", "requester",
+                   N_("Send the request again"), N_("Sent again by the requester"),
+                   button=False),
     )
 }
+
+#: how the history names what happened to a request besides its moves
+EVENTS: dict[str, str] = {
+    "create": N_("Request sent"),
+    "attach_signed_form": N_("Signed paper form attached"),
+    "anonymise": N_("Personal data removed (retention period ended)"),
+}
+
+#: what a delivery may record besides its route (a paper copy: who received
+#: it, and when)
+DELIVERY_FIELDS = ("received_by", "handed_over_on")
 
 
 def utcnow() -> datetime.datetime:
@@ -274,7 +302,14 @@ def apply(
 ) -> tuple[AccessRequest, list[RequestMail]]:
     """Move a request: lock its row, check the state, change it, audit it,
     and write the e-mails to the outbox. The caller commits (which releases
-    the lock) and then dispatches the mail.
+    the lock) and then dispatches the mail. This is the only place a
+    request's state changes.
+
+    ``fields`` are the form's fields of a resubmission, or what a delivery
+    records besides its route (:data:`DELIVERY_FIELDS`). A delivery records
+    its route, ``data["via"]`` (one of ``vocabularies.DELIVERY_METHODS``;
+    by default the way the requester wanted the data), in the request's
+    ``delivered_via`` and in the audit row.
 
     The row lock is what makes two people deciding at the same moment safe:
     the second waits for the first to commit, then finds the new state and
@@ -300,6 +335,17 @@ def apply(
         for key, value in (fields or {}).items():
             setattr(request, key, value)
         request.submitted_at = now
+    elif name == "deliver":
+        data = dict(data or {})
+        data["via"] = data.get("via") or request.delivery_channel
+        if data["via"] not in vocabularies.DELIVERY_METHODS:
+            raise tk.ValidationError({"via": [tk._("Choose how the data was delivered.")]})
+        request.delivered_via = data["via"]
+        for key in DELIVERY_FIELDS:
+            value = (fields or {}).get(key)
+            setattr(request, key, value)
+            if value is not None:
+                data[key] = value.isoformat() if hasattr(value, "isoformat") else value
     elif name == "approve":
         expires = now + datetime.timedelta(days=grant_days())
         for res in request.resources:
@@ -337,65 +383,6 @@ def apply(
                 "revoke": "revoked"}[name]
         mails += notify.queue(request, kind, requester_recipient(request), **variables)
     return request, mails
-
-
-def create(fields: dict[str, Any], package: dict[str, Any], resources: list[dict[str, Any]],
-           actor: Optional[model.User]) -> tuple[AccessRequest, list[RequestMail]]:
-    """A new request: straight into the queue for a logged-in requester; for
-    an anonymous one, waiting until the e-mail address is confirmed."""
-    now = utcnow()
-    request = AccessRequest(
-        id=str(uuid.uuid4()),
-        package_id=package["id"],
-        owner_org=package["owner_org"],
-        user_id=actor.id if actor is not None else None,
-        state="submitted" if actor is not None else "unconfirmed",
-        consent_at=now,
-        consent_retention_days=retention_days(),
-        created=now,
-        modified=now,
-        **fields,
-    )
-    for i, res in enumerate(resources):
-        request.resources.append(
-            AccessRequestResource(
-                resource_id=res["id"], resource_name=res.get("name") or res["id"], position_=i
-            )
-        )
-    if actor is None:
-        request.token_salt = new_token_salt()
-    else:
-        request.submitted_at = now
-        request.email_confirmed_at = now
-    model.Session.add(request)
-    if actor is not None:
-        assign_number(request)
-    audit(request, "create", actor, None, request.state)
-    model.Session.flush()
-
-    variables = mail_variables(request)
-    if actor is None:
-        mails = notify.queue(request, "confirm", requester_recipient(request), **variables)
-    else:
-        mails = notify.queue(request, "received", requester_recipient(request), **variables)
-        mails += notify.queue(
-            request, "new", staff_recipients(request.owner_org), **variables
-        )
-    return request, mails
-
-
-def mark_delivered_by_download(request_id: str, actor: Optional[model.User],
-                               resource_id: str) -> None:
-    """The first download by the requester delivers an approved request."""
-    request = AccessRequest.get_for_update(request_id)
-    if request is None or request.state != "approved":
-        model.Session.rollback()
-        return
-    request.state = "delivered"
-    request.modified = utcnow()
-    audit(request, "deliver", actor, "approved", "delivered",
-          data={"via": "download", "resource_id": resource_id})
-    model.Session.commit()
 
 
 # Personal data
@@ -457,6 +444,9 @@ def anonymise(request: AccessRequest, now: Optional[datetime.datetime] = None) -
         event.comment = None
         if requester_id and event.actor_id == requester_id:
             event.actor_id = None
+        if event.data and "received_by" in event.data:
+            # (the name of whoever received a paper copy)
+            event.data = {k: v for k, v in event.data.items() if k != "received_by"}
     model.Session.query(RequestMail).filter(RequestMail.request_id == request.id).delete(
         synchronize_session=False
     )

@@ -1,15 +1,17 @@
 # -*- coding: utf-8 -*-
 """Actions of the access-request workflow (``utt1service_request_*``).
 
-Each one: check access → validate → work (``request_workflow``) → commit →
-send the mail → return a dict. Every change of state is its own action and
-writes an audit row.
+Each one: check access → validate → work (``workflow``, ``intake``,
+``delivery``) → commit → send the mail → return a dict → tell the staff's
+chat; the tail after the work is :func:`_commit_and_tell`. Every change of
+state is its own action and writes an audit row; pages, background jobs and
+the download gate change requests only through these actions.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from sqlalchemy import func, or_
 
@@ -17,7 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.utt1service.access_requests import delivery, gate, notify
+from ckanext.utt1service.access_requests import delivery, gate, intake, notify
 from ckanext.utt1service.access_requests import workflow as wf
 from ckanext.utt1service.access_requests.logic import schema as schemas
 from ckanext.utt1service.access_requests.model import (
@@ -25,8 +27,9 @@ from ckanext.utt1service.access_requests.model import (
     REQUEST_STATES,
     AccessRequest,
     AccessRequestResource,
+    RequestMail,
 )
-from ckanext.utt1service.common import authz, vocabularies
+from ckanext.utt1service.common import authz
 from ckanext.utt1service.common.input_guard import declares
 from ckanext.utt1service.common.model import AuditEvent
 
@@ -50,6 +53,7 @@ __all__ = [
     "utt1service_request_hand_over",
     "utt1service_request_send_by_email",
     "utt1service_request_attach_signed_form",
+    "utt1service_request_file_show",
 ]
 
 
@@ -62,6 +66,29 @@ def _validate(data_dict: DataDict, schema: dict[str, Any], context: Context) -> 
     if errors:
         raise tk.ValidationError(errors)
     return data
+
+
+def _commit_and_tell(
+    event: str,
+    work: Callable[[], tuple[AccessRequest, list[RequestMail]]],
+    actor: Optional[model.User],
+    token: Optional[str] = None,
+) -> dict[str, Any]:
+    """The tail of every change of a request: do the ``work`` (which changes
+    the request and writes its e-mails to the outbox) and commit it, or roll
+    it all back; then send the mails, and tell the staff's chat about the
+    ``event`` (``notify.webhook``). Returns the request as ``actor`` (or the
+    holder of ``token``) sees it."""
+    try:
+        request, mails = work()
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    notify.dispatch(mails)
+    result = request_dictize(request, actor, token)
+    notify.webhook(event, result)
+    return result
 
 
 def account_identity(user: Optional[model.User]) -> dict[str, Any]:
@@ -136,9 +163,12 @@ def _trail(request: AccessRequest) -> list[dict[str, Any]]:
     out = []
     for e in events:
         actor = users.get(e.actor_id) if e.actor_id else None
-        by_requester = (e.actor_id is None and e.action in ("create", "confirm", "resubmit",
-                                                            "withdraw", "deliver")) or (
-            request.user_id is not None and e.actor_id == request.user_id
+        by_requester = (
+            (e.actor_id is None and e.action in ("create", "confirm", "resubmit", "withdraw"))
+            or (request.user_id is not None and e.actor_id == request.user_id)
+            # (the requester's first download delivered it)
+            or (e.action == "deliver" and e.actor_id is None
+                and (e.data or {}).get("via") == "download")
         )
         out.append(
             {
@@ -166,7 +196,9 @@ def request_dictize(
 
     ``revoked_at`` is set when the director revoked its access; with
     ``detail``, ``revocation`` is that audit entry (its ``comment`` is the
-    reason the requester was given)."""
+    reason the requester was given), ``allowed_actions`` the moves this
+    viewer may make now and ``viewer_is_requester`` whether the viewer (the
+    account, or the holder of ``token``) made the request."""
     now = wf.utcnow()
     pkg = model.Package.get(request.package_id)
     # When the director revoked the access (every grant ended at once).
@@ -216,6 +248,7 @@ def request_dictize(
         data["resources"] = _resource_details(request)
         data["audit"] = _trail(request)
         data["allowed_actions"] = wf.allowed_transitions(request, user, token)
+        data["viewer_is_requester"] = wf.is_requester(request, user, token)
         data["revocation"] = next(
             (e for e in reversed(data["audit"]) if e["action"] == "revoke"), None
         ) if revoked else None
@@ -323,16 +356,7 @@ def utt1service_request_create(context: Context, data_dict: DataDict) -> dict[st
         raise tk.ValidationError(errors)
 
     values = {k: fields.get(k) for k in schemas.request_form_schema()}
-    try:
-        request, mails = wf.create(values, pkg, chosen, user)
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    notify.dispatch(mails)
-    result = request_dictize(request, user)
-    delivery.notify_webhook("create", result)
-    return result
+    return _commit_and_tell("create", lambda: intake.create(values, pkg, chosen, user), user)
 
 
 def _duplicate_errors(user: model.User, resource_ids: list[str],
@@ -377,6 +401,8 @@ def utt1service_request_show(context: Context, data_dict: DataDict) -> dict[str,
     :type id: string
     :param token: the private tracking token (anonymous requesters)
     :type token: string
+    :returns: the request, with ``resources``, ``audit``, ``allowed_actions``
+        (what the caller may do now) and ``viewer_is_requester``
     :rtype: dictionary
     """
     tk.check_access("utt1service_request_show", context, data_dict)
@@ -410,7 +436,10 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str,
     :type limit: int
     :param offset: skip this many results
     :type offset: int
-    :returns: ``count``, ``counts`` (per state) and ``results``
+    :returns: ``count``, ``counts`` (per state) and ``results``; for the
+        staff's queue (not ``mine``) also ``mail``: how many e-mails of
+        these requests still wait to be sent (``count``), the ``last_error``
+        and when the next try is due (``next_attempt_at``)
     :rtype: dictionary
     """
     tk.check_access("utt1service_request_list", context, data_dict)
@@ -418,6 +447,7 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str,
     user = wf.user_from_context(context)
 
     q = model.Session.query(AccessRequest)
+    org_ids: Optional[list[str]] = None
     if data.get("mine"):
         q = q.filter(AccessRequest.user_id == (user.id if user else None))
     else:
@@ -468,11 +498,14 @@ def utt1service_request_list(context: Context, data_dict: DataDict) -> dict[str,
         .limit(data["limit"])
         .all()
     )
-    return {
+    result: dict[str, Any] = {
         "count": total,
         "counts": counts,
         "results": [request_dictize(r, user, detail=bool(data.get("mine"))) for r in rows],
     }
+    if org_ids is not None:
+        result["mail"] = notify.pending_summary(org_ids)
+    return result
 
 
 def _transition_schema(name: str) -> Any:
@@ -500,16 +533,10 @@ def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, A
     fields = None
     if name == "resubmit":
         fields = {k: data.get(k) for k in schemas.request_form_schema() if k != "email"}
-    try:
-        request, mails = wf.apply(name, data["id"], actor, data.get("comment"), fields)
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    notify.dispatch(mails)
-    result = request_dictize(request, actor, data.get("token"))
-    delivery.notify_webhook(name, result)
-    return result
+    return _commit_and_tell(
+        name, lambda: wf.apply(name, data["id"], actor, data.get("comment"), fields),
+        actor, data.get("token"),
+    )
 
 
 @declares(_transition_schema("confirm"))
@@ -582,16 +609,55 @@ def utt1service_request_reject(context: Context, data_dict: DataDict) -> dict[st
     return _transition("reject", context, data_dict)
 
 
-@declares(_transition_schema("deliver"))
+@declares(schemas.deliver_schema)
 def utt1service_request_deliver(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Staff record that the data was handed over (e-mail, paper copy). A
-    download by the requester records it by itself.
+    """Record that the approved data reached the requester, and how. Staff
+    call it (``utt1service_request_hand_over`` for a paper copy); so do the
+    e-mail delivery job, once the mail went out, and the download gate, when
+    the requester first downloads a whole file (both as the system).
 
     :param id: the request's id
-    :param comment: how it was delivered (optional)
+    :param via: how it was delivered: ``download``, ``email`` or ``paper``
+        (default: the way the requester wanted it, ``delivery_channel``)
+    :type via: string
+    :param resource_id: for a download, the file downloaded (optional)
+    :param received_by: for a paper copy, who received it (optional)
+    :param handed_over_on: for a paper copy, the day (ISO date; default today)
+    :param comment: a note (optional)
+    :returns: the request; ``delivered_via`` is the route
     :rtype: dictionary
     """
-    return _transition("deliver", context, data_dict)
+    tk.check_access("utt1service_request_deliver", context, data_dict)
+    data = _validate(data_dict, schemas.deliver_schema(), context)
+    request = _request_from(data)
+    via = data.get("via") or request.delivery_channel
+    errors: dict[str, list[str]] = {}
+    if data.get("resource_id") and (
+        via != "download" or data["resource_id"] not in request.resource_ids()
+    ):
+        errors["resource_id"] = [
+            tk._("Name one of this request's files, and only for a delivery by download.")]
+    fields: dict[str, Any] = {}
+    if via == "paper":
+        day = data.get("handed_over_on") or datetime.date.today()
+        if isinstance(day, datetime.datetime):
+            day = day.date()
+        fields = {"received_by": data.get("received_by"), "handed_over_on": day}
+    else:
+        for key in wf.DELIVERY_FIELDS:
+            if data.get(key):
+                errors[key] = [tk._("Only a paper copy has a receiver and a day of hand-over.")]
+    if errors:
+        raise tk.ValidationError(errors)
+    details = dict(context.get(delivery.DETAILS) or {}, via=via)
+    if data.get("resource_id"):
+        details["resource_id"] = data["resource_id"]
+    actor = wf.user_from_context(context)
+    return _commit_and_tell(
+        "deliver",
+        lambda: wf.apply("deliver", request.id, actor, data.get("comment"), fields, details),
+        actor, data.get("token"),
+    )
 
 
 @declares(_transition_schema("close"))
@@ -671,12 +737,18 @@ def utt1service_request_purge_personal_data(
 @tk.side_effect_free
 @declares(schemas.resource_access_schema)
 def utt1service_resource_access(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Whether the calling user may download a resource's file, and why.
+    """Whether the calling user (or browser, through the tracking links it
+    opened) may download a resource's file, and why. The download gate asks
+    this before every download.
 
     :param id: the resource's id
     :type id: string
     :returns: ``restricted``, ``allowed``, ``reason`` (public, sysadmin,
-        member, grant, refused) and, for a grant, ``expires_at``
+        member, grant, refused); for a grant, ``expires_at``, and the
+        ``request_id`` and ``request_state`` of the request that gave it;
+        when refused, ``latest``: the caller's newest request for the file
+        (``id``, ``reference``, ``state``, ``revoked_at``, ``expired_at``),
+        if any
     :rtype: dictionary
     """
     tk.check_access("utt1service_resource_access", context, data_dict)
@@ -685,66 +757,18 @@ def utt1service_resource_access(context: Context, data_dict: DataDict) -> dict[s
     if info is None or not info.active:
         raise tk.ObjectNotFound(tk._("Resource not found"))
     tk.check_access("resource_show", context, {"id": info.id})
-    decision = gate.decide(info, wf.user_from_context(context), gate.tracked_requests())
-    return {
-        "resource_id": info.id,
-        "restricted": info.restricted,
-        "allowed": decision.allowed,
-        "reason": decision.reason,
-        "expires_at": _iso(decision.grant.expires_at) if decision.grant else None,
-    }
+    result = gate.access(info, wf.user_from_context(context), gate.tracked_requests())
+    result["expires_at"] = _iso(result["expires_at"])
+    if result["latest"]:
+        for key in ("revoked_at", "expired_at"):
+            result["latest"][key] = _iso(result["latest"][key])
+    return result
 
 
 # --- requests recorded by staff, paper hand-over, e-mail delivery --------------
 
 
-def _v(name: str) -> Any:
-    return tk.get_validator(name)
-
-
-def _one_of(choices: dict[str, str], message: str) -> Any:
-    def validator(value: Any, context: Context) -> Any:
-        if not isinstance(value, str) or value not in choices:
-            raise tk.Invalid(tk._(message))
-        return value
-
-    return validator
-
-
-def on_behalf_schema() -> dict[str, Any]:
-    schema = schemas.request_create_schema()
-    # Someone who phoned may have no e-mail address.
-    schema["email"] = [_v("utt1service_ignore_empty"), _v("utt1service_request_email")]
-    schema["intake_channel"] = [
-        _v("not_missing"),
-        _one_of(vocabularies.INTAKE_METHODS, "Choose the channel the request came through."),
-    ]
-    schema["consent_method"] = [
-        _v("not_missing"),
-        _one_of(vocabularies.CONSENT_METHODS, "Choose how the requester gave consent."),
-    ]
-    return schema
-
-
-def hand_over_schema() -> dict[str, Any]:
-    return {
-        "id": [_v("not_empty"), _v("utt1service_id")],
-        "received_by": [_v("utt1service_required"), _v("utt1service_text"),
-                        _v("utt1service_single_line")],
-        "handed_over_on": [_v("ignore_missing"), _v("utt1service_date")],
-        "comment": [_v("ignore_missing"), _v("utt1service_text"), schemas._long_text],
-    }
-
-
-def request_id_schema() -> dict[str, Any]:
-    return {"id": [_v("not_empty"), _v("utt1service_id")]}
-
-
-def attach_signed_form_schema() -> dict[str, Any]:
-    return {"id": [_v("not_empty"), _v("utt1service_id")], "upload": [_v("ignore_missing")]}
-
-
-@declares(on_behalf_schema)
+@declares(schemas.on_behalf_schema)
 def utt1service_request_create_on_behalf(
     context: Context, data_dict: DataDict
 ) -> dict[str, Any]:
@@ -767,30 +791,25 @@ def utt1service_request_create_on_behalf(
     """
     tk.check_access("utt1service_request_create_on_behalf", context, data_dict)
     actor = wf.user_from_context(context)
-    fields, errors = tk.navl_validate(dict(data_dict), on_behalf_schema(), context)
+    fields, errors = tk.navl_validate(dict(data_dict), schemas.on_behalf_schema(), context)
     errors = {k: v for k, v in errors.items() if v}
     pkg, chosen = dataset_and_files(context, actor, fields, errors)
     if errors:
         raise tk.ValidationError(errors)
     values = {k: fields.get(k) for k in schemas.request_form_schema()}
-    try:
-        request, mails = delivery.create_on_behalf(
-            values, pkg, chosen, actor, fields["intake_channel"], fields["consent_method"]
-        )
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    notify.dispatch(mails)
-    result = request_dictize(request, actor)
-    delivery.notify_webhook("create", result)
-    return result
+    return _commit_and_tell(
+        "create",
+        lambda: intake.create_on_behalf(values, pkg, chosen, actor, fields["intake_channel"],
+                                        fields["consent_method"]),
+        actor,
+    )
 
 
-@declares(hand_over_schema)
+@declares(schemas.hand_over_schema)
 def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff hand the approved data over on paper: the request becomes
-    delivered with channel ``paper``.
+    delivered with route ``paper`` (``utt1service_request_deliver`` with
+    ``via`` ``paper``; here the receiver's name is required).
 
     :param id: the request's id
     :type id: string
@@ -802,30 +821,18 @@ def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict
     :rtype: dictionary
     """
     tk.check_access("utt1service_request_hand_over", context, data_dict)
-    data, errors = tk.navl_validate(dict(data_dict), hand_over_schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
-    actor = wf.user_from_context(context)
-    day = data.get("handed_over_on")
-    if isinstance(day, datetime.datetime):
-        day = day.date()
-    day = day or datetime.date.today()
-    try:
-        request = delivery.hand_over(data["id"], actor, data["received_by"], day,
-                                     data.get("comment"))
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    return request_dictize(request, actor)
+    data = _validate(data_dict, schemas.hand_over_schema(), context)
+    paper = {k: data[k] for k in ("id", "received_by", "handed_over_on", "comment") if k in data}
+    return tk.get_action("utt1service_request_deliver")(context, dict(paper, via="paper"))
 
 
-@declares(request_id_schema)
+@declares(schemas.request_id_schema)
 def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff send the approved files of a request whose wanted channel is
     e-mail: attached when at most ``ckanext.utt1service.email_attachment_max_bytes``,
     otherwise as an expiring personal link. A background job sends the mail
-    and then marks the request delivered with channel ``email``.
+    and then records the delivery with route ``email``
+    (``utt1service_request_deliver``).
 
     :param id: the request's id
     :type id: string
@@ -833,9 +840,7 @@ def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> 
     :rtype: dictionary
     """
     tk.check_access("utt1service_request_send_by_email", context, data_dict)
-    request = AccessRequest.get(data_dict.get("id"))
-    if request is None:
-        raise tk.ObjectNotFound(tk._("Access request not found"))
+    request = _request_from(_validate(data_dict, schemas.request_id_schema(), context))
     if request.state != "approved":
         raise tk.ValidationError({"state": [
             tk._("Only an approved request can be sent by e-mail.")]})
@@ -856,7 +861,7 @@ def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> 
             "files": [{"name": i["name"], "attached": i["attach"]} for i in plan]}
 
 
-@declares(attach_signed_form_schema)
+@declares(schemas.attach_signed_form_schema)
 def utt1service_request_attach_signed_form(
     context: Context, data_dict: DataDict
 ) -> dict[str, Any]:
@@ -871,9 +876,7 @@ def utt1service_request_attach_signed_form(
     import os
 
     tk.check_access("utt1service_request_attach_signed_form", context, data_dict)
-    request = AccessRequest.get(data_dict.get("id"))
-    if request is None:
-        raise tk.ObjectNotFound(tk._("Access request not found"))
+    request = _request_from(data_dict)
     upload = data_dict.get("upload")
     filename = os.path.basename(getattr(upload, "filename", "") or "")
     if not filename:
@@ -886,10 +889,39 @@ def utt1service_request_attach_signed_form(
         raise tk.ValidationError({"upload": [
             tk._("The scanned form must not be empty nor larger than 10 MB.")]})
     actor = wf.user_from_context(context)
-    try:
+
+    def work() -> tuple[AccessRequest, list[RequestMail]]:
         delivery.store_signed_form(request, actor, filename, content)
-        model.Session.commit()
-    except Exception:
-        model.Session.rollback()
-        raise
-    return request_dictize(request, actor)
+        return request, []
+
+    return _commit_and_tell("attach_signed_form", work, actor)
+
+
+@tk.side_effect_free
+@declares(schemas.file_link_schema)
+def utt1service_request_file_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Whether a personal file link (sent by an e-mail delivery for a file
+    too large to attach) lets the caller have the file now. The link itself
+    is the key; a request made with an account is for its owner only.
+
+    :param id: the request's id
+    :param resource_id: the file's resource id
+    :param expires: the link's expiry (seconds since 1970, UTC)
+    :type expires: int
+    :param sig: the link's signature
+    :returns: ``allowed``; ``reason``: ``ok``, ``invalid`` (a wrong or
+        outdated link, or the access ended), ``login`` (the requester must
+        log in), ``not_yours`` or ``missing`` (the file is gone); when
+        allowed, the file's ``name`` and ``size``
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_file_show", context, data_dict)
+    data = _validate(data_dict, schemas.file_link_schema(), context)
+    request = AccessRequest.get(data["id"])
+    reason = delivery.file_link_check(request, data["resource_id"], data["expires"],
+                                      data["sig"], wf.user_from_context(context))
+    result: dict[str, Any] = {"id": data["id"], "resource_id": data["resource_id"],
+                              "allowed": reason == "ok", "reason": reason}
+    if reason == "ok":
+        _path, result["name"], result["size"] = delivery.resource_path(data["resource_id"])
+    return result

@@ -40,6 +40,7 @@ __all__ = [
     "utt1service_request_hand_over",
     "utt1service_request_send_by_email",
     "utt1service_request_attach_signed_form",
+    "utt1service_request_file_show",
 ]
 
 
@@ -185,7 +186,7 @@ def utt1service_resource_access(context: Context, data_dict: DataDict) -> AuthRe
 
 
 def utt1service_request_create_on_behalf(context: Context, data_dict: DataDict) -> AuthResult:
-    user = wf.user_from_context(dict(context))
+    user = _user(context)
     pkg = model.Package.get((data_dict or {}).get("package_id") or "")
     if pkg is not None and authz.is_staff(user, pkg.owner_org):
         return {"success": True}
@@ -205,12 +206,15 @@ def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> 
 
 
 def utt1service_request_attach_signed_form(context: Context, data_dict: DataDict) -> AuthResult:
-    from ckanext.utt1service.access_requests.model import AccessRequest
-
-    request = AccessRequest.get((data_dict or {}).get("id"))
-    if request is None:
-        raise tk.ObjectNotFound(tk._("Access request not found"))
-    if authz.is_staff(wf.user_from_context(dict(context)), request.owner_org):
+    request = _request(data_dict)
+    if authz.is_staff(_user(context), request.owner_org):
         return {"success": True}
     return {"success": False, "msg": tk._(
         "Only the staff of the organization that owns the dataset can do this.")}
+
+
+@tk.auth_allow_anonymous_access
+def utt1service_request_file_show(context: Context, data_dict: DataDict) -> AuthResult:
+    # The personal link is the key: the action checks its signature (and,
+    # for a request made with an account, that its owner is asking).
+    return {"success": True}

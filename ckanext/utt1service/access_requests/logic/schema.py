@@ -7,6 +7,7 @@ from typing import Any, Callable
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, Schema
 
+from ckanext.utt1service.common import vocabularies
 from ckanext.utt1service.common.validators import choice
 
 LONG_TEXT = 2000
@@ -28,6 +29,9 @@ def _at_most(n: int) -> Callable[..., Any]:
 
 
 _order = choice(("oldest", "newest"), lambda: tk._("Please choose one of the options in the list"))
+
+#: the latest moment (seconds since 1970) a link can carry: 9999-12-31
+TIMESTAMP_MAX = 253_402_300_799
 
 #: the longest a retention period can be (100 years)
 DAYS_MAX = 36500
@@ -88,6 +92,67 @@ def transition_schema(comment_required: bool = False) -> Schema:
         "id": [_v("not_empty"), _v("utt1service_id")],
         "token": [_v("ignore_missing"), _v("utt1service_id")],
         "comment": comment + [_v("utt1service_text"), _long_text],
+    }
+
+
+def deliver_schema() -> Schema:
+    """A delivery: its route (``via``), the file of a download, the
+    receiver and day of a paper copy."""
+    schema = transition_schema()
+    ignore_missing = _v("ignore_missing")
+    schema.update({
+        "via": [ignore_missing, _v("utt1service_delivery_method")],
+        "resource_id": [ignore_missing, _v("utt1service_id")],
+        "received_by": [ignore_missing, _v("utt1service_text"), _v("utt1service_single_line")],
+        "handed_over_on": [ignore_missing, _v("utt1service_date")],
+    })
+    return schema
+
+
+def hand_over_schema() -> Schema:
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "received_by": [_v("utt1service_required"), _v("utt1service_text"),
+                        _v("utt1service_single_line")],
+        "handed_over_on": [_v("ignore_missing"), _v("utt1service_date")],
+        "comment": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+    }
+
+
+def on_behalf_schema() -> Schema:
+    """The request form as staff fill it in for someone who asked by phone,
+    LINE, e-mail or at the counter."""
+    schema = request_create_schema()
+    # Someone who phoned may have no e-mail address.
+    schema["email"] = [_v("utt1service_ignore_empty"), _v("utt1service_request_email")]
+    schema["intake_channel"] = [
+        _v("not_missing"),
+        choice(vocabularies.INTAKE_METHODS.codes(),
+               lambda: tk._("Choose the channel the request came through.")),
+    ]
+    schema["consent_method"] = [
+        _v("not_missing"),
+        choice(vocabularies.CONSENT_METHODS.codes(),
+               lambda: tk._("Choose how the requester gave consent.")),
+    ]
+    return schema
+
+
+def request_id_schema() -> Schema:
+    return {"id": [_v("not_empty"), _v("utt1service_id")]}
+
+
+def attach_signed_form_schema() -> Schema:
+    return {"id": [_v("not_empty"), _v("utt1service_id")], "upload": [_v("ignore_missing")]}
+
+
+def file_link_schema() -> Schema:
+    """A personal file link of an e-mail delivery."""
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "resource_id": [_v("not_empty"), _v("utt1service_id")],
+        "expires": [_v("not_empty"), _v("utt1service_whole_number")(0, TIMESTAMP_MAX)],
+        "sig": [_v("not_empty"), _v("utt1service_id")],
     }
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "utt1service_phone",
     "utt1service_request_email",
     "utt1service_delivery_channel",
+    "utt1service_delivery_method",
     "utt1service_agency_type",
     "utt1service_consent_given",
     "utt1service_id_list",
@@ -98,6 +99,14 @@ def utt1service_request_email(value: Any, context: Context) -> Any:
 def utt1service_delivery_channel(value: Any, context: Context) -> Any:
     if not isinstance(value, str) or value not in vocabularies.DELIVERY_METHODS:
         raise Invalid(tk._("Choose how you want to receive the data."))
+    return value
+
+
+def utt1service_delivery_method(value: Any, context: Context) -> Any:
+    """How data was delivered (a delivery's route): one of
+    ``vocabularies.DELIVERY_METHODS``."""
+    if not isinstance(value, str) or value not in vocabularies.DELIVERY_METHODS:
+        raise Invalid(tk._("Choose how the data was delivered."))
     return value
 
 

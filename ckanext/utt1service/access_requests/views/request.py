@@ -25,10 +25,9 @@ from ckan.lib import signals
 from ckan.lib.pagination import Page
 from ckan.views import resource as core_resource
 
-from ckanext.utt1service.access_requests import gate, notify
+from ckanext.utt1service.access_requests import gate
 from ckanext.utt1service.access_requests import workflow as wf
 from ckanext.utt1service.access_requests.logic.action import account_identity
-from ckanext.utt1service.access_requests.model import AccessRequest
 from ckanext.utt1service.common import authz, forms, responses, vocabularies
 
 __all__ = ["utt1service_download", "utt1service_request"]
@@ -57,64 +56,72 @@ def _user() -> Optional[model.User]:
 
 def download(id: str, resource_id: str, filename: Optional[str] = None,
              package_type: str = "dataset") -> Any:
-    """CKAN's download route behind the access rule.
+    """CKAN's download route behind the access rule (the action
+    ``utt1service_resource_access`` decides).
 
     Allowed downloads go to CKAN core's own view (which sends
     ``resource_download`` for uploads); for links, which core only redirects,
     the signal is sent here. ``g.utt1service_access_request_id`` names the
-    approved request whose grant allowed the download.
+    approved request whose grant allowed the download. The requester's first
+    whole download of an approved request delivers it (the action
+    ``utt1service_request_deliver``, route ``download``).
     """
     if filename and any(unicodedata.category(c) == "Cc" for c in filename):
         # (the name goes into a header, where a line break is refused)
         return tk.abort(404, tk._("Resource not found"))
-    info = gate.resource_info(resource_id)
-    if info is None:
+    try:
+        access = tk.get_action("utt1service_resource_access")(_context(), {"id": resource_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        # not a file this user may see at all: CKAN's own answer (404 or 403)
         return core_resource.download(package_type, id, resource_id, filename)
-    if info.restricted:
+    if access["restricted"]:
         # Never in a shared cache: the answer depends on who asks.
         request.environ["__no_cache__"] = True
-    user = _user()
-    decision = gate.decide(info, user, gate.tracked_requests())
-    if not decision.allowed:
-        return _refuse(info, id, package_type)
+    if not access["allowed"]:
+        return _refuse(access, id, package_type)
 
-    if decision.request_id:
-        g.utt1service_access_request_id = decision.request_id
-    if info.url_type != "upload":
-        # Core redirects links without the signal: send it here, once CKAN's
-        # own auth lets this user see the resource and the dataset.
-        try:
-            tk.check_access("resource_show", _context(), {"id": resource_id})
-            tk.check_access("package_show", _context(), {"id": id})
-        except (tk.NotAuthorized, tk.ObjectNotFound):
-            return core_resource.download(package_type, id, resource_id, filename)
-        if info.url:
-            signals.resource_download.send(resource_id)
+    if access["request_id"]:
+        g.utt1service_access_request_id = access["request_id"]
     response = core_resource.download(package_type, id, resource_id, filename)
-    if info.restricted:
+    if response.status_code in (301, 302, 303, 307, 308):
+        # A link: core redirects to it (once its own auth let this user see
+        # the resource and the dataset) without the signal: send it here.
+        signals.resource_download.send(resource_id)
+    if access["restricted"]:
         response.cache_control.no_store = True
         response.cache_control.private = True
-    if decision.grant is not None and responses.is_whole_download(response):
-        if getattr(decision.grant, "request_state", None) == "approved":
-            wf.mark_delivered_by_download(decision.request_id, user, resource_id)
+    if access["request_state"] == "approved" and responses.is_whole_download(response):
+        _delivered_by_download(access["request_id"], resource_id)
     return response
 
 
-def _refuse(info: gate.ResourceInfo, id: str, package_type: str) -> Any:
+def _delivered_by_download(request_id: str, resource_id: str) -> None:
+    """The requester's first whole download delivers the approved request.
+    Should someone else have moved it a moment ago (another download, a
+    revocation), that stays as it is: the file still goes out."""
+    user = _user()
+    context = {"user": user.name if user is not None else "", "auth_user_obj": user,
+               "ignore_auth": True}
+    try:
+        tk.get_action("utt1service_request_deliver")(
+            context, {"id": request_id, "via": "download", "resource_id": resource_id})
+    except wf.Conflict:
+        pass
+
+
+def _refuse(access: dict[str, Any], id: str, package_type: str) -> Any:
     """A restricted file for someone not allowed: 403 with the way to ask
     for it (or CKAN's own answer when the dataset itself is not visible)."""
-    context = _context()
+    resource_id = access["resource_id"]
     try:
-        tk.check_access("resource_show", context, {"id": info.id})
-        pkg = tk.get_action("package_show")(context, {"id": info.package_id})
+        resource = tk.get_action("resource_show")(_context(), {"id": resource_id})
+        pkg = tk.get_action("package_show")(_context(), {"id": resource["package_id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
-        return core_resource.download(package_type, id, info.id)
-    resource = next((r for r in pkg.get("resources", []) if r["id"] == info.id), None)
-    user = _user()
-    latest = gate.latest_request(info.id, user, gate.tracked_requests())
+        return core_resource.download(package_type, id, resource_id)
+    resource = next((r for r in pkg.get("resources", []) if r["id"] == resource_id), resource)
     body = tk.render(
         "utt1service/request/download_refused.html",
-        {"pkg_dict": pkg, "resource": resource, "latest": latest, "user": user},
+        {"pkg_dict": pkg, "resource": resource, "latest": access["latest"], "user": _user()},
     )
     return body, 403
 
@@ -314,25 +321,14 @@ def read(id: str) -> Any:
     if not isinstance(request_dict, dict):
         return request_dict
     return _no_store(
-        tk.render(
-            "utt1service/request/read.html",
-            {
-                "request_dict": request_dict,
-                "transitions": wf.TRANSITIONS,
-                "viewer_is_requester": _viewer_is_requester(id),
-            },
-        )
+        tk.render("utt1service/request/read.html", {"request_dict": request_dict})
     )
-
-
-def _viewer_is_requester(id: str) -> bool:
-    req = AccessRequest.get(id)
-    return req is not None and wf.is_requester(req, _user(), _token_for(id))
 
 
 def act(id: str, action: str) -> Any:
     """Every button of the request page posts here."""
-    if action not in wf.TRANSITIONS or action == "resubmit":
+    transition = wf.TRANSITIONS.get(action)
+    if transition is None or not transition.button:
         return tk.abort(404)
     data = {"id": id, "comment": request.form.get("comment", ""), "token": _token_for(id)}
     try:
@@ -431,11 +427,14 @@ class _Early(Exception):
 def track(id: str, token: str) -> Any:
     """The private tracking link of an anonymous requester: remembered by
     this browser (signed session), then the request page without the token
-    in the address bar."""
-    req = AccessRequest.get(id)
-    if not gate.token_matches(req, token):
+    in the address bar. The link alone must show the request (asked as no
+    one in particular, whoever is logged in)."""
+    nobody = {"user": "", "auth_user_obj": None}
+    try:
+        tk.get_action("utt1service_request_show")(nobody, {"id": id, "token": token})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
         return tk.abort(404, tk._("Access request not found"))
-    gate.remember_tracking(req, token)
+    gate.remember_tracking(id, token)
     return _no_store(tk.redirect_to("utt1service_request.read", id=id))
 
 
@@ -470,8 +469,6 @@ def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> An
                                   "its access requests."))
     except tk.ValidationError:
         return tk.abort(400, tk._("Invalid search"))
-    user = _user()
-    org_ids = [owner_org_id(owner_org)] if owner_org else authz.handled_organization_ids(user)
     link_args = dict(request.view_args or {})
     link_args.update({k: v for k, v in params.items() if v and k != "owner_org"})
     pager = Page(
@@ -486,16 +483,11 @@ def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> An
         "result": result,
         "params": params,
         "pager": pager,
-        "mail": notify.pending_summary(org_ids),
+        "mail": result["mail"],
         "states": list(vocabularies.REQUEST_STATES.codes()),
     }
     variables.update(extra)
     return _no_store(tk.render(template, variables))
-
-
-def owner_org_id(owner_org: str) -> Optional[str]:
-    org = model.Group.get(owner_org)
-    return org.id if org else None
 
 
 def admin_queue() -> Any:
@@ -505,18 +497,10 @@ def admin_queue() -> Any:
 
 
 def organization_queue(id: str) -> Any:
-    from ckan.lib.search.common import SearchError, SolrConnectionError
-
-    show = {"id": id, "include_datasets": False, "include_users": False}
-    try:
-        try:
-            group_dict = tk.get_action("organization_show")(_context(), show)
-        except (SearchError, SolrConnectionError):
-            # the search server is down: the queue still opens
-            from ckanext.utt1service.catalog.helpers import organization_without_search
-
-            group_dict = organization_without_search(_context(), show)
-    except (tk.ObjectNotFound, tk.NotAuthorized):
+    # (CKAN's helper, which the catalogue chains so that the queue opens
+    # while the search server is down)
+    group_dict = tk.h.get_organization(id)
+    if not group_dict:
         return tk.abort(404, tk._("Organization not found"))
     extra = {"group_dict": group_dict, "group_type": group_dict.get("type", "organization")}
     g.group_dict = group_dict
@@ -535,7 +519,7 @@ def my_requests() -> Any:
     return _no_store(
         tk.render(
             "utt1service/request/mine.html",
-            {"result": result, "transitions": wf.TRANSITIONS, "user_dict": None},
+            {"result": result, "user_dict": None},
         )
     )
 

@@ -11,9 +11,8 @@ from flask import Blueprint, make_response, request
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service.access_requests import delivery as channels
+from ckanext.utt1service.access_requests import delivery
 from ckanext.utt1service.access_requests import workflow as wf
-from ckanext.utt1service.access_requests.model import AccessRequest
 from ckanext.utt1service.access_requests.views import request as request_views
 from ckanext.utt1service.access_requests.views.request import (
     RequestFormView,
@@ -155,21 +154,22 @@ def file(id: str, resource_id: str, expires: int, sig: str) -> Any:
     the requester (an account's owner must be logged in)."""
     from flask import send_file
 
-    req = AccessRequest.get(id)
-    if (req is None or req.state not in ("approved", "delivered")
-            or not channels.file_link_ok(req, resource_id, expires, sig)
-            or not any(g.resource_id == resource_id and g.is_valid() for g in req.grants)):
-        return tk.abort(403, tk._("This link is not valid (any more)."))
-    if req.user_id:
-        user = _user()
-        if user is None:
-            return tk.redirect_to("user.login", came_from=request.full_path)
-        if user.id != req.user_id:
-            return tk.abort(403, tk._("This link is personal: only the requester can use it."))
-    found = channels.resource_path(resource_id)
-    if found is None:
+    try:
+        link = tk.get_action("utt1service_request_file_show")(
+            _context(), {"id": id, "resource_id": resource_id, "expires": expires, "sig": sig})
+    except (tk.ObjectNotFound, tk.ValidationError):
+        link = {"reason": "invalid"}
+    reason = link["reason"]
+    if reason == "login":
+        return tk.redirect_to("user.login", came_from=request.full_path)
+    if reason == "not_yours":
+        return tk.abort(403, tk._("This link is personal: only the requester can use it."))
+    if reason == "missing":
         return tk.abort(404, tk._("Resource not found"))
-    response = send_file(found[0], as_attachment=True, download_name=found[1])
+    found = delivery.resource_path(resource_id) if reason == "ok" else None
+    if found is None:
+        return tk.abort(403, tk._("This link is not valid (any more)."))
+    response = send_file(found[0], as_attachment=True, download_name=link["name"])
     response.cache_control.no_store = True
     response.cache_control.private = True
     return response
@@ -218,7 +218,7 @@ def signed_form(id: str) -> Any:
         return tk.abort(404, tk._("Access request not found"))
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e) or tk._("Not authorized"))
-    path = channels.signed_form_path(r["id"])
+    path = delivery.signed_form_path(r["id"])
     if not r.get("signed_form_name") or not os.path.exists(path):
         return tk.abort(404, tk._("No signed form was attached to this request."))
     response = send_file(path, as_attachment=True, download_name=r["signed_form_name"])

@@ -6,7 +6,10 @@ requester in each state that matters at the door (pending, rejected,
 approved, approved but expired).
 
 ``build_world()`` is used by a module-scoped fixture in the door tests (which
-only read) and by function-scoped fixtures elsewhere.
+only read) and by function-scoped fixtures elsewhere. Requests in a given
+state without the workflow's steps: the factories of ``factories.py``,
+registered here as fixtures (``access_request_factory``,
+``access_grant_factory``).
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import uuid
 from typing import Any
 
 import pytest
+from pytest_factoryboy import register
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -25,6 +29,13 @@ from ckan.tests import factories, helpers
 from ckan.tests.pytest_ckan.fixtures import FakeFileStorage
 
 from ckanext.utt1service.access_requests.model import AccessGrant
+from ckanext.utt1service.tests.access_requests.factories import (
+    AccessGrantFactory,
+    AccessRequestFactory,
+)
+
+register(AccessRequestFactory)
+register(AccessGrantFactory)
 
 
 def pytest_configure(config):

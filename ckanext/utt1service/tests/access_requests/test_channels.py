@@ -170,6 +170,7 @@ def test_the_on_behalf_form_keeps_what_was_typed_and_refuses_others(app, world):
     page = app.post(url, data=form, headers=auth(world.staff))
     assert "สมศรี" in page.body and "somsri@example.org" in page.body
     assert "error" in page.body
+    assert "โปรดเลือกช่องทางที่ได้รับคำขอ" in page.body  # (in Thai, as every message)
     assert not model.Session.query(AccessRequest).filter(
         AccessRequest.first_name == "สมศรี").count()
 
@@ -293,6 +294,8 @@ def test_staff_attach_the_scanned_signed_form_served_only_to_those_who_see_it(ap
     assert app.get(url, headers=auth(world.staff)).data == scan
     page = app.get(f"/access-request/{req['id']}", headers=auth(world.staff))
     assert "utt1-signed-form-link" in page.body
+    # the history says it in words (not the code "attach_signed_form")
+    assert "แนบแบบคำขอที่ลงนามแล้ว" in text(page) and "attach_signed_form" not in text(page)
 
 
 @pytest.fixture()

@@ -154,6 +154,8 @@ def test_opening_the_queue_sends_no_mail_the_cron_command_does(world, app, smtp_
     model.Session.commit()
     page = app.get(f"/organization/access-requests/{w.org['name']}", headers=auth(w.staff))
     assert page.status_code == 200 and "utt1-mail-warning" in page.body
+    waiting = helpers.call_action("utt1service_request_list", context=as_user(w.staff))["mail"]
+    assert waiting["count"] == 2 and waiting["next_attempt_at"]
     assert get_queue().jobs == []
     run_jobs()
     assert smtp_server.messages == []

@@ -111,6 +111,25 @@ def test_buttons_follow_the_role(shared_world, app):
     anonymous = app.get(url, follow_redirects=False)
     assert anonymous.status_code == 302 and "/user/login" in anonymous.headers["Location"]
 
+    # The buttons come in the workflow's order, styled by what they do; a
+    # comment is required (and said so) for those sent to the requester.
+    def buttons(page):
+        found = re.findall(r'<button type="submit" class="btn ([\w-]+) utt1-action-(\w+)"'
+                           r'([^>]*)>', page)
+        return [(name, style, "data-comment-required" in rest) for style, name, rest in found]
+
+    assert buttons(director) == [
+        ("check", "btn-primary", False), ("return", "btn-warning", True),
+        ("reject", "btn-danger", True),
+    ]
+    assert "จำเป็นเมื่อส่งกลับ ไม่อนุมัติ หรือเพิกถอน" in director
+    approved = app.get(f"/access-request/{w.requests['approved']['id']}",
+                       headers=auth(w.director)).body
+    assert buttons(approved) == [
+        ("deliver", "btn-default", False), ("close", "btn-default", False),
+        ("revoke", "btn-outline-danger", True),
+    ]
+
     # The request page shows the form as filled in, and the audit trail.
     shown = text(app.get(url, headers=auth(w.staff)))
     assert "ผู้ขอ pending" in shown and "081-234-5678" in shown and "วิจัยในชั้นเรียน" in shown
@@ -210,3 +229,23 @@ def test_pages_with_personal_data_are_never_cached_or_referred(shared_world, app
     assert page.headers["Referrer-Policy"] == "no-referrer"
     queue = app.get(f"/organization/access-requests/{w.org['name']}", headers=auth(w.staff))
     assert "no-store" in queue.headers["Cache-Control"]
+
+
+def test_what_the_pages_need_comes_from_the_actions(shared_world, app):
+    """The request page asks ``utt1service_request_show`` whether the viewer
+    made the request; the queue asks ``utt1service_request_list`` how many
+    e-mails still wait (staff only)."""
+    w = shared_world
+    req = w.requests["approved"]
+
+    def show(user):
+        return app.get("/api/3/action/utt1service_request_show", query_string={"id": req["id"]},
+                       headers=auth(user)).json["result"]
+
+    assert show(w.requesters["approved"])["viewer_is_requester"] is True
+    assert show(w.staff)["viewer_is_requester"] is False
+    queue = app.get("/api/3/action/utt1service_request_list", headers=auth(w.staff)).json
+    assert queue["result"]["mail"] == {"count": 0, "last_error": None, "next_attempt_at": None}
+    mine = app.get("/api/3/action/utt1service_request_list", query_string={"mine": True},
+                   headers=auth(w.requesters["approved"])).json
+    assert "mail" not in mine["result"]

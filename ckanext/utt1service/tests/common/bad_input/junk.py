@@ -121,6 +121,9 @@ def must_refuse(kind: str, value: Any) -> bool:
     if kind == "int":
         number = _whole(value)
         return number is None or not 0 <= number <= INT_MAX
+    if kind == "timestamp":  # seconds since 1970, up to 9999-12-31
+        number = _whole(value)
+        return number is None or not 0 <= number <= 253_402_300_799
     if kind == "year":
         number = _whole(value)
         return number is None or not 2500 <= number <= 2700
@@ -154,7 +157,7 @@ def must_refuse(kind: str, value: Any) -> bool:
 FIELD_KINDS: dict[str, str] = {
     **dict.fromkeys(
         ("id", "token", "package_id", "resource_id", "request_id", "download_event_id",
-         "survey_response_id", "request_token", "owner_org"), "id"),
+         "survey_response_id", "request_token", "owner_org", "sig"), "id"),
     **dict.fromkeys(
         ("comment", "first_name", "surname", "position", "agency", "affiliation",
          "data_wanted", "intended_use", "email", "phone", "q", "received_by",
@@ -162,7 +165,7 @@ FIELD_KINDS: dict[str, str] = {
          "contact_phone", "problems", "improvements", "resolution"), "text"),
     **dict.fromkeys(
         ("agency_type", "delivery_channel", "intake_channel", "consent_method", "order",
-         "channel", "category", "kind", "respondent_type", "mode"), "choice"),
+         "channel", "category", "kind", "respondent_type", "mode", "via"), "choice"),
     **dict.fromkeys(("consent", "mine", "dry_run"), "bool"),
     **dict.fromkeys(("limit", "offset", "days", "suggestion_limit"), "int"),
     **dict.fromkeys(("handed_over_on", "answered_on"), "date"),
@@ -171,6 +174,7 @@ FIELD_KINDS: dict[str, str] = {
         "rating"),
     "resource_ids": "id_list",
     "fiscal_year": "year",
+    "expires": "timestamp",
     "half": "half",
     "upload": "file",
     "unexpected_field": "extra",

@@ -76,6 +76,8 @@ def baselines(w: Any) -> dict[str, dict[str, Any]]:
                                           "handed_over_on": "2025-01-02", "comment": "ok"},
         "utt1service_request_send_by_email": {"id": pending},
         "utt1service_request_attach_signed_form": {"id": pending},
+        "utt1service_request_file_show": {"id": approved, "resource_id": w.restricted["id"],
+                                          "expires": 4_102_444_800, "sig": "not-the-signature"},
         "utt1service_download_event_create": {"resource_id": w.gone["id"], "channel": "email",
                                               "request_id": approved},
         "utt1service_download_count": {"resource_id": w.restricted["id"]},
