@@ -26,11 +26,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 from typing import Any, Iterable, Optional
 
-import jinja2
-from babel.support import NullTranslations, Translations
 from sqlalchemy import func
 
 import ckan.model as model
@@ -38,19 +35,14 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.mailer import MailerException, mail_recipient
 
 from ckanext.utt1service.access_requests.model import AccessRequest, RequestMail
-from ckanext.utt1service.common import thaidate, vocabularies
+from ckanext.utt1service.common import mail, vocabularies
 from ckanext.utt1service.common.i18n import N_
 
 log = logging.getLogger(__name__)
 
-# the package root, where the templates and the catalog are
-HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TEMPLATES = os.path.join(HERE, "templates", "utt1service", "emails")
-I18N = os.path.join(HERE, "i18n")
-DOMAIN = "ckanext-utt1service"
 MAX_ATTEMPTS = 20
 
-
+#: the subject of each kind of e-mail (its text: templates/utt1service/emails/request_<kind>.txt)
 SUBJECTS = {
     "confirm": N_("Confirm your e-mail address to send your data request"),
     "received": N_("We received your data request %(ref)s"),
@@ -64,62 +56,10 @@ SUBJECTS = {
     "revoked": N_("Access to the data of your request %(ref)s was withdrawn"),
 }
 
-_translations: dict[str, Any] = {}
-_env: Optional[jinja2.Environment] = None
-
-
-def translations(lang: str) -> Any:
-    if lang not in _translations:
-        if lang == "en":
-            _translations[lang] = NullTranslations()
-        else:
-            _translations[lang] = Translations.load(I18N, [lang], domain=DOMAIN)
-    return _translations[lang]
-
-
-def _environment() -> jinja2.Environment:
-    global _env
-    if _env is None:
-        _env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATES),
-            extensions=["jinja2.ext.i18n"],
-            autoescape=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-    return _env
-
-
-def render(kind: str, lang: str, **variables: Any) -> tuple[str, str]:
-    """Subject and body of one notification in one language."""
-    trans = translations(lang)
-    env = _environment()
-    env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
-    template = env.get_template(f"request_{kind}.txt")
-    body = template.render(
-        lang=lang,
-        date=lambda v: thaidate.format_date(v, lang, long=True),
-        datetime=lambda v: thaidate.format_datetime(v, lang),
-        **variables,
-    )
-    subject = trans.gettext(SUBJECTS[kind]) % {"ref": variables.get("reference") or ""}
-    return subject.strip(), body.strip()
-
-
 def bilingual(kind: str, **variables: Any) -> tuple[str, str]:
-    """Thai subject / English subject; Thai body, then the English one."""
-    th_subject, th_body = render(kind, "th", **variables)
-    en_subject, en_body = render(kind, "en", **variables)
-    office = tk.config.get("ckanext.utt1service.office_name")
-    office_en = tk.config.get("ckanext.utt1service.office_name_en")
-    subject = f"{th_subject} / {en_subject}"
-    body = (
-        f"{th_body}\n\n{office}\n\n"
-        "-------------------- English --------------------\n\n"
-        f"{en_body}\n\n{office_en}\n"
-    )
-    return subject, body
+    """Subject and body of one kind of e-mail, Thai first, English below."""
+    return mail.bilingual(f"request_{kind}.txt", SUBJECTS[kind],
+                          ref=variables.get("reference") or "", **variables)
 
 
 def queue(

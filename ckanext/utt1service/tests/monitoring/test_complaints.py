@@ -8,9 +8,11 @@ import datetime
 import pytest
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 from ckan.lib.jobs import Worker
 from ckan.tests import factories, helpers
 
+from ckanext.utt1service.common import thaidate
 from ckanext.utt1service.common.model import AuditEvent
 from ckanext.utt1service.monitoring.model.complaint import Complaint
 
@@ -73,6 +75,9 @@ def test_the_public_files_a_complaint_and_gets_an_acknowledgement(app, smtp_serv
     assert "เรียน สมชาย ใจดี" in text
     assert "ข้อมูลไม่ถูกต้องหรือไม่เป็นปัจจุบัน" in text
     assert "สทศ. & ต้องแก้ไข" in text  # plain text, not HTML-escaped
+    office = tk.config.get("ckanext.utt1service.office_name")
+    assert mail["Subject"].endswith(office) and office in text
+    assert str(thaidate.to_bangkok(complaint.created).year + 543) in text  # the date in the Buddhist Era
 
 
 def test_no_mail_without_an_address_and_the_thanks_page_is_private(app, smtp_server):
