@@ -325,29 +325,38 @@ def read(id: str) -> Any:
     )
 
 
-def act(id: str, action: str) -> Any:
-    """Every button of the request page posts here."""
-    transition = wf.TRANSITIONS.get(action)
-    if transition is None or not transition.button:
-        return tk.abort(404)
-    data = {"id": id, "comment": request.form.get("comment", ""), "token": _token_for(id)}
+def post_from_request_page(id: str, action: str, data: dict[str, Any],
+                           success: Any, labels: Optional[dict[str, str]] = None) -> Any:
+    """A button or small form of the request page: call the action, then back
+    to the request page with what happened (``success(result)`` says it),
+    the refusal as a message per field, 404 or 403."""
     try:
-        result = tk.get_action(f"utt1service_request_{action}")(_context(), data)
+        result = tk.get_action(action)(_context(), dict(data, id=id))
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Access request not found"))
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e) or tk._("Not authorized"))
     except tk.ValidationError as e:
+        labels = dict(field_labels(), **(labels or {}))
         for key, messages in e.error_dict.items():
-            label = field_labels().get(key, key)
             text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
-            tk.h.flash_error(f"{label}: {text}" if key != "state" else text)
+            tk.h.flash_error(f"{labels.get(key, key)}: {text}" if key != "state" else text)
         return tk.redirect_to("utt1service_request.read", id=id)
-    tk.h.flash_success(
-        tk._("Done: the request is now “%(state)s”.")
-        % {"state": vocabularies.REQUEST_STATES.label(result["state"])}
-    )
+    tk.h.flash_success(success(result))
     return tk.redirect_to("utt1service_request.read", id=id)
+
+
+def act(id: str, action: str) -> Any:
+    """Every button of the request page posts here."""
+    transition = wf.TRANSITIONS.get(action)
+    if transition is None or not transition.button:
+        return tk.abort(404)
+    return post_from_request_page(
+        id, f"utt1service_request_{action}",
+        {"comment": request.form.get("comment", ""), "token": _token_for(id)},
+        lambda result: tk._("Done: the request is now “%(state)s”.")
+        % {"state": vocabularies.REQUEST_STATES.label(result["state"])},
+    )
 
 
 class ResubmitView(MethodView):

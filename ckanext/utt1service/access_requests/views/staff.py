@@ -23,7 +23,7 @@ from ckanext.utt1service.access_requests.views.request import (
     _prefill_data_wanted,
     _restricted,
     _user,
-    field_labels,
+    post_from_request_page,
 )
 from ckanext.utt1service.common import authz, vocabularies
 
@@ -109,44 +109,25 @@ class OnBehalfFormView(RequestFormView):
 def hand_over(id: str) -> Any:
     """The hand-over form on the request page posts here."""
     data = {
-        "id": id,
         "received_by": request.form.get("received_by", ""),
         "comment": request.form.get("comment", ""),
     }
     if request.form.get("handed_over_on"):
         data["handed_over_on"] = request.form["handed_over_on"]
-    try:
-        tk.get_action("utt1service_request_hand_over")(_context(), data)
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Access request not found"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e) or tk._("Not authorized"))
-    except tk.ValidationError as e:
-        labels = dict(field_labels(), received_by=tk._("Received by"),
-                      handed_over_on=tk._("Handed over on"))
-        for key, messages in e.error_dict.items():
-            text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
-            tk.h.flash_error(f"{labels.get(key, key)}: {text}" if key != "state" else text)
-        return tk.redirect_to("utt1service_request.read", id=id)
-    tk.h.flash_success(tk._("Recorded: the paper copy was handed over."))
-    return tk.redirect_to("utt1service_request.read", id=id)
+    return post_from_request_page(
+        id, "utt1service_request_hand_over", data,
+        lambda _result: tk._("Recorded: the paper copy was handed over."),
+        labels={"received_by": tk._("Received by"), "handed_over_on": tk._("Handed over on")},
+    )
 
 
 def send_by_email(id: str) -> Any:
     """The "send by e-mail" button on the request page posts here."""
-    try:
-        tk.get_action("utt1service_request_send_by_email")(_context(), {"id": id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Access request not found"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e) or tk._("Not authorized"))
-    except tk.ValidationError as e:
-        for messages in e.error_dict.values():
-            tk.h.flash_error(" ".join(str(m) for m in messages))
-        return tk.redirect_to("utt1service_request.read", id=id)
-    tk.h.flash_success(tk._("The e-mail with the data is being sent; the request is marked "
-                            "delivered once it went out."))
-    return tk.redirect_to("utt1service_request.read", id=id)
+    return post_from_request_page(
+        id, "utt1service_request_send_by_email", {},
+        lambda _result: tk._("The e-mail with the data is being sent; the request is marked "
+                             "delivered once it went out."),
+    )
 
 
 def file(id: str, resource_id: str, expires: int, sig: str) -> Any:
@@ -198,19 +179,11 @@ def signed_form(id: str) -> Any:
     from flask import send_file
 
     if request.method == "POST":
-        try:
-            tk.get_action("utt1service_request_attach_signed_form")(
-                _context(), {"id": id, "upload": request.files.get("upload")})
-        except tk.ObjectNotFound:
-            return tk.abort(404, tk._("Access request not found"))
-        except tk.NotAuthorized as e:
-            return tk.abort(403, str(e) or tk._("Not authorized"))
-        except tk.ValidationError as e:
-            for messages in e.error_dict.values():
-                tk.h.flash_error(" ".join(str(m) for m in messages))
-            return tk.redirect_to("utt1service_request.read", id=id)
-        tk.h.flash_success(tk._("The scanned signed form was attached to the request."))
-        return tk.redirect_to("utt1service_request.read", id=id)
+        return post_from_request_page(
+            id, "utt1service_request_attach_signed_form", {"upload": request.files.get("upload")},
+            lambda _result: tk._("The scanned signed form was attached to the request."),
+            labels={"upload": tk._("Signed form")},
+        )
     try:
         r = tk.get_action("utt1service_request_show")(
             _context(), {"id": id, "token": request_views._token_for(id)})
