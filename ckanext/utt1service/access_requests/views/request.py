@@ -218,24 +218,24 @@ def field_labels() -> dict[str, str]:
 class RequestFormView(MethodView):
     """แบบคำขอข้อมูลสารสนเทศ: the office's request form for one dataset."""
 
+    def _variables(self, pkg: dict[str, Any], data: dict[str, Any],
+                   errors: Optional[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "pkg_dict": pkg,
+            "restricted": _restricted(pkg),
+            "data": data,
+            "errors": errors or {},
+            "error_summary": _error_summary(errors or {}),
+            "locked": account_identity(_user()),
+            "today": datetime.datetime.now(datetime.timezone.utc),
+            "retention_days": wf.retention_days(),
+            "grant_days": wf.grant_days(),
+            "request_dict": None,
+        }
+
     def _render(self, pkg: dict[str, Any], data: dict[str, Any],
                 errors: Optional[dict[str, Any]] = None) -> str:
-        user = _user()
-        return tk.render(
-            "utt1service/request/form.html",
-            {
-                "pkg_dict": pkg,
-                "restricted": _restricted(pkg),
-                "data": data,
-                "errors": errors or {},
-                "error_summary": _error_summary(errors or {}),
-                "locked": account_identity(user),
-                "today": datetime.datetime.now(datetime.timezone.utc),
-                "retention_days": wf.retention_days(),
-                "grant_days": wf.grant_days(),
-                "request_dict": None,
-            },
-        )
+        return tk.render("utt1service/request/form.html", self._variables(pkg, data, errors))
 
     def get(self, id: str) -> Any:
         pkg = _package_or_404(id)

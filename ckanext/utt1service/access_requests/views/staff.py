@@ -4,7 +4,6 @@
 and the paper hand-over of an approved request."""
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from flask import Blueprint, make_response, request
@@ -12,12 +11,10 @@ from flask import Blueprint, make_response, request
 import ckan.plugins.toolkit as tk
 
 from ckanext.utt1service.access_requests import delivery
-from ckanext.utt1service.access_requests import workflow as wf
 from ckanext.utt1service.access_requests.views import request as request_views
 from ckanext.utt1service.access_requests.views.request import (
     RequestFormView,
     _context,
-    _error_summary,
     _form_data,
     _package_or_404,
     _prefill_data_wanted,
@@ -36,27 +33,15 @@ class OnBehalfFormView(RequestFormView):
     """The same form, filled in by staff for someone who phoned, wrote on
     LINE or by e-mail, or came to the counter."""
 
-    def _render(self, pkg: dict[str, Any], data: dict[str, Any],
-                errors: Any = None) -> str:
-        return tk.render(
-            "utt1service/request/form.html",
-            {
-                "pkg_dict": pkg,
-                "restricted": _restricted(pkg),
-                "data": data,
-                "errors": errors or {},
-                "error_summary": _error_summary(errors or {}),
-                # The staff member's account fixes nothing: it is someone
-                # else's request.
-                "locked": {},
-                "on_behalf": True,
-                "intake_channels": vocabularies.INTAKE_METHODS.choices(),
-                "consent_methods": vocabularies.CONSENT_METHODS.choices(),
-                "today": datetime.datetime.now(datetime.timezone.utc),
-                "retention_days": wf.retention_days(),
-                "grant_days": wf.grant_days(),
-                "request_dict": None,
-            },
+    def _variables(self, pkg: dict[str, Any], data: dict[str, Any], errors: Any) -> dict[str, Any]:
+        return dict(
+            super()._variables(pkg, data, errors),
+            # The staff member's account fixes nothing: it is someone
+            # else's request.
+            locked={},
+            on_behalf=True,
+            intake_channels=vocabularies.INTAKE_METHODS.choices(),
+            consent_methods=vocabularies.CONSENT_METHODS.choices(),
         )
 
     def _guard(self, pkg: dict[str, Any]) -> None:
@@ -156,16 +141,21 @@ def file(id: str, resource_id: str, expires: int, sig: str) -> Any:
     return response
 
 
-def print_form(id: str) -> Any:
-    """The office's paper form filled in with the request, to print and sign
-    (only for those who may see the request)."""
+def _shown(id: str) -> dict[str, Any]:
+    """The request as its page shows it; 404 or 403 (raised) otherwise."""
     try:
-        r = tk.get_action("utt1service_request_show")(
+        return tk.get_action("utt1service_request_show")(
             _context(), {"id": id, "token": request_views._token_for(id)})
     except (tk.ObjectNotFound, tk.ValidationError):  # (an id that cannot exist)
         return tk.abort(404, tk._("Access request not found"))
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e) or tk._("Not authorized"))
+
+
+def print_form(id: str) -> Any:
+    """The office's paper form filled in with the request, to print and sign
+    (only for those who may see the request)."""
+    r = _shown(id)
     response = make_response(tk.render("utt1service/request/print_form.html", {"r": r}))
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -184,13 +174,7 @@ def signed_form(id: str) -> Any:
             lambda _result: tk._("The scanned signed form was attached to the request."),
             labels={"upload": tk._("Signed form")},
         )
-    try:
-        r = tk.get_action("utt1service_request_show")(
-            _context(), {"id": id, "token": request_views._token_for(id)})
-    except (tk.ObjectNotFound, tk.ValidationError):  # (an id that cannot exist)
-        return tk.abort(404, tk._("Access request not found"))
-    except tk.NotAuthorized as e:
-        return tk.abort(403, str(e) or tk._("Not authorized"))
+    r = _shown(id)
     path = delivery.signed_form_path(r["id"])
     if not r.get("signed_form_name") or not os.path.exists(path):
         return tk.abort(404, tk._("No signed form was attached to this request."))
