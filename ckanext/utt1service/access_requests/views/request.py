@@ -244,17 +244,22 @@ class RequestFormView(MethodView):
             return tk.abort(404, tk._("This dataset has no restricted files."))
         if _user() is None and not tk.config.get("ckanext.utt1service.anonymous_requests"):
             return tk.redirect_to("user.login", came_from=request.full_path)
+        data = self._initial_data(pkg, restricted)
+        data.update(account_identity(_user()))
+        return self._render(pkg, data)
+
+    def _initial_data(self, pkg: dict[str, Any], restricted: list[dict[str, Any]]) -> dict[str, Any]:
+        """A new form: the files asked for in the address (or the only one),
+        the data wanted pre-filled from them, delivery by download."""
         wanted = request.args.getlist("resource_id")
         chosen = [r for r in restricted if r["id"] in wanted] or (
             restricted if len(restricted) == 1 else []
         )
-        data: dict[str, Any] = {
+        return {
             "resource_ids": [r["id"] for r in chosen],
             "data_wanted": _prefill_data_wanted(pkg, chosen),
             "delivery_channel": "download",
         }
-        data.update(account_identity(_user()))
-        return self._render(pkg, data)
 
     def post(self, id: str) -> Any:
         pkg = _package_or_404(id)

@@ -17,7 +17,6 @@ from ckanext.utt1service.access_requests.views.request import (
     _context,
     _form_data,
     _package_or_404,
-    _prefill_data_wanted,
     _restricted,
     _user,
     post_from_request_page,
@@ -55,17 +54,8 @@ class OnBehalfFormView(RequestFormView):
         restricted = _restricted(pkg)
         if not restricted:
             return tk.abort(404, tk._("This dataset has no restricted files."))
-        wanted = request.args.getlist("resource_id")
-        chosen = [r for r in restricted if r["id"] in wanted] or (
-            restricted if len(restricted) == 1 else []
-        )
-        data: dict[str, Any] = {
-            "resource_ids": [r["id"] for r in chosen],
-            "data_wanted": _prefill_data_wanted(pkg, chosen),
-            "delivery_channel": "download",
-            "intake_channel": request.args.get("channel", "phone"),
-            "consent_method": "phone",
-        }
+        data = dict(self._initial_data(pkg, restricted),
+                    intake_channel=request.args.get("channel", "phone"), consent_method="phone")
         return self._render(pkg, data)
 
     def post(self, id: str) -> Any:
