@@ -157,7 +157,9 @@ def live_server(app):
     Yields the base URL. The server runs in a thread of the test process, so
     data that a test creates and commits is what the browser sees.
     """
-    server = make_server("127.0.0.1", _free_port(), app.app, threaded=True)
+    # Port 0: the system picks a free port while binding, so parallel workers
+    # can never pick the same one between choosing and binding.
+    server = make_server("127.0.0.1", 0, app.app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -234,8 +236,16 @@ def smtp_server(monkeypatch):
     import ckan.plugins.toolkit as tk
 
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
+    # aiosmtpd needs its port before it binds: another worker may take a
+    # port between choosing and binding, so a taken port means another try.
+    for attempt in range(5):
+        controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+        try:
+            controller.start()
+            break
+        except (OSError, RuntimeError):
+            if attempt == 4:
+                raise
     monkeypatch.setitem(tk.config, "smtp.server", f"127.0.0.1:{controller.port}")
     monkeypatch.setitem(tk.config, "smtp.starttls", False)
     try:

@@ -21,7 +21,6 @@ from ckan.tests import factories
 
 from ckanext.utt1service.monitoring import downloads
 from ckanext.utt1service.tests.access_requests.conftest import build_world
-from ckanext.utt1service.tests.conftest import _free_port
 
 HUGE = "99999999999999999999"
 
@@ -55,7 +54,7 @@ def server(world):
         tk.config["testing"] = saved_testing
         middleware._internal_test_request_context = saved_context
     assert not wsgi._wsgi_app.testing  # CKAN's error handlers are in place
-    httpd = make_server("127.0.0.1", _free_port(), wsgi, threaded=False)
+    httpd = make_server("127.0.0.1", 0, wsgi, threaded=False)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
