@@ -19,6 +19,7 @@ __all__ = [
     "utt1service_search_sorting",
     "utt1service_facet_label",
     "utt1service_topic_categories",
+    "utt1service_did_you_mean",
     "get_organization",
 ]
 
@@ -86,6 +87,16 @@ def utt1service_search_sorting() -> list[tuple[str, str]]:
 
 
 FACET_LABEL_LENGTH = 45
+
+
+def utt1service_did_you_mean(q: str) -> str | None:
+    """The search page's "did you mean" for a query that found nothing
+    (``search.did_you_mean``), with the visitor's rights."""
+    context = {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
+    try:
+        return search.did_you_mean(q, context)
+    except (tk.ValidationError, tk.NotAuthorized):
+        return None
 
 
 def utt1service_facet_label(item: dict[str, Any]) -> str:
