@@ -6,6 +6,7 @@ import unicodedata
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SearchError
 
 from ckanext.utt1service.catalog import dataset_schema, search
 from ckanext.utt1service.catalog.bigdata import (
@@ -95,7 +96,7 @@ def utt1service_did_you_mean(q: str) -> str | None:
     context = {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
     try:
         return search.did_you_mean(q, context)
-    except (tk.ValidationError, tk.NotAuthorized):
+    except (tk.ValidationError, tk.NotAuthorized, SearchError):
         return None
 
 

@@ -601,7 +601,7 @@ def did_you_mean(q: str, context: dict[str, Any]) -> Optional[str]:
             word = options[min(n, len(options) - 1)]
             words.append(word)
             text = text[:start] + word + text[end:]
-        if not words or text == typed or text in tried:
+        if not words or text == typed or text in tried or _SYNTAX.search(text):
             continue
         tried.add(text)
         result = tk.get_action("package_search")(dict(context), {
