@@ -270,14 +270,18 @@ def _is_thai(text: str) -> bool:
     return bool(_THAI.search(text))
 
 
+def _auth() -> Optional[tuple[str, str]]:
+    _url, user, password = SolrSettings.get()
+    return (user, password) if user and password else None
+
+
 def _solr(path: str, params: dict[str, Any], timeout: Optional[float] = None) -> requests.Response:
     """A request to a handler of CKAN's Solr core (``/spell``,
     ``/suggest``, ``/admin/file``)."""
-    url, user, password = SolrSettings.get()
     response = _SESSION.get(
-        url.rstrip("/") + path,
+        SolrSettings.get()[0].rstrip("/") + path,
         params=params,
-        auth=(user, password) if user and password else None,
+        auth=_auth(),
         timeout=timeout or tk.config.get("solr_timeout") or 60,
     )
     response.raise_for_status()
@@ -369,17 +373,33 @@ def _latin(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
+class _Configset:
+    """What the Solr core's configset offers the query (read through Solr)."""
+
+    def __init__(self, synonyms: Synonyms, recall: bool) -> None:
+        self.synonyms = synonyms
+        #: whether the core has the character-pair fields (a Solr still on
+        #: an older configset has not: a query naming them would fail)
+        self.recall = recall
+
+
 @functools.lru_cache(maxsize=4)
-def _synonyms_at(url: str, period: int) -> Synonyms:
-    # one read of the file (or one failure) per period of SYNONYMS_TTL seconds
+def _configset_at(url: str, period: int) -> _Configset:
+    # read once (or failed once) per period of SYNONYMS_TTL seconds
     try:
+        recall = _SESSION.get(url.rstrip("/") + "/schema/fields/title_thai", params={"wt": "json"},
+                              auth=_auth(), timeout=5).status_code == 200
         response = _solr("/admin/file", {"file": SYNONYMS_FILE, "contentType": "text/plain;charset=utf-8"},
                          timeout=5)
     except requests.RequestException as e:
-        log.warning("The synonym list %s could not be read from Solr: %s", SYNONYMS_FILE, e)
-        return Synonyms("")
+        log.warning("The search configset (%s) could not be read from Solr: %s", SYNONYMS_FILE, e)
+        return _Configset(Synonyms(""), recall=False)
     response.encoding = "utf-8"
-    return Synonyms(response.text)
+    return _Configset(Synonyms(response.text), recall)
+
+
+def _configset() -> _Configset:
+    return _configset_at(SolrSettings.get()[0], int(time.time() // SYNONYMS_TTL))
 
 
 def synonyms() -> Synonyms:
@@ -387,8 +407,7 @@ def synonyms() -> Synonyms:
     handler), read again after at most :data:`SYNONYMS_TTL` seconds, so an
     edited list is used without restarting CKAN; an empty list while Solr
     cannot give it."""
-    url = SolrSettings.get()[0]
-    return _synonyms_at(url, int(time.time() // SYNONYMS_TTL))
+    return _configset().synonyms
 
 
 # --- the query ------------------------------------------------------------------
@@ -407,7 +426,7 @@ def _recall(text: str) -> str:
     """The clauses that find Thai ``text`` inside longer words, or "" for
     text that is not only Thai letters (with dots or hyphens) of two
     characters or more."""
-    if re.search("[A-Za-z0-9]", text):
+    if re.search("[A-Za-z0-9]", text) or not _configset().recall:
         return ""
     runs = [r for r in _THAI_LETTERS.findall(_MARKS.sub("", text)) if len(r) > 1]
     if not runs:

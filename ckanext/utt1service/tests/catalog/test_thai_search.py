@@ -166,6 +166,17 @@ def test_a_line_added_to_the_synonym_list_works_without_reindexing(org, monkeypa
     assert _names("school lunch") == ["lunch"]
 
 
+def test_a_solr_still_on_the_older_configset_is_not_asked_for_the_new_fields(org, monkeypatch):
+    """Between an upgrade of CKAN and the restart of Solr with the new
+    configset, Thai words are still found (as before issue 14)."""
+    assert "title_thai" in search.thai_query("ประจำปี")
+    _dataset(org, "budget", "งบประมาณรายจ่ายประจำปี 2569")
+    older = search._Configset(search.synonyms(), recall=False)
+    monkeypatch.setattr(search, "_configset", lambda: older)
+    assert search.thai_query("ประจำปี") == "ประจำปี"
+    assert _names("ประจำปี") == ["budget"]
+
+
 def test_the_synonym_file_format():
     synonyms = search.Synonyms(
         "# a comment, not a rule\n"
