@@ -594,13 +594,24 @@ def suggest(typed: str, user_obj: Any) -> list[dict[str, str]]:
     return suggestions
 
 
+def _visible_text(pkg: dict[str, Any]) -> str:
+    """What a dataset's page shows of the words the spellchecker knows."""
+    parts = [pkg.get("title") or "", pkg.get("notes") or ""]
+    parts += [t.get("name") or "" for t in pkg.get("tags") or []]
+    for name in LABELLED_FIELDS:
+        if pkg.get(name):
+            parts += dataset_schema.choice_labels_all_languages(name, _as_list(pkg[name]))
+    return " ".join(parts)
+
+
 def did_you_mean(q: str, context: dict[str, Any]) -> Optional[str]:
     """For a query that found nothing: the same query with its misspelt
-    words replaced by the nearest words of titles and tags (Solr's
-    spellchecker ``utt1_words``, see solrconfig.xml), if that finds
-    datasets the user may see whose title or tags hold the new words;
-    otherwise None. (The spellchecker knows every title, so a suggestion
-    is shown only when the user can see where it comes from.)"""
+    words replaced by the nearest words of titles, tags and category labels
+    (Solr's spellchecker ``utt1_words``, see solrconfig.xml), if that finds
+    datasets the user may see whose title, description, tags or category
+    labels hold the new words; otherwise None. (The spellchecker knows
+    every title, so a suggestion is shown only when the user can see where
+    it comes from.)"""
     if not isinstance(q, str) or not q.strip() or _SYNTAX.search(q) or len(q) > 200:
         return None
     if any(ord(c) > 0xFFFF for c in q):
@@ -628,8 +639,7 @@ def did_you_mean(q: str, context: dict[str, Any]) -> Optional[str]:
             # as the search page searches
             "include_private": tk.config.get("ckan.search.default_include_private"),
         })
-        shown = [_key(d.get("title") or "") + " " + " ".join(_key(t["name"]) for t in d.get("tags") or [])
-                 for d in result["results"]]
+        shown = [_key(_visible_text(d)) for d in result["results"]]
         if all(any(_key(w) in s for s in shown) for w in words):
             return text
     return None

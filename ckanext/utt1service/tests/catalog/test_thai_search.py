@@ -311,6 +311,9 @@ def test_did_you_mean_when_nothing_is_found(app, org):
     assert "q=%E0%B8%99%E0%B8%B1%E0%B8%81%E0%B9%80%E0%B8%A3%E0%B8%B5%E0%B8%A2%E0%B8%99" in body
     body = _page(app, "ครุภัณท์")
     assert ">ครุภัณฑ์</a>" in body
+    # a word of a category label: "งบประมาน" (the budget topic's label is งบประมาณ)
+    _dataset(org, "lunch", "โครงการอาหารกลางวัน", topic_category="budget")
+    assert ">งบประมาณ</a>" in _page(app, "งบประมาน")
     # in English too
     assert "Did you mean" in html.unescape(
         app.get("/en/dataset/", query_string={"q": "นักเรีบน"}).get_data(as_text=True))
