@@ -342,8 +342,7 @@ class Synonyms:
         # the compared form of q, and where each of its characters is in q
         chars, where = [], []
         for i, c in enumerate(q):
-            k = _key(c)
-            if k:
+            for k in _key(c):  # (one character, or none; "İ" lowers to two)
                 chars.append(k)
                 where.append(i)
         flat = "".join(chars)

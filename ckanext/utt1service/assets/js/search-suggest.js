@@ -115,10 +115,10 @@
         fragment.appendChild(document.createTextNode(title));
         return fragment;
       }
-      var strong = document.createElement("mark");
-      strong.textContent = title.slice(at, at + typed.length);
+      var marked = document.createElement("mark");
+      marked.textContent = title.slice(at, at + typed.length);
       fragment.appendChild(document.createTextNode(title.slice(0, at)));
-      fragment.appendChild(strong);
+      fragment.appendChild(marked);
       fragment.appendChild(document.createTextNode(title.slice(at + typed.length)));
       return fragment;
     }
