@@ -6,6 +6,7 @@ import unicodedata
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SearchError
 
 from ckanext.utt1service.catalog import dataset_schema, search
 from ckanext.utt1service.catalog.bigdata import (
@@ -19,6 +20,7 @@ __all__ = [
     "utt1service_search_sorting",
     "utt1service_facet_label",
     "utt1service_topic_categories",
+    "utt1service_did_you_mean",
     "get_organization",
 ]
 
@@ -86,6 +88,16 @@ def utt1service_search_sorting() -> list[tuple[str, str]]:
 
 
 FACET_LABEL_LENGTH = 45
+
+
+def utt1service_did_you_mean(q: str) -> str | None:
+    """The search page's "did you mean" for a query that found nothing
+    (``search.did_you_mean``), with the visitor's rights."""
+    context = {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
+    try:
+        return search.did_you_mean(q, context)
+    except (tk.ValidationError, tk.NotAuthorized, SearchError):
+        return None
 
 
 def utt1service_facet_label(item: dict[str, Any]) -> str:

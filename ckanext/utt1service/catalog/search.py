@@ -1,16 +1,20 @@
 # -*- coding: utf-8 -*-
 """Catalogue search: the facets of the search page and API, what goes into the
 Solr index (repeating subfields flattened, years as integers, choice labels in
-both languages), and facet items labelled in the user's language.
+both languages), facet items labelled in the user's language, Thai queries
+(words inside longer words, unfinished words, the education synonym list),
+search-as-you-type suggestions and "did you mean".
 
-The Thai word segmentation itself is in the Solr configset
-(``solr/configsets/ckan/conf/schema.xml``)."""
+The analysis itself (ICU word segmentation, the Thai character pairs, the
+spellchecker and the suggester) is in the Solr configset
+(``solr/configsets/ckan/conf``)."""
 from __future__ import annotations
 
 import functools
 import json
 import logging
 import re
+import time
 from collections import OrderedDict
 from typing import Any, Optional
 
@@ -29,7 +33,12 @@ __all__ = [
     "before_dataset_index",
     "after_dataset_search",
     "before_dataset_search",
-    "segment_thai_query",
+    "thai_query",
+    "normalize_query",
+    "synonyms",
+    "suggest",
+    "did_you_mean",
+    "Synonyms",
     "sort_options",
     "search_unavailable",
     "guard_search_views",
@@ -203,16 +212,57 @@ def sort_options() -> list[tuple[str, str]]:
 
 
 # --------------------------------------------------------------------------
-# Thai queries. Thai is typed without spaces, so "ปีการศึกษา" or
-# "นักเรียนอนุบาล" reaches Solr as one "word" that the analyzer cuts into
-# several (ปี การ ศึกษา). CKAN's dismax query would then need them as an exact
-# phrase. Instead, each such word is cut here by the same ICU analyzer that
-# indexed the text (Solr's field analysis request), and all its pieces are
-# required (+ปี +การ +ศึกษา), anywhere in the dataset. Words the user
-# separated with spaces keep CKAN's minimum-match rule, as English words do:
-# both of two words, all but one of three to five, 80 % of more.
+# Thai queries (issues 3 and 14).
+#
+# Thai is typed without spaces, so "ปีการศึกษา" reaches Solr as one "word"
+# that the ICU analyzer of the "text" field cuts into several (ปี การ ศึกษา),
+# and a word is cut differently inside a longer one ("ประจำปี" is ประจำ|ปี
+# alone but ประจำ|ปีงบประมาณ inside "ประจำปีงบประมาณ"). A plain query with
+# Thai in it (or a spelling from the education synonym list) is therefore
+# rewritten for Solr's edismax parser, one clause per word the user typed:
+#
+#   ( ปีการศึกษา                          all its ICU pieces in one field
+#                                          (title, or the catch-all text),
+#                                          ranked as CKAN ranks words
+#     OR title_thai:"ปีการศึกษา"^=8        or inside a longer word of the
+#     OR text_thai:"ปีการศึกษา"^=1 )       title / anywhere: a phrase of
+#                                          character pairs, with fixed scores
+#
+# and, where a spelling of the synonym list occurs, OR its other spellings
+# ("O-NET" for "โอเน็ต"). The clauses are joined with OR, so that CKAN's
+# minimum-match rule (``mm``: both of two words, all but one of three to
+# five, 80 % of more) decides how many words must be found, as for English.
+# Words are split where Thai meets Latin letters or digits ("ที่6" = "ที่ 6"),
+# Thai digits are read as digits, and "พ.ศ." in front of a year is dropped
+# (titles write the year with or without it). Queries with search syntax
+# (fields, quotes, brackets, wildcards, AND/OR/NOT) and queries without Thai
+# or a listed spelling are left to CKAN as typed.
+
+#: the fixed scores of a match of a Thai word inside a longer one: in the
+#: title above a match of the whole word anywhere else (title ^4 and the
+#: catch-all text ^1 in CKAN's ``qf``), anywhere else lowest
+RECALL_TITLE_SCORE = 8
+RECALL_TEXT_SCORE = 1
+
+#: the configset file of the education synonyms, read from Solr
+SYNONYMS_FILE = "synonyms_education.txt"
+#: how long a read of the synonym file is used (seconds)
+SYNONYMS_TTL = 60
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
+_THAI_LETTERS = re.compile("[\u0e01-\u0e4e]+")
+# tone marks, mai taikhu and thanthakhat: left out of the recall fields
+_MARKS = re.compile("[\u0e47-\u0e4c]")
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# "พ.ศ." / "พ.ศ" / "พศ." in front of a four-digit year
+_BE = re.compile(r"(?<![\u0e01-\u0e4e])พ\.?\s*ศ\.?\s*(?=[0-9]{4}(?![0-9]))")
+# a boundary between Thai and a Latin letter or a digit
+_SCRIPT_CHANGE = re.compile(r"(?<=[\u0e01-\u0e4e])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u0e01-\u0e4e])")
+# search syntax that the user means: such a query is left alone
+_SYNTAX = re.compile(r'[:"()\[\]{}*?~^\\]|&&|\|\||(?:^|\s)(?:AND|OR|NOT)(?:\s|$)')
+# characters the edismax parser would read as syntax inside a word
+_ESCAPE = re.compile(r'([+\-!&|/])')
+
 _SESSION = requests.Session()
 
 
@@ -220,67 +270,378 @@ def _is_thai(text: str) -> bool:
     return bool(_THAI.search(text))
 
 
-def _query_tokens(q: str) -> Optional[list[dict[str, Any]]]:
-    """The tokens of the ICU tokenizer of the "text" field for ``q``."""
-    url, user, password = SolrSettings.get()
-    try:
-        return list(_cached_tokens(url, user, password, q))
-    except (requests.RequestException, ValueError, KeyError, IndexError) as e:
-        log.warning("Thai query segmentation failed, searching as typed: %s", e)
-        return None
+def _auth() -> Optional[tuple[str, str]]:
+    _url, user, password = SolrSettings.get()
+    return (user, password) if user and password else None
 
 
-@functools.lru_cache(maxsize=2048)
-def _cached_tokens(url: str, user: Optional[str], password: Optional[str], q: str) -> tuple[Any, ...]:
-    # The analysis of a query never changes while the core runs, so the
-    # answers for the last 2048 distinct queries are kept (a few kB).
+def _solr(path: str, params: dict[str, Any], timeout: Optional[float] = None) -> requests.Response:
+    """A request to a handler of CKAN's Solr core (``/spell``,
+    ``/suggest``, ``/admin/file``)."""
     response = _SESSION.get(
-        url.rstrip("/") + "/analysis/field",
-        params={"analysis.fieldtype": "text", "analysis.query": q, "wt": "json"},
-        auth=(user, password) if user and password else None,
-        timeout=tk.config.get("solr_timeout") or 60,
+        SolrSettings.get()[0].rstrip("/") + path,
+        params=params,
+        auth=_auth(),
+        timeout=timeout or tk.config.get("solr_timeout") or 60,
     )
     response.raise_for_status()
-    stages = response.json()["analysis"]["field_types"]["text"]["query"]
-    # [tokenizer name, tokens, filter name, tokens, ...]
-    return tuple({k: t[k] for k in ("text", "start", "end")} for t in stages[1])
+    return response
 
 
-def segment_thai_query(q: str) -> str:
-    """``q`` with each Thai word that the analyzer cuts into pieces replaced
-    by its required pieces: "ปีการศึกษา 2568" → "+ปี +การ +ศึกษา 2568".
-    Words with + or - in front, and anything not Thai, are left as typed."""
-    # offsets count UTF-16 code units: one per Thai or ASCII character, so a
-    # query with characters outside the BMP is left alone
-    if any(ord(c) > 0xFFFF for c in q):
-        return q
-    tokens = _query_tokens(q)
-    if not tokens:
-        return q
-    cuts = {
-        right["start"]
-        for left, right in zip(tokens, tokens[1:])
-        if left["end"] == right["start"] and _is_thai(left["text"]) and _is_thai(right["text"])
-    }
-    words = []
-    for match in re.finditer(r"\S+", q):
-        word, start = match.group(), match.start()
-        inner = sorted(c - start for c in cuts if start < c < match.end())
-        if not inner or word[0] in "+-":
-            words.append(word)
+# --- the synonym list ---------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    """How spellings are compared: lower case, without spaces, dots,
+    hyphens, tone marks and the like."""
+    return "".join(c for c in _MARKS.sub("", text.lower()) if c.isalnum() or "\u0e01" <= c <= "\u0e4e")
+
+
+def _split_rule(side: str) -> list[str]:
+    parts = re.split(r"(?<!\\),", side)
+    return [p.replace("\\,", ",").strip() for p in parts if p.strip()]
+
+
+class Synonyms:
+    """The education synonym list, in Solr's synonym file format: one
+    meaning a line, spellings separated by commas (each finds the others),
+    or ``a, b => c, d`` (a or b finds c or d); ``#`` starts a comment line.
+
+    :meth:`spans` finds the spellings in a query as substrings, compared
+    by :func:`_key` (so "ป. 6", "ป.6" and "ป6" are one spelling, and "O NET"
+    is "O-NET"), longest first; a spelling that starts or ends with a Latin
+    letter or digit must not run on into another one ("NT" is not found in
+    "students", nor "ป.1" in "ป.12")."""
+
+    def __init__(self, text: str) -> None:
+        #: key → the spellings it finds (its own first)
+        self.rules: dict[str, list[str]] = {}
+        for line in text.splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if "=>" in line:
+                left, right = line.split("=>", 1)
+                sources, targets = _split_rule(left), _split_rule(right)
+            else:
+                sources = targets = _split_rule(line)
+            for source in sources:
+                key = _key(source)
+                if not key:
+                    continue
+                found = self.rules.setdefault(key, [source])
+                keys = {_key(f) for f in found}
+                for target in targets:
+                    if _key(target) and _key(target) not in keys:
+                        found.append(target)
+                        keys.add(_key(target))
+        self._longest_first = sorted(self.rules, key=len, reverse=True)
+
+    def spans(self, q: str) -> list[tuple[int, int, list[str]]]:
+        """``(start, end, other spellings)`` of each spelling found in ``q``."""
+        # the compared form of q, and where each of its characters is in q
+        chars, where = [], []
+        for i, c in enumerate(q):
+            for k in _key(c):  # (one character, or none; "İ" lowers to two)
+                chars.append(k)
+                where.append(i)
+        flat = "".join(chars)
+        found, i = [], 0
+        while i < len(flat):
+            for key in self._longest_first:
+                if not flat.startswith(key, i):
+                    continue
+                start, end = where[i], where[i + len(key) - 1] + 1
+                while end < len(q) and not q[end].isspace() and not _key(q[end]):
+                    end += 1  # a trailing dot or tone mark belongs to it
+                if (start and _latin(q[start]) and _latin(q[start - 1])) or (
+                    end < len(q) and _latin(q[end - 1]) and _latin(q[end])
+                ):
+                    continue
+                alternatives = self.rules[key][1:]
+                if alternatives:
+                    found.append((start, end, alternatives))
+                i += len(key)
+                break
+            else:
+                i += 1
+        return found
+
+
+def _latin(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+class _Configset:
+    """What the Solr core's configset offers the query (read through Solr)."""
+
+    def __init__(self, synonyms: Synonyms, recall: bool) -> None:
+        self.synonyms = synonyms
+        #: whether the core has the character-pair fields (a Solr still on
+        #: an older configset has not: a query naming them would fail)
+        self.recall = recall
+
+
+@functools.lru_cache(maxsize=4)
+def _configset_at(url: str, period: int) -> _Configset:
+    # read once (or failed once) per period of SYNONYMS_TTL seconds
+    try:
+        recall = _SESSION.get(url.rstrip("/") + "/schema/fields/title_thai", params={"wt": "json"},
+                              auth=_auth(), timeout=5).status_code == 200
+        response = _solr("/admin/file", {"file": SYNONYMS_FILE, "contentType": "text/plain;charset=utf-8"},
+                         timeout=5)
+    except requests.RequestException as e:
+        log.warning("The search configset (%s) could not be read from Solr: %s", SYNONYMS_FILE, e)
+        return _Configset(Synonyms(""), recall=False)
+    response.encoding = "utf-8"
+    return _Configset(Synonyms(response.text), recall)
+
+
+def _configset() -> _Configset:
+    return _configset_at(SolrSettings.get()[0], int(time.time() // SYNONYMS_TTL))
+
+
+def synonyms() -> Synonyms:
+    """The synonym list of the configset of CKAN's Solr core (Solr's file
+    handler), read again after at most :data:`SYNONYMS_TTL` seconds, so an
+    edited list is used without restarting CKAN; an empty list while Solr
+    cannot give it."""
+    return _configset().synonyms
+
+
+# --- the query ------------------------------------------------------------------
+
+
+def normalize_query(q: str) -> str:
+    """Thai digits as digits, "พ.ศ." before a year dropped."""
+    return _BE.sub(" ", q.translate(_THAI_DIGITS))
+
+
+def _escape(word: str) -> str:
+    return _ESCAPE.sub(r"\\\1", word)
+
+
+def _recall(text: str) -> str:
+    """The clauses that find Thai ``text`` inside longer words, or "" for
+    text that is not only Thai letters (with dots or hyphens) of two
+    characters or more."""
+    if re.search("[A-Za-z0-9]", text) or not _configset().recall:
+        return ""
+    runs = [r for r in _THAI_LETTERS.findall(_MARKS.sub("", text)) if len(r) > 1]
+    if not runs:
+        return ""
+    clauses = []
+    for field, score in (("title_thai", RECALL_TITLE_SCORE), ("text_thai", RECALL_TEXT_SCORE)):
+        phrases = " AND ".join(f'{field}:"{run}"' for run in runs)
+        clauses.append(f"({phrases})^={score}" if len(runs) > 1 else f"{phrases}^={score}")
+    return " OR ".join(clauses)
+
+
+def _word(text: str, recall: bool = True) -> str:
+    """The clause of one word (no spaces) of the user's query; with
+    ``recall=False`` the word itself only (for a word to leave out)."""
+    parts = [p for p in _SCRIPT_CHANGE.split(text) if p]
+    clauses = []
+    for part in parts:
+        if not re.search(r"\w", part):
+            continue  # punctuation only
+        if len(re.findall(r"[^\W_]+", part)) > 1 and re.search("[A-Za-z0-9]", part):
+            # "ป.6", "O-NET", "2566-2570": its pieces side by side, as CKAN
+            # searches such a word
+            clauses.append(f'"{part}"')
             continue
-        bounds = [0] + inner + [len(word)]
-        words.extend("+" + word[a:b] for a, b in zip(bounds, bounds[1:]))
-    return " ".join(words)
+        inside = _recall(part) if recall and _is_thai(part) else ""
+        clauses.append(f"({_escape(part)} OR {inside})" if inside else _escape(part))
+    if len(clauses) == 1:
+        return clauses[0]
+    return "(" + " AND ".join(clauses) + ")" if clauses else ""
+
+
+def _text(text: str, recall: bool = True) -> str:
+    """The clause of a stretch of the query (one or more words, all needed)."""
+    clauses = [c for c in (_word(w, recall) for w in text.split()) if c]
+    if len(clauses) == 1:
+        return clauses[0]
+    return "(" + " AND ".join(clauses) + ")" if clauses else ""
+
+
+def _spelling(text: str) -> str:
+    """The clause of another spelling from the synonym list (a phrase)."""
+    phrase = '"' + text.replace("\\", " ").replace('"', " ") + '"'
+    recall = _recall(text) if _is_thai(text) else ""
+    return f"({phrase} OR {recall})" if recall else phrase
+
+
+def _unit(q: str, start: int, end: int, spans: list[tuple[int, int, list[str]]]) -> str:
+    """The clause of the words of ``q[start:end]``, with the other spellings
+    of each synonym found in it as alternatives."""
+    if not spans:
+        return _text(q[start:end])
+    clauses, at = [], start
+    for s, e, others in spans:
+        if at < s:
+            clauses.append(_text(q[at:s]))
+        # the words as typed side by side, or another spelling
+        alternatives = [_spelling(q[s:e])] + [_spelling(o) for o in others]
+        clauses.append("(" + " OR ".join(a for a in alternatives if a) + ")")
+        at = e
+    if at < end:
+        clauses.append(_text(q[at:end]))
+    clauses = [c for c in clauses if c]
+    return clauses[0] if len(clauses) == 1 else "(" + " AND ".join(clauses) + ")"
+
+
+def thai_query(q: str) -> Optional[str]:
+    """The edismax query for a plain query ``q`` (see above), or None when
+    ``q`` is better left to CKAN as typed."""
+    if not isinstance(q, str) or not q.strip() or _SYNTAX.search(q) or len(q) > 500:
+        return None
+    typed, q = q, normalize_query(q)
+    spans = synonyms().spans(q) if q.strip() else []
+    if not spans and not _is_thai(q) and q == typed:
+        return None
+    # the words, each (start, end, operator); a synonym that spans words
+    # joins them into one clause
+    words = [[m.start(), m.end()] for m in re.finditer(r"\S+", q)]
+    for s, e, _others in spans:
+        inside = [w for w in words if w[0] < e and s < w[1]]
+        if len(inside) > 1:
+            inside[0][1] = inside[-1][1]
+            for w in inside[1:]:
+                words.remove(w)
+    clauses = []
+    for start, end in words:
+        operator = ""
+        if q[start] in "+-":
+            operator, start = q[start], start + 1
+        if start >= end:
+            continue
+        inside = [sp for sp in spans if start <= sp[0] and sp[1] <= end]
+        if operator == "-":
+            clause = _text(q[start:end], recall=False)  # leave out the word itself only
+        else:
+            clause = _unit(q, start, end, inside)
+        if clause:
+            clauses.append(operator + clause)
+    return " OR ".join(clauses) if clauses else None
 
 
 def before_dataset_search(search_params: dict[str, Any]) -> dict[str, Any]:
-    """Cut plain Thai queries into words (see above). Fielded queries
-    ("title:…"), quoted phrases and queries without Thai are left alone."""
-    q = search_params.get("q")
-    if isinstance(q, str) and _is_thai(q) and ":" not in q and '"' not in q:
-        search_params["q"] = segment_thai_query(q)
+    """A plain query with Thai (or a listed spelling) in it is rewritten for
+    edismax (see above); the caller's own ``defType`` or ``qf`` is kept."""
+    if search_params.get("defType") or search_params.get("qf"):
+        return search_params
+    query = thai_query(search_params.get("q"))
+    if query:
+        search_params["q"] = query
+        search_params["defType"] = "edismax"
     return search_params
+
+
+# --- search as you type, and "did you mean" ------------------------------------
+
+#: at most this many titles are suggested
+SUGGESTIONS = 8
+#: what has been typed is cut to this many characters
+SUGGEST_MAX_CHARS = 100
+
+
+def _suggest_contexts(user_obj: Any) -> Optional[str]:
+    """The suggester's filter for ``user_obj``: the permission labels that
+    CKAN's own search uses for them (as the update chain of solrconfig.xml
+    stores them), or None for a sysadmin, who sees everything."""
+    from ckan import authz
+    from ckan.lib import plugins as lib_plugins
+
+    name = getattr(user_obj, "name", None)
+    if name and authz.is_sysadmin(name):
+        return None
+    labels = lib_plugins.get_permission_labels().get_user_dataset_labels(user_obj)
+    return " OR ".join(re.sub("[^A-Za-z0-9]", "_", label) for label in labels)
+
+
+def suggest(typed: str, user_obj: Any) -> list[dict[str, str]]:
+    """Up to :data:`SUGGESTIONS` titles of datasets that ``user_obj`` may
+    see and that contain what has been ``typed`` so far, as
+    ``{"title", "name", "url"}`` (Solr's suggester ``utt1_titles``, see
+    solrconfig.xml): any part of a title, Thai or Latin, tone marks
+    optional. Empty for fewer than two characters, or when Solr cannot be
+    asked."""
+    typed = " ".join(normalize_query(typed or "").split())[:SUGGEST_MAX_CHARS]
+    if len(_key(typed)) < 2:
+        return []
+    params = {"suggest.q": typed, "suggest.count": SUGGESTIONS * 3, "wt": "json"}
+    contexts = _suggest_contexts(user_obj)
+    if contexts is not None:
+        params["suggest.cfq"] = contexts
+    try:
+        answer = _solr("/suggest", params, timeout=5).json()
+        found = next(iter(answer["suggest"]["utt1_titles"].values()))["suggestions"]
+    except (requests.RequestException, ValueError, KeyError, StopIteration) as e:
+        log.warning("No search suggestions (%s): %s", typed, e)
+        return []
+    suggestions: list[dict[str, str]] = []
+    seen = set()
+    for item in found:
+        name, title = item.get("payload"), item.get("term")
+        if not name or not title or name in seen:
+            continue
+        seen.add(name)
+        suggestions.append({"title": title, "name": name, "url": tk.h.url_for("dataset.read", id=name)})
+        if len(suggestions) == SUGGESTIONS:
+            break
+    return suggestions
+
+
+def _visible_text(pkg: dict[str, Any]) -> str:
+    """What a dataset's page shows of the words the spellchecker knows."""
+    parts = [pkg.get("title") or "", pkg.get("notes") or ""]
+    parts += [t.get("name") or "" for t in pkg.get("tags") or []]
+    for name in LABELLED_FIELDS:
+        if pkg.get(name):
+            parts += dataset_schema.choice_labels_all_languages(name, _as_list(pkg[name]))
+    return " ".join(parts)
+
+
+def did_you_mean(q: str, context: dict[str, Any]) -> Optional[str]:
+    """For a query that found nothing: the same query with its misspelt
+    words replaced by the nearest words of titles, tags and category labels
+    (Solr's spellchecker ``utt1_words``, see solrconfig.xml), if that finds
+    datasets the user may see whose title, description, tags or category
+    labels hold the new words; otherwise None. (The spellchecker knows
+    every title, so a suggestion is shown only when the user can see where
+    it comes from.)"""
+    if not isinstance(q, str) or not q.strip() or _SYNTAX.search(q) or len(q) > 200:
+        return None
+    if any(ord(c) > 0xFFFF for c in q):
+        return None  # Solr's offsets count UTF-16 units
+    typed = normalize_query(q).strip()
+    try:
+        found = _solr("/spell", {"spellcheck.q": typed, "wt": "json"}, timeout=5).json()
+        pairs = found["spellcheck"]["suggestions"]
+        corrections = [(p["startOffset"], p["endOffset"], p["suggestion"]) for p in pairs[1::2]]
+    except (requests.RequestException, ValueError, KeyError, TypeError) as e:
+        log.warning("No spelling suggestion for %r: %s", typed, e)
+        return None
+    tried = set()
+    for n in range(3):
+        text, words = typed, []
+        for start, end, options in sorted(corrections, reverse=True):
+            word = options[min(n, len(options) - 1)]
+            words.append(word)
+            text = text[:start] + word + text[end:]
+        if not words or text == typed or text in tried or _SYNTAX.search(text):
+            continue
+        tried.add(text)
+        result = tk.get_action("package_search")(dict(context), {
+            "q": text, "rows": 10, "facet": "false",
+            # as the search page searches
+            "include_private": tk.config.get("ckan.search.default_include_private"),
+        })
+        shown = [_key(_visible_text(d)) for d in result["results"]]
+        if all(any(_key(w) in s for s in shown) for w in words):
+            return text
+    return None
 
 
 # --- when the search server is down ---------------------------------------------

@@ -6,7 +6,9 @@ Routes:
 * ``/bigdata`` — the landing page; ``/bigdata/qr.png|svg`` — the catalogue's
   QR code; ``/bigdata/poster`` — its A4 poster;
 * ``/dataset/<id>/qr.png|svg`` and ``/dataset/<id>/poster`` — a dataset's;
-* ``/dataset/<id>/resource/<resource_id>/qr.png|svg`` — a resource's.
+* ``/dataset/<id>/resource/<resource_id>/qr.png|svg`` — a resource's;
+* ``/bigdata/suggest?q=…`` — search-as-you-type suggestions (JSON) for the
+  search boxes of the catalogue and of the landing page.
 
 A dataset's QR code and poster are served only to someone who may see the
 dataset (``package_show``'s auth); everyone else gets a 404, as for the
@@ -20,7 +22,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from flask import Blueprint, make_response, request
+from flask import Blueprint, jsonify, make_response, request
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SolrConnectionError
@@ -97,6 +99,14 @@ def index() -> str:
     )
 
 
+def suggest() -> Response:
+    """Titles of the datasets the visitor may see that contain what they
+    have typed so far (``q``), for the search boxes:
+    ``{"q": …, "suggestions": [{"title", "name", "url"}, …]}``."""
+    typed = request.args.get("q", "")
+    return jsonify({"q": typed, "suggestions": search.suggest(typed, tk.current_user)})
+
+
 def catalogue_qr(fmt: str) -> Response:
     return _image(qr.channel_url(qr.catalogue_url()), fmt, "qr-bigdata", shared=True)
 
@@ -149,6 +159,7 @@ def dataset_poster(id: str) -> str:
 
 
 bigdata.add_url_rule("/bigdata", view_func=index, strict_slashes=False)
+bigdata.add_url_rule("/bigdata/suggest", view_func=suggest)
 bigdata.add_url_rule(f"/bigdata/qr.{_FORMATS}", view_func=catalogue_qr)
 bigdata.add_url_rule("/bigdata/poster", view_func=catalogue_poster)
 bigdata.add_url_rule(f"/dataset/<id>/qr.{_FORMATS}", view_func=dataset_qr)

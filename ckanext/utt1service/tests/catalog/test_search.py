@@ -87,12 +87,26 @@ def test_a_multi_word_thai_query_ranks_the_better_match_first(org):
     assert sorted(_names("นักเรียนอนุบาล")) == ["kg-nong-chang", "kg-thap-than"]
 
 
-def test_thai_query_segmentation_keeps_what_is_not_thai():
-    assert search.segment_thai_query("นักเรียนอนุบาล") == "+นักเรียน +อนุบาล"
-    assert search.segment_thai_query("ปีการศึกษา 2568") == "+ปี +การ +ศึกษา 2568"
-    assert search.segment_thai_query("O-NET ป.6 คณิตศาสตร์") == "O-NET ป.6 คณิตศาสตร์"
-    assert search.segment_thai_query("นักเรียน -ระดับชั้น") == "นักเรียน -ระดับชั้น"
+def test_plain_thai_queries_are_rewritten_and_the_rest_is_left_as_typed():
+    # each word: all its pieces in one field, or inside longer words
+    # (issue 14); the words joined with OR for CKAN's minimum-match rule
+    assert search.thai_query("นักเรียนอนุบาล") == (
+        '(นักเรียนอนุบาล OR title_thai:"นักเรียนอนุบาล"^=8 OR text_thai:"นักเรียนอนุบาล"^=1)'
+    )
+    assert search.thai_query("ปีการศึกษา 2568") == (
+        '(ปีการศึกษา OR title_thai:"ปีการศึกษา"^=8 OR text_thai:"ปีการศึกษา"^=1) OR 2568'
+    )
+    assert search.thai_query("นักเรียน -ระดับชั้น").endswith(" OR -ระดับชั้น")
+    for q in ["students", "school buildings", '"นักเรียน"', "title:นักเรียน", "นักเรียน AND ครู",
+              "นักเรียน*", "(นักเรียน)", ""]:
+        assert search.thai_query(q) is None, q
     assert search.before_dataset_search({"q": "title:นักเรียนอนุบาล"}) == {"q": "title:นักเรียนอนุบาล"}
+    # a caller's own query parser or fields are kept
+    params = {"q": "นักเรียน", "defType": "dismax"}
+    assert search.before_dataset_search(dict(params)) == params
+    params = {"q": "นักเรียน", "qf": "title"}
+    assert search.before_dataset_search(dict(params)) == params
+    assert search.before_dataset_search({"q": "นักเรียน"})["defType"] == "edismax"
 
 
 def test_tags_resource_names_and_contacts_are_searched(org):
