@@ -43,10 +43,19 @@ def safe_row(values: Iterable[Any]) -> list[Any]:
     return [safe_cell(v) for v in values]
 
 
-def append_row(sheet: Any, values: Iterable[Any]) -> None:
+def append_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
     """Append a row to an openpyxl worksheet: text neutralised and stored
-    as text (data type ``s``), numbers as numbers."""
-    sheet.append(safe_row(values))
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
+    as text (data type ``s``), numbers as numbers. Returns the row's cells
+    (so that a caller styles them without asking the sheet for its last
+    row: ``sheet.max_row`` looks at every cell, which made a long export
+    quadratic)."""
+    from openpyxl.cell.cell import Cell
+
+    cells = []
+    for value in safe_row(values):
+        cell = Cell(sheet, value=value)
+        if isinstance(value, str):
             cell.data_type = "s"
+        cells.append(cell)
+    sheet.append(cells)
+    return cells

@@ -9,6 +9,7 @@ October–March, its second half April–September.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from typing import Optional, Union
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,14 @@ def be_year(gregorian_year: int) -> int:
     return gregorian_year + BE_OFFSET
 
 
+@functools.lru_cache(maxsize=8)
+def _month_names(width: str, locale: str) -> dict[int, str]:
+    """Babel's month names, looked up once per width and language (the
+    locale lookup is slow enough to show in an export of thousands of
+    dates)."""
+    return dict(get_month_names(width, locale=locale))
+
+
 def format_date(value: Optional[DateLike], lang: str = "th", long: bool = False) -> str:
     """``25 พ.ย. 2569`` in Thai (``25 พฤศจิกายน 2569`` with long=True),
     ``25 Nov 2026`` otherwise."""
@@ -60,9 +69,9 @@ def format_date(value: Optional[DateLike], lang: str = "th", long: bool = False)
     d = to_bangkok(value)
     width = "wide" if long else "abbreviated"
     if lang == "th":
-        month = get_month_names(width, locale="th")[d.month]
+        month = _month_names(width, "th")[d.month]
         return f"{d.day} {month} {be_year(d.year)}"
-    month = get_month_names(width, locale="en")[d.month]
+    month = _month_names(width, "en")[d.month]
     return f"{d.day} {month} {d.year}"
 
 

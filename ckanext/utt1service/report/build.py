@@ -537,9 +537,10 @@ def _satisfaction(cur: Period, prev: Period, scope: Scope, suggestion_limit: Opt
             "prev": int(figures["suggestions_prev"]),
         },
     ]
+    lang = _lang()
     suggestion_rows = [
         {
-            "date": thaidate.format_date(r["created"], _lang()),
+            "date": thaidate.format_date(r["created"], lang),
             "created": r["created"].isoformat(),
             "label": r["suggestion"],
             "dataset": r["package_title"] or "",

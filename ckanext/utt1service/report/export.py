@@ -162,15 +162,13 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     cover["A1"].font = Font(bold=True, size=14)
     append_row(cover, [])
     for label, value in heading_lines(report)[1:]:
-        append_row(cover, [label, value])
-        cover.cell(cover.max_row, 1).font = bold
+        append_row(cover, [label, value])[0].font = bold
     append_row(cover, [])
-    append_row(cover, [tk._("Analysis")])
-    cover.cell(cover.max_row, 1).font = bold
+    append_row(cover, [tk._("Analysis")])[0].font = bold
     for label, value in _analysis_lines(report):
-        append_row(cover, [label, value])
-        cover.cell(cover.max_row, 1).font = bold
-        cover.cell(cover.max_row, 2).alignment = wrap
+        cells = append_row(cover, [label, value])
+        cells[0].font = bold
+        cells[1].alignment = wrap
     cover.column_dimensions["A"].width = 28
     cover.column_dimensions["B"].width = 90
 
@@ -180,9 +178,9 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
         sheet["A1"].font = Font(bold=True, size=12)
         append_row(sheet, [report["current"]["name"]])
         columns = table["columns"]
-        append_row(sheet, [column_title(c) for c in columns])
-        header_row = sheet.max_row
-        for cell in sheet[header_row]:
+        header = append_row(sheet, [column_title(c) for c in columns])
+        header_row = header[0].row
+        for cell in header:
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in table["rows"]:
@@ -194,10 +192,8 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
                 if value is not None and kind == "pct":
                     value = round(value / 100.0, 6)
                 values.append(value)
-            append_row(sheet, values)
-            current = sheet.max_row
-            for position, column in enumerate(columns, 1):
-                cell = sheet.cell(current, position)
+            cells = append_row(sheet, values)
+            for cell, column in zip(cells, columns):
                 kind = _kind(column, row)
                 if kind in NUMBER_FORMATS:
                     cell.number_format = NUMBER_FORMATS[kind]
