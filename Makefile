@@ -65,14 +65,14 @@ bench-download-counting:  ## median public-download time with download counting 
 	    || { echo "database migration failed, see $$LOG/bench-db.log"; exit 1; }; \
 	  $$VENV/bin/python bench/download_counting.py $(BENCH_ARGS)
 
-bench-report:  ## benchmark the fiscal-year report on 1M synthetic downloads (own database ckan_bench; ARGS=--regenerate)
+bench-report:  ## the fiscal-year report at SIZES="1M 10M" events side by side with the growth factor (own databases ckan_bench_report_<size>; ARGS=--regenerate; exits 1 on a missed goal)
 	@bin/setup --no-demo >/dev/null
 	@ROOT="$(CURDIR)"; . bin/lib.sh; bin/services createdb ckan_bench >/dev/null; \
 	  CKAN_SQLALCHEMY_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/ckan_bench" \
 	  CKAN_SOLR_URL="http://127.0.0.1:$$SOLR_PORT/solr/ckan_test" \
 	  CKAN_REDIS_URL="redis://127.0.0.1:$$REDIS_PORT/3" \
 	  CKAN_STORAGE_PATH="$$LOCAL/bench-storage" \
-	  "$$VENV/bin/python" bench/report.py $(ARGS)
+	  "$$VENV/bin/python" bench/report.py $(or $(SIZES),1M) $(ARGS)
 
 bench-load:  ## requests/s and p50/p95/p99 of four pages under gunicorn, this extension beside stock CKAN, 1/8/32 clients (exits 1 on a missed goal)
 	@bin/setup >/dev/null
