@@ -96,3 +96,61 @@ def test_the_rebuild_command_puts_back_the_trigger_written_in_python():
     _event(datetime.datetime(2026, 2, 5, tzinfo=BANGKOK))
     model.Session.commit()
     assert _month_sums() == {("2026-01-01", 1), ("2026-02-01", 1)}  # counting again
+
+
+def test_the_events_carry_only_the_indexes_a_query_uses():
+    """Issue 20: every index of the events costs space and time at each
+    download; the four partial indexes that no query scanned are gone."""
+    indexes = {name for (name,) in _installed(
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'utt1service_download_event'")}
+    assert indexes == {
+        "utt1service_download_event_pkey",
+        "utt1service_download_event_request_idx",
+        "utt1service_download_event_delivery_idx",
+    }
+
+
+def test_the_download_counts_of_pages_never_read_the_events():
+    """The counts on dataset and resource pages, in the API and on the
+    landing page read the monthly sums: their cost does not grow with the
+    years of downloads. Same figures as counting the events (a deleted
+    event and an updated one included)."""
+    for day in (1, 2, 3):
+        _event(datetime.datetime(2024, day, 5, tzinfo=BANGKOK))
+    DownloadEventFactory(resource_id="r2", package_id="p1", owner_org="o1")
+    DownloadEventFactory(resource_id="r3", package_id="p2", owner_org="o1")
+    _event(datetime.datetime(2024, 1, 6, tzinfo=BANGKOK), counted=False)
+    model.Session.commit()
+    model.Session.execute(sa.text(
+        "DELETE FROM utt1service_download_event WHERE id IN (SELECT id FROM utt1service_download_event"
+        " WHERE resource_id = 'r1' AND counted ORDER BY created LIMIT 1)"))
+    model.Session.execute(sa.text(
+        "UPDATE utt1service_download_event SET is_bot = true WHERE resource_id = 'r3'"))
+    model.Session.commit()
+
+    def direct(where: str) -> int:
+        return model.Session.execute(sa.text(
+            f"SELECT count(*) FROM utt1service_download_event WHERE {counting.REPORTABLE} AND {where}"
+        )).scalar()
+
+    assert downloads.download_count(resource_id="r1") == direct("resource_id = 'r1'") == 2
+    assert downloads.download_count(package_id="p1") == direct("package_id = 'p1'") == 3
+    assert downloads.download_count(package_id="p2") == 0
+    assert downloads.download_counts_by_resource("p1") == {"r1": 2, "r2": 1}
+    assert downloads.most_downloaded(5) == [("p1", 3)]
+
+    executed = []
+
+    @sa.event.listens_for(model.meta.engine, "before_cursor_execute")
+    def note(conn, cursor, statement, parameters, context, executemany):
+        executed.append(statement)
+
+    try:
+        downloads.download_count(resource_id="r1")
+        downloads.download_count(package_id="p1")
+        downloads.download_counts_by_resource("p1")
+        downloads.most_downloaded(5)
+    finally:
+        sa.event.remove(model.meta.engine, "before_cursor_execute", note)
+    assert len(executed) == 4
+    assert not [s for s in executed if "utt1service_download_event" in s]
