@@ -23,7 +23,8 @@ named only in this module):
   trigger in ``utt1service_request_timeline``; a request is also delivered by the first download
   through its grant (``utt1service_download_event.request_id``);
 - satisfaction: ``utt1service_survey_response`` (items 3 = ดีมาก,
-  2 = พอใช้, 1 = ควรปรับปรุง);
+  2 = พอใช้, 1 = ควรปรับปรุง), counted per month in
+  ``utt1service_report_survey_month`` (kept by triggers, like the downloads);
 - problems and complaints: ``utt1service_complaint``; the state at the end
   of a period comes from the audit trail (object_type ``complaint``), or from
   ``resolved_at`` / ``closed_at`` where a row has no trail.
@@ -343,37 +344,33 @@ def survey_figures(scope: Scope, items: Sequence[str] = SURVEY_ITEMS) -> sa.engi
     (the mean of all the ratings); ``suggestions_<p>`` (how many wrote one);
     where <p> is cur or prev.
 
-    The responses are first counted per combination of the five ratings
-    (at most 2 × 3^5 groups, one pass), then the figures are sums over those
-    groups."""
+    Read from the per-month sums that the triggers of migration
+    ``2b3c4d5e6f70`` keep (``utt1service_report_survey_month``: per Bangkok
+    month and organization, the responses, the suggestions and each item's
+    ratings): a few rows per month, however many responses there were."""
     parts = []
-    for suffix, is_cur in (("cur", "is_cur"), ("prev", "NOT is_cur")):
-        parts.append(f"coalesce(sum(n) FILTER (WHERE {is_cur}), 0)::bigint AS responses_{suffix}")
+    for suffix, period in (("cur", _CUR_MONTH), ("prev", _PREV_MONTH)):
+        def total(column: str) -> str:
+            return f"coalesce(sum({column}) FILTER (WHERE {period}), 0)"
+
+        responses = total("responses")
+        parts.append(f"{responses}::bigint AS responses_{suffix}")
+        points = []
         for item in items:
             for rating in (3, 2, 1):
-                parts.append(
-                    f"coalesce(sum(n) FILTER (WHERE {is_cur} AND {item} = {rating}), 0)::bigint"
-                    f" AS {item}_{rating}_{suffix}"
-                )
-            parts.append(
-                f"sum(n * {item}) FILTER (WHERE {is_cur})::numeric"
-                f" / nullif(sum(n) FILTER (WHERE {is_cur}), 0) AS {item}_mean_{suffix}"
-            )
-        total = " + ".join(items)
+                parts.append(f"{total(f'{item}_{rating}')}::bigint AS {item}_{rating}_{suffix}")
+            item_points = " + ".join(f"{rating} * {total(f'{item}_{rating}')}" for rating in (3, 2, 1))
+            points.append(item_points)
+            parts.append(f"({item_points})::numeric / nullif({responses}, 0) AS {item}_mean_{suffix}")
         parts.append(
-            f"sum(n * ({total})) FILTER (WHERE {is_cur})::numeric"
-            f" / nullif({len(items)} * sum(n) FILTER (WHERE {is_cur}), 0) AS overall_mean_{suffix}"
+            f"({' + '.join(points)})::numeric / nullif({len(items)} * {responses}, 0)"
+            f" AS overall_mean_{suffix}"
         )
-        parts.append(f"coalesce(sum(s) FILTER (WHERE {is_cur}), 0)::bigint AS suggestions_{suffix}")
+        parts.append(f"{total('suggestions')}::bigint AS suggestions_{suffix}")
     sql = f"""
-        WITH combos AS (
-            SELECT created >= :cs AS is_cur, {', '.join(items)}, count(*) AS n,
-                   count(*) FILTER (WHERE btrim(coalesce(suggestion, '')) <> '') AS s
-              FROM utt1service_survey_response
-             WHERE ({_cur('created')} OR {_prev('created')}) AND {_org('owner_org')}
-             GROUP BY 1, {', '.join(str(i + 2) for i in range(len(items)))}
-        )
-        SELECT {', '.join(parts)} FROM combos
+        SELECT {', '.join(parts)}
+          FROM utt1service_report_survey_month
+         WHERE {_EITHER_MONTH} AND {_org('owner_org')}
     """
     return _rows(sql, scope.params())[0]
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     SmallInteger,
     Text,
     func,
+    text,
 )
 
 import ckan.plugins.toolkit as tk
@@ -75,6 +76,12 @@ class SurveyResponse(tk.BaseModel):  # type: ignore[misc]
     __table_args__ = (
         Index("utt1service_survey_response_created_idx", "created"),
         Index("utt1service_survey_response_org_idx", "owner_org", "created"),
+        # the list of a period's suggestions (migration 2b3c4d5e6f70)
+        Index(
+            "utt1service_survey_response_suggestion_idx",
+            "created",
+            postgresql_where=text("btrim(coalesce(suggestion, '')) <> ''"),
+        ),
     )
 
     def as_dict(self) -> dict[str, Any]:
