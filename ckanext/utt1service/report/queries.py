@@ -250,10 +250,21 @@ _TIMELINE = f"""
     events AS (
         -- the first time of each step in the audit trail, kept per request by
         -- a trigger (utt1service_request_timeline); steps after the period
-        -- end fall outside every bound compared below
+        -- end fall outside every bound compared below. Only the requests a
+        -- figure can count (issue 20: the cost follows the two periods, not
+        -- the years before them): received in either period, or earlier and
+        -- then still open or with a step in them (a request never decided has
+        -- no last step: 'infinity'), or delivered by a download in them (the
+        -- first download of such a request is then looked up below).
+        -- Both conditions are indexed (migration 3c4d5e6f7081).
         SELECT request_id AS id, received_at, approved_at, rejected_at, withdrawn_at, delivered_at
           FROM utt1service_request_timeline
          WHERE received_at < :ce
+           AND (received_at >= :ps
+                OR coalesce(greatest(approved_at, rejected_at, withdrawn_at, delivered_at),
+                            'infinity'::timestamptz) >= :ps
+                OR request_id IN (SELECT request_id FROM utt1service_download_event
+                                   WHERE request_id IS NOT NULL AND created >= :ps AND created < :ce))
     ),
     received AS MATERIALIZED (
         SELECT r.id, r.agency_type, r.delivery_channel, e.received_at, e.approved_at, e.rejected_at,

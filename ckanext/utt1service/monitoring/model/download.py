@@ -60,6 +60,13 @@ class DownloadEvent(tk.BaseModel):  # type: ignore[misc]
             "created",
             postgresql_where=text("channel IN ('email', 'paper')"),
         ),
+        # the downloads through a grant by time (the report's periods;
+        # migration 3c4d5e6f7081)
+        Index(
+            "utt1service_download_event_grant_idx",
+            "created",
+            postgresql_where=text("request_id IS NOT NULL"),
+        ),
         Index(
             "utt1service_download_event_request_idx",
             "request_id",

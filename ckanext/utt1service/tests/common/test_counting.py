@@ -107,6 +107,7 @@ def test_the_events_carry_only_the_indexes_a_query_uses():
         "utt1service_download_event_pkey",
         "utt1service_download_event_request_idx",
         "utt1service_download_event_delivery_idx",
+        "utt1service_download_event_grant_idx",
     }
 
 

@@ -16,7 +16,10 @@ import ckan.model as model
 
 from ckanext.utt1service.common.thaidate import BANGKOK, fiscal_year_bounds
 from ckanext.utt1service.report import queries
-from ckanext.utt1service.tests.factories import SurveyResponseFactory
+from ckanext.utt1service.tests.factories import (
+    DownloadEventFactory,
+    SurveyResponseFactory,
+)
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -98,3 +101,58 @@ def test_satisfaction_from_the_monthly_sums_equals_grouping_the_responses():
     model.Session.execute(sa.text("TRUNCATE utt1service_survey_response"))
     model.Session.commit()
     assert model.Session.execute(sa.text("SELECT count(*) FROM utt1service_report_survey_month")).scalar() == 0
+
+
+def _unbounded_timeline() -> str:
+    """The request timeline without the bound to the periods (every request
+    received before the end, as the report read it before issue 20)."""
+    text = queries._TIMELINE
+    start = text.index("           AND (received_at >= :ps")
+    end = text.index("created < :ce))\n", start) + len("created < :ce))\n")
+    return text[:start] + text[end:]
+
+
+def test_request_figures_of_the_periods_equal_those_read_from_every_request(monkeypatch):
+    """The access-request figures read only the requests a period can count
+    (received in it, or earlier and still open, decided, withdrawn or
+    delivered in it, or first downloaded through a grant in it); on random
+    trails over four years they equal reading every request."""
+    from ckan.tests import factories
+
+    from ckanext.utt1service.tests.report.conftest import _request
+
+    rng = random.Random(2569)
+    org = factories.Organization()
+    dataset = factories.Dataset(owner_org=org["id"])
+    other = factories.Dataset(owner_org=factories.Organization()["id"])
+    resource = factories.Resource(package_id=dataset["id"])
+    start = datetime.datetime(2022, 10, 1, tzinfo=BANGKOK)
+    for _ in range(120):
+        t = start + datetime.timedelta(hours=rng.randrange(4 * 366 * 24))
+        steps = [("unconfirmed", t)] if rng.random() < 0.2 else []
+        steps.append(("submitted", t + datetime.timedelta(hours=1)))
+        outcome = rng.choice(["pending", "approved", "approved", "rejected", "withdrawn"])
+        t = steps[-1][1]
+        if outcome != "pending":
+            t += datetime.timedelta(days=rng.choice([1, 5, 40, 200, 500]))
+            steps.append((outcome, t))
+        if outcome == "approved" and rng.random() < 0.5:
+            steps.append(("delivered", t + datetime.timedelta(days=rng.choice([1, 30, 300]))))
+        request = _request(rng.choice([dataset, dataset, other]), "โรงเรียน", rng.choice(["school", None]),
+                           rng.choice(["download", "email"]), steps)
+        if outcome == "approved" and rng.random() < 0.6:
+            for _ in range(rng.choice([1, 2])):
+                DownloadEventFactory(dataset=dataset, resource=resource, request_id=request.id,
+                                     created=t + datetime.timedelta(days=rng.choice([0, 2, 100, 400])))
+    model.Session.commit()
+
+    scopes = list(_scopes()) + [
+        queries.Scope(*fiscal_year_bounds(2569), *fiscal_year_bounds(2568), org_id=org["id"]),
+        queries.Scope(*fiscal_year_bounds(2568, 1), *fiscal_year_bounds(2567, 1)),
+    ]
+    bounded = [queries.requests(scope) for scope in scopes]
+    monkeypatch.setattr(queries, "_TIMELINE", _unbounded_timeline())
+    every = [queries.requests(scope) for scope in scopes]
+    assert bounded == every
+    assert sum(b["figures"]["received_cur"] for b in bounded) > 0
+    assert sum(b["figures"]["pending_prev"] for b in bounded) > 0
