@@ -18,7 +18,7 @@ one).
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional, Sequence
 
 __all__ = ["FORMULA_STARTS", "safe_cell", "safe_row", "append_row"]
 
@@ -43,17 +43,19 @@ def safe_row(values: Iterable[Any]) -> list[Any]:
     return [safe_cell(v) for v in values]
 
 
-def append_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+def append_row(sheet: Any, values: Iterable[Any], styles: Optional[Sequence[Any]] = None) -> list[Any]:
     """Append a row to an openpyxl worksheet: text neutralised and stored
-    as text (data type ``s``), numbers as numbers. Returns the row's cells
-    (so that a caller styles them without asking the sheet for its last
-    row: ``sheet.max_row`` looks at every cell, which made a long export
-    quadratic)."""
+    as text (data type ``s``), numbers as numbers. ``styles``: a style
+    array per cell (openpyxl's ``Cell(style_array=…)``, taken from a styled
+    cell), or none. Returns the row's cells (so that a caller styles them
+    without asking the sheet for its last row: ``sheet.max_row`` looks at
+    every cell, which made a long export quadratic)."""
     from openpyxl.cell.cell import Cell
 
     cells = []
-    for value in safe_row(values):
-        cell = Cell(sheet, value=value)
+    for position, value in enumerate(safe_row(values)):
+        style = styles[position] if styles is not None else None
+        cell = Cell(sheet, value=value, style_array=style)
         if isinstance(value, str):
             cell.data_type = "s"
         cells.append(cell)
