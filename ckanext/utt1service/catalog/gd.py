@@ -233,6 +233,8 @@ _FORMATS = {
     "API": "Database", "SQL": "Database",
 }
 _DISTRICTS_AREA = "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่"
+# the Buddhist Era years the schema takes (validators.BE_YEAR_MIN/MAX)
+_BE_YEARS = (2500, 2700)
 _EDUCATION_LEVEL = "ระดับการศึกษา"
 
 #: GD's display rule: fields shown only for some data types (others: all)
@@ -444,7 +446,9 @@ def derive(pkg: dict[str, Any]) -> dict[str, Any]:
     d.update(data_support=support, data_support_other="", data_collect=collect,
              data_collect_other=collect_other)
 
-    year = _year(pkg.get("academic_year")) or _year(pkg.get("fiscal_year"))
+    # a year the schema refuses (a Gregorian one) is not copied: one error
+    year = next((y for y in (_year(pkg.get("academic_year")), _year(pkg.get("fiscal_year")))
+                 if y and _BE_YEARS[0] <= y <= _BE_YEARS[1]), None)
     if year:
         d["first_year_of_data"] = year
         d["last_year_of_data"] = year
