@@ -534,11 +534,11 @@ def rows(pkg: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         if not f or not shown_for(name, data_type) or name == "update_frequency_interval":
             continue
         values = [v for v in _list(pkg.get(name)) if not is_empty(v)]
-        if name == "license_id":
-            values = [pkg.get("license_title") or v for v in values]
         if not values:
             continue
-        if name in OTHER_VALUE or f.get("choices"):
+        if name == "license_id":
+            shown = [pkg.get("license_title") or str(v) for v in values]
+        elif name in OTHER_VALUE or f.get("choices"):
             shown = [dataset_schema.choice_label(name, v, lang) for v in values]
         else:
             shown = [str(v) for v in values]
