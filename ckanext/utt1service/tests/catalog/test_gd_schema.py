@@ -164,3 +164,21 @@ def test_the_dataset_page_shows_the_gd_section_in_thai(app, org):
     page = app.get(tk.h.url_for("dataset.read", id=other["name"]),
                    extra_environ={"REMOTE_USER": org["_user"]}).body
     assert "ไม่ได้เสนอให้ GD Catalog" in page
+
+
+def test_a_harvester_can_ask_the_api_for_the_consented_public_datasets_only(app, org):
+    _create(org, name="offered", allow_harvest="True", **EDUCATION)
+    _create(org, name="not-offered", **EDUCATION)
+    _create(org, name="private-offered", allow_harvest="True", private=True, **EDUCATION)
+    response = app.get("/api/3/action/package_search",
+                       query_string={"fq": 'allow_harvest:"True"', "rows": 100})
+    found = response.json["result"]["results"]
+    assert [p["name"] for p in found] == ["offered"]
+    assert found[0]["data_type"] == "ข้อมูลสถิติ" and found[0]["geo_coverage"] == "อำเภอ"
+
+
+def test_an_other_licence_shows_its_text(app, org):
+    pkg = _create(org, license_id="อื่นๆ", license_id_other="ใบอนุญาตของสำนักงาน")
+    page = app.get(tk.h.url_for("dataset.read", id=pkg["name"]),
+                   extra_environ={"REMOTE_USER": org["_user"]}).body
+    assert "ใบอนุญาตของสำนักงาน" in page
