@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 
 from ckanext.utt1service.access_requests import cli as access_requests_cli
+from ckanext.utt1service.catalog import cli as catalog_cli
 from ckanext.utt1service.monitoring import cli as monitoring_cli
 from ckanext.utt1service.report import cli as report_cli
 
@@ -18,7 +19,12 @@ def utt1service():
     """Commands of the educational-information service (สพป.อุทัยธานี เขต 1)."""
 
 
-for _command in (*access_requests_cli.COMMANDS, *monitoring_cli.COMMANDS, *report_cli.COMMANDS):
+for _command in (
+    *access_requests_cli.COMMANDS,
+    *catalog_cli.COMMANDS,
+    *monitoring_cli.COMMANDS,
+    *report_cli.COMMANDS,
+):
     utt1service.add_command(_command)
 
 

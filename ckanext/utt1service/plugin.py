@@ -33,8 +33,8 @@ from ckanext.utt1service.access_requests.views import request as access_requests
 from ckanext.utt1service.access_requests.views import (
     staff as access_requests_staff_views,
 )
+from ckanext.utt1service.catalog import gd, search
 from ckanext.utt1service.catalog import helpers as catalog_helpers
-from ckanext.utt1service.catalog import search
 from ckanext.utt1service.catalog import validators as catalog_validators
 from ckanext.utt1service.catalog import views as catalog_views
 from ckanext.utt1service.common import db_session, protection, url_guard
@@ -98,6 +98,14 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "utt1service")
+        # GD Catalog's licences are the portal's licence register, unless a
+        # sysadmin names another list (it must keep GD's ids: README)
+        if not config.get("licenses_group_url"):
+            import ckan.model as model
+
+            config["licenses_group_url"] = "file://" + gd.licenses_file()
+            if hasattr(model.Package, "_license_register"):
+                del model.Package._license_register
 
     # IFacets (catalogue search: catalog/search.py)
 

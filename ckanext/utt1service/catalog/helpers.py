@@ -8,7 +8,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError
 
-from ckanext.utt1service.catalog import dataset_schema, search
+from ckanext.utt1service.catalog import dataset_schema, gd, search
 from ckanext.utt1service.catalog.bigdata import (
     topic_categories as utt1service_topic_categories,
 )
@@ -22,6 +22,8 @@ __all__ = [
     "utt1service_topic_categories",
     "utt1service_did_you_mean",
     "get_organization",
+    "utt1service_gd_section",
+    "utt1service_gd_field_names",
 ]
 
 # What the summary box of the dataset page shows, in this order.
@@ -80,6 +82,24 @@ def utt1service_dataset_summary(pkg: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def utt1service_gd_field_names() -> list[str]:
+    """The GD Catalog fields and their "other" companions: the dataset page
+    shows them in the "GD Catalog" box, not in the table of the rest."""
+    names = list(gd.GD_FIELDS) + [f"{name}_other" for name in gd.OTHER_VALUE]
+    return [n for n in names if n != "license_id"]
+
+
+def utt1service_gd_section(pkg: dict[str, Any]) -> dict[str, Any]:
+    """The dataset page's "GD Catalog" box: whether the dataset is offered
+    to GD Catalog (a sentence) and its GD fields in the user's language."""
+    state = gd.status(pkg)
+    return {
+        "status": state,
+        "status_text": tk._(gd.STATUS_TEXT[state]),
+        "rows": gd.rows(pkg, dataset_schema.current_lang()),
+    }
 
 
 def utt1service_search_sorting() -> list[tuple[str, str]]:

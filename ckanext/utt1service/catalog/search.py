@@ -146,6 +146,24 @@ def _resources(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
+def _drop_portal_filled_text(pkg_dict: dict[str, Any]) -> None:
+    """The GD Catalog values the portal filled in (``gd_auto``) repeat the
+    education fields in other words (the office's name as the data source,
+    "ระดับการศึกษา" as the disaggregation): kept as filters (``allow_harvest:True``,
+    ``data_type:…``) but out of the searched text (``extras_*`` is copied
+    there), so a word finds the datasets that say it, not every dataset."""
+    import json
+
+    raw = pkg_dict.pop("extras_gd_auto", None) or pkg_dict.get("gd_auto")
+    pkg_dict.pop("gd_auto", None)
+    try:
+        auto = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        auto = {}
+    for name in auto if isinstance(auto, dict) else ():
+        pkg_dict.pop(f"extras_{name}", None)
+
+
 def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Shape a dataset for the Solr schema of the configset: contacts as
     ``contacts_name``/``contacts_email``/…, years as integers, the access levels
@@ -177,6 +195,8 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     for name in TEXT_FIELDS:
         if pkg_dict.get(name):
             text.append(str(pkg_dict[name]))
+
+    _drop_portal_filled_text(pkg_dict)
 
     levels = [r.get("access_level") or "public" for r in _resources(pkg_dict)]
     if levels:

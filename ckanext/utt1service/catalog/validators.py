@@ -1,8 +1,11 @@
 # -*- coding: utf-8 -*-
 """Validators of the educational-information dataset schema
-(``schemas/dataset.yaml``): Thai tags, Buddhist Era years, and the checks that
+(``schemas/dataset.yaml``): Thai tags, Buddhist Era years, the checks that
 need more than one field (fiscal year against the periods of the resources,
-first/last year of data, coverage, "other" program)."""
+first/last year of data, coverage, "other" program), and the GD Catalog
+fields (pre-filled from the education fields, older English codes converted,
+the "other" companions, classification against category, and what GD
+Catalog requires of a dataset offered to it)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +17,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
-from ckanext.utt1service.catalog import dataset_schema
+from ckanext.utt1service.catalog import dataset_schema, gd
 from ckanext.utt1service.common import thaidate
 
 __all__ = [
@@ -23,8 +26,15 @@ __all__ = [
     "utt1service_be_year",
     "utt1service_int_output",
     "utt1service_dataset_consistency",
+    "utt1service_gd_prefill",
+    "utt1service_gd_legacy",
+    "utt1service_gd_license",
+    "utt1service_gd_consistency",
     "tag_name_validator",
 ]
+
+#: GD Catalog's longest dataset URL name (thai_gdc's package_name_validator)
+GD_NAME_MAX = 70
 
 BE_YEAR_MIN = 2500
 BE_YEAR_MAX = 2700
@@ -208,10 +218,13 @@ def _choices(data: FlattenDataDict, key: FlattenKey) -> list[str]:
     value = _value(data, key)
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            parsed = json.loads(value)
         except ValueError:
-            value = [value]
-    return list(value or [])
+            parsed = None
+        value = parsed if isinstance(parsed, list) else [value]
+    elif value is not None and not isinstance(value, (list, tuple)):
+        value = [value]
+    return [v for v in (value or []) if v not in (None, "")]
 
 
 def _check_coverage(data: FlattenDataDict, errors: FlattenErrorDict) -> None:
@@ -244,3 +257,149 @@ def utt1service_dataset_consistency(
     _check_periods(data, errors)
     _check_coverage(data, errors)
     _check_program(data, errors)
+
+
+# ------------------------------------------------------------- GD Catalog
+
+
+def _dataset_view(data: FlattenDataDict) -> dict[str, Any]:
+    """The flattened data as a dataset dict, enough for :func:`gd.derive`:
+    the top-level fields, ``resources`` and ``contacts`` as lists of dicts."""
+    pkg: dict[str, Any] = {}
+    nested: dict[str, dict[Any, dict[str, Any]]] = {"resources": {}, "contacts": {}}
+    for key, value in data.items():
+        if value is MISSING:
+            continue
+        if len(key) == 1:
+            pkg[key[0]] = value
+        elif len(key) == 3 and key[0] in nested:
+            nested[key[0]].setdefault(key[1], {})[key[2]] = value
+    for name, items in nested.items():
+        if items:
+            pkg[name] = [items[i] for i in sorted(items)]
+    return pkg
+
+
+def _stored_auto(data: FlattenDataDict, context: Context) -> dict[str, str]:
+    """What the portal filled in last time: the posted ``gd_auto`` or, when a
+    form left it out, the stored one."""
+    raw = data.get(("gd_auto",), MISSING)
+    if raw is MISSING or raw is None:
+        package = context.get("package")
+        raw = (package.extras or {}).get("gd_auto") if package is not None else None
+    try:
+        auto = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in auto.items()} if isinstance(auto, dict) else {}
+
+
+def utt1service_gd_prefill(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Before the fields are checked (the schema's ``before_validators``):
+    fill in the GD Catalog fields that are empty, or that still hold what
+    the portal filled in, from the education fields (``gd.prefill``); the
+    field validators then check them like typed values."""
+    pkg = _dataset_view(data)
+    values, auto = gd.prefill(pkg, _stored_auto(data, context))
+    for name, value in values.items():
+        data[(name,)] = value
+    data[("gd_auto",)] = json.dumps(auto, ensure_ascii=False, sort_keys=True)
+
+
+def utt1service_gd_legacy(field: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """The English codes that older datasets stored under GD's names
+    (``public``, ``th``, ``yes``) become GD's values (``ข้อมูลสาธารณะ``,
+    ``ไทย``, ``True``), so a dataset saved again, or an old API client,
+    keeps working."""
+    name = field["field_name"]
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                  context: Context) -> None:
+        value = data.get(key, MISSING)
+        if value is not MISSING and value is not None:
+            data[key] = gd.legacy_value(name, value)
+
+    return validator
+
+
+utt1service_gd_legacy.is_a_scheming_validator = True  # type: ignore[attr-defined]
+
+
+def utt1service_gd_license(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """A licence of GD Catalog's list (the portal's licence register); the
+    licence ids of older datasets (``cc-by``, ``other-closed``) become GD's
+    licence or "อื่นๆ" with the old licence's name."""
+    import ckan.model as model
+
+    value = data.get(key, MISSING)
+    if gd.is_empty(value):
+        return
+    if not isinstance(value, str):
+        errors[key].append(tk._("Choose a licence from the list"))
+        return
+    licence, other = gd.legacy_license(value)
+    if licence != value:
+        data[key] = licence
+        if other and gd.is_empty(data.get(("license_id_other",))):
+            data[("license_id_other",)] = other
+    if model.Package.get_license_register().get(licence) is None:
+        errors[key].append(tk._("Choose a licence from the list"))
+
+
+def _label(name: str) -> str:
+    f = dataset_schema.field(name)
+    label = f.get("label") if f else name
+    if isinstance(label, dict):
+        return label.get(dataset_schema.current_lang()) or label.get("th") or name
+    return str(label)
+
+
+def _has_tags(data: FlattenDataDict) -> bool:
+    return any(
+        len(k) == 3 and k[0] == "tags" and k[2] == "name" and v not in (MISSING, None, "")
+        for k, v in data.items()
+    )
+
+
+def utt1service_gd_consistency(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """GD Catalog's rules across fields, after the field validators: "อื่นๆ"
+    needs its text; the data classification must go with the category; a
+    dataset offered to GD Catalog (allow_harvest = True) needs every field
+    GD Catalog requires, and a URL name of at most 70 characters."""
+    for name, asking in gd.OTHER_VALUE.items():
+        other_key = (f"{name}_other",)
+        if asking in _choices(data, (name,)) and not _value(data, other_key):
+            _add_error(errors, other_key, tk._('Say what "{other}" is').format(other=asking))
+
+    category = _value(data, ("data_category",))
+    classification = _value(data, ("data_classification",))
+    allowed = gd.CLASSIFICATIONS.get(category, ())
+    if category and classification and allowed and classification not in allowed:
+        _add_error(
+            errors,
+            ("data_classification",),
+            tk._("{category} is classified as: {allowed}").format(
+                category=category, allowed=", ".join(allowed)
+            ),
+        )
+
+    if _value(data, ("allow_harvest",)) != gd.TRUE:
+        return
+    required = tk._("Required when the dataset is offered to GD Catalog")
+    for name in gd.REQUIRED:
+        present = _has_tags(data) if name == "tag_string" else bool(_choices(data, (name,)))
+        if not present and not errors.get((name,)):
+            _add_error(errors, (name,), required)
+    name = _value(data, ("name",))
+    if isinstance(name, str) and len(name) > GD_NAME_MAX:
+        _add_error(
+            errors,
+            ("name",),
+            tk._("GD Catalog takes URL names of at most {max} characters").format(max=GD_NAME_MAX),
+        )

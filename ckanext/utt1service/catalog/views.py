@@ -8,7 +8,10 @@ Routes:
 * ``/dataset/<id>/qr.png|svg`` and ``/dataset/<id>/poster`` — a dataset's;
 * ``/dataset/<id>/resource/<resource_id>/qr.png|svg`` — a resource's;
 * ``/bigdata/suggest?q=…`` — search-as-you-type suggestions (JSON) for the
-  search boxes of the catalogue and of the landing page.
+  search boxes of the catalogue and of the landing page;
+* ``/dataset-excel`` — dataset metadata in Excel (``excel.py``): the template,
+  the export of the catalogue, and the import (a dry run, then apply), for
+  whoever may add datasets (sysadmins, editors).
 
 A dataset's QR code and poster are served only to someone who may see the
 dataset (``package_show``'s auth); everyone else gets a 404, as for the
@@ -29,11 +32,12 @@ from ckan.lib.search.common import SolrConnectionError
 from ckan.types import Context, Response
 
 from ckanext.utt1service.catalog import bigdata as landing
-from ckanext.utt1service.catalog import qr, search
+from ckanext.utt1service.catalog import dataset_schema, excel, qr, search
 
-__all__ = ["bigdata"]
+__all__ = ["bigdata", "dataset_excel"]
 
 bigdata = Blueprint("utt1service_bigdata", __name__)
+dataset_excel = Blueprint("utt1service_dataset_excel", __name__)
 
 _FORMATS = "<any(png, svg):fmt>"
 
@@ -167,3 +171,150 @@ bigdata.add_url_rule(
     f"/dataset/<id>/resource/<resource_id>/qr.{_FORMATS}", view_func=resource_qr
 )
 bigdata.add_url_rule("/dataset/<id>/poster", view_func=dataset_poster)
+
+
+# ------------------------------------------------------ dataset metadata in Excel
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: the largest file accepted (bytes)
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _may_import() -> None:
+    """Sysadmins and whoever may add datasets to an organization; others get
+    403 (anonymous visitors: log in)."""
+    if not tk.current_user.is_authenticated:
+        return tk.abort(403, tk._("Log in to import or export datasets"))
+    try:
+        tk.check_access("package_create", _context(), {})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only staff who may add datasets can use this page"))
+
+
+def _xlsx(data: bytes, filename: str) -> Response:
+    response = make_response(data)
+    response.mimetype = XLSX
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    request.environ["__no_cache__"] = True
+    return response
+
+
+def _import_dir() -> str:
+    import os
+
+    root = tk.config.get("ckan.storage_path") or ""
+    path = os.path.join(root, "utt1service", "excel-import")
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    return path
+
+
+def _upload_path(token: str) -> str:
+    """Where the file of a dry run waits for "apply": named after the user
+    and a random token, so only that user can apply it."""
+    import os
+
+    return os.path.join(_import_dir(), f"{tk.current_user.id}-{token}.xlsx")
+
+
+def _stored_upload(token: str) -> Any:
+    import os
+
+    if not token or len(token) != 32 or not token.isalnum():
+        return None
+    path = _upload_path(token)
+    return path if os.path.exists(path) else None
+
+
+def excel_page() -> str:
+    _may_import()
+    return tk.render("utt1service/excel/index.html", {"plans": None})
+
+
+def excel_template() -> Response:
+    _may_import()
+    return _xlsx(excel.template(dataset_schema.current_lang()), "dataset-template.xlsx")
+
+
+def excel_export() -> Response:
+    _may_import()
+    context = _context()
+    datasets, start = [], 0
+    while True:
+        found = tk.get_action("package_search")(context, {
+            "q": "*:*", "rows": 1000, "start": start, "sort": "name asc",
+            "include_private": True, "fq": "+dataset_type:dataset"})
+        datasets += found["results"]
+        start += 1000
+        if start >= found["count"]:
+            break
+    return _xlsx(excel.export(datasets, dataset_schema.current_lang()), "datasets.xlsx")
+
+
+def _plan(data: bytes) -> Any:
+    lang = dataset_schema.current_lang()
+    rows = excel.read(data)
+    return excel.plan(tk.current_user.name, rows, lang)
+
+
+def excel_upload() -> Any:
+    """The dry run: what each row would do, nothing saved."""
+    _may_import()
+    import secrets
+
+    upload = request.files.get("file")
+    data = upload.read(MAX_UPLOAD + 1) if upload is not None else b""
+    if not data:
+        tk.h.flash_error(tk._("Choose the filled-in template (.xlsx) to upload"))
+        return tk.redirect_to("utt1service_dataset_excel.excel_page")
+    if len(data) > MAX_UPLOAD:
+        tk.h.flash_error(tk._("The file is larger than 5 MB"))
+        return tk.redirect_to("utt1service_dataset_excel.excel_page")
+    try:
+        plans, work = _plan(data)
+    except excel.ExcelError as error:
+        tk.h.flash_error(str(error))
+        return tk.redirect_to("utt1service_dataset_excel.excel_page")
+    token = ""
+    if work:
+        token = secrets.token_hex(16)
+        with open(_upload_path(token), "wb") as out:
+            out.write(data)
+    return tk.render("utt1service/excel/index.html", {
+        "plans": plans, "token": token,
+        "counts": {a: sum(1 for p in plans if p.action == a)
+                   for a in ("create", "update", "unchanged", "error")},
+    })
+
+
+def excel_apply() -> Any:
+    """Apply the file of the last dry run (the rows without errors)."""
+    _may_import()
+    import os
+
+    path = _stored_upload(request.form.get("token", ""))
+    if path is None:
+        tk.h.flash_error(tk._("Upload the file again: the dry run has expired"))
+        return tk.redirect_to("utt1service_dataset_excel.excel_page")
+    with open(path, "rb") as stored:
+        data = stored.read()
+    os.remove(path)
+    try:
+        _plans, work = _plan(data)
+    except excel.ExcelError as error:
+        tk.h.flash_error(str(error))
+        return tk.redirect_to("utt1service_dataset_excel.excel_page")
+    created, updated, failures = excel.apply(tk.current_user.name, work)
+    tk.h.flash_success(tk._("{created} dataset(s) created, {updated} changed")
+                       .format(created=created, updated=updated))
+    for failure in failures:
+        tk.h.flash_error(failure)
+    return tk.redirect_to("utt1service_dataset_excel.excel_page")
+
+
+dataset_excel.add_url_rule("/dataset-excel", view_func=excel_page, methods=["GET"])
+dataset_excel.add_url_rule("/dataset-excel", view_func=excel_upload, methods=["POST"],
+                           endpoint="excel_upload")
+dataset_excel.add_url_rule("/dataset-excel/template.xlsx", view_func=excel_template)
+dataset_excel.add_url_rule("/dataset-excel/export.xlsx", view_func=excel_export)
+dataset_excel.add_url_rule("/dataset-excel/apply", view_func=excel_apply, methods=["POST"])

@@ -185,10 +185,11 @@ def test_governance_fields_have_defaults_and_contacts_repeat(org):
             {"name": "นายสมชาย รักเรียน", "phone": "056 511 000"},
         ],
     )
+    # GD Catalog's values (the Thai text, "True"/"False"): tests/catalog/test_gd_schema.py
     assert (pkg["data_category"], pkg["official_statistics"], pkg["high_value_dataset"]) == (
-        "public",
-        "no",
-        "no",
+        "ข้อมูลสาธารณะ",
+        "False",
+        "False",
     )
     assert [c["name"] for c in pkg["contacts"]] == ["นางสาวสมใจ ใจดี", "นายสมชาย รักเรียน"]
     errors = _errors(org, contacts=[{"name": "x", "email": "not-an-address"}])

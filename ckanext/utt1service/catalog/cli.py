@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+"""``ckan utt1service gd-backfill``: give the datasets saved before the GD
+Catalog fields existed their GD values (derived from the education fields,
+older English codes converted), shown with a dry run first."""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import click
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.utt1service.catalog import gd
+
+__all__ = ["COMMANDS", "gd_backfill", "gd_changes", "backfill"]
+
+
+def gd_changes(pkg: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """What saving ``pkg`` (a ``package_show`` dict) again would change in
+    its GD fields: field → (stored value, new value)."""
+    converted = dict(pkg)
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name in gd.LEGACY:
+        if name in pkg and not gd.is_empty(pkg[name]):
+            converted[name] = gd.legacy_value(name, pkg[name])
+    licence, other = gd.legacy_license(pkg.get("license_id"))
+    if licence != pkg.get("license_id"):
+        converted["license_id"] = licence
+        if other and gd.is_empty(pkg.get("license_id_other")):
+            converted["license_id_other"] = other
+    try:
+        auto = json.loads(pkg.get("gd_auto") or "{}")
+    except (TypeError, ValueError):
+        auto = {}
+    values, _ = gd.prefill(converted, auto if isinstance(auto, dict) else {})
+    converted.update(values)
+    for name, value in converted.items():
+        if gd.normal(value) != gd.normal(pkg.get(name)):
+            changes[name] = (pkg.get(name), value)
+    return changes
+
+
+def backfill(apply: bool, echo: Callable[[str], None]) -> tuple[int, int]:
+    """Every dataset (private and draft ones too) whose GD fields would
+    change: listed, and with ``apply`` saved through ``package_patch``
+    (validation, search index). Returns (datasets changed or to change,
+    datasets that failed validation)."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+    def context() -> dict[str, Any]:
+        return {"user": site_user, "ignore_auth": True}
+
+    ids = _all_ids()
+    changed = failed = 0
+    for dataset_id in ids:
+        pkg = tk.get_action("package_show")(context(), {"id": dataset_id})
+        changes = gd_changes(pkg)
+        if not changes:
+            continue
+        changed += 1
+        echo(f"{pkg['name']}:")
+        for name, (old, new) in sorted(changes.items()):
+            echo(f"    {name}: {_shown(old)} → {_shown(new)}")
+        if apply:
+            try:
+                tk.get_action("package_patch")(
+                    context(), {"id": pkg["id"], **{k: v for k, (_, v) in changes.items()}}
+                )
+            except tk.ValidationError as error:
+                failed += 1
+                echo(f"    NOT SAVED: {error.error_summary}")
+    return changed, failed
+
+
+def _all_ids() -> list[str]:
+    import ckan.model as model
+
+    rows = (
+        model.Session.query(model.Package.id)
+        .filter(model.Package.type == "dataset", model.Package.state != "deleted")
+        .order_by(model.Package.name)
+        .all()
+    )
+    return [row[0] for row in rows]
+
+
+def _shown(value: Any) -> str:
+    if gd.is_empty(value):
+        return "(ว่าง)"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+@click.command("gd-backfill")
+@click.option("--apply", is_flag=True,
+              help="Save the changes (without it: a dry run that only lists them).")
+def gd_backfill(apply: bool):
+    """Fill in the GD Catalog fields of existing datasets from their
+    education fields and convert older codes (public → ข้อมูลสาธารณะ).
+
+    Run it without --apply first: it lists each dataset's changes. A value
+    someone typed is never overwritten.
+    """
+    changed, failed = backfill(apply, click.echo)
+    if apply:
+        click.echo(f"{changed - failed} dataset(s) updated, {failed} not saved (errors above)")
+    else:
+        click.echo(f"{changed} dataset(s) would change (dry run: nothing saved; "
+                   "run again with --apply)")
+    if failed:
+        raise SystemExit(1)
+
+
+#: the ``ckan utt1service`` commands of the catalog
+COMMANDS = [gd_backfill]

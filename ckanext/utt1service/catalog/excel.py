@@ -1,0 +1,458 @@
+# -*- coding: utf-8 -*-
+"""Dataset metadata in Excel: the template, the export and the import.
+
+The template has one row per dataset and one column per field, headed by
+the field's Thai label with its name in brackets (``ชื่อชุดข้อมูล (title)``:
+the import reads the name). Choice fields take their Thai (or English)
+label or value; single choices have a drop-down list (the lists are on a
+hidden sheet), multiple choices are separated by commas. An empty cell
+leaves the field as it is.
+
+The import plans first (:func:`plan`: what each row would create or change,
+and its errors in the user's language, by running the same permission
+checks and validation as ``package_create``/``package_update`` without
+saving), then applies the rows without errors through the normal actions
+(:func:`apply`): validation, permissions and the search index as for a
+dataset saved in the form.
+"""
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from typing import Any, Iterable, Optional
+
+import openpyxl
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+import ckan.lib.plugins as lib_plugins
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.utt1service.catalog import dataset_schema, gd
+from ckanext.utt1service.common.spreadsheet import append_row
+
+__all__ = [
+    "COLUMNS",
+    "MAX_ROWS",
+    "ExcelError",
+    "RowPlan",
+    "template",
+    "export",
+    "read",
+    "plan",
+    "apply",
+]
+
+#: the columns of the template, in order (dataset fields, and the first
+#: contact's name and e-mail)
+COLUMNS = [
+    "name", "title", "title_en", "owner_org", "private", "notes", "tag_string", "license_id",
+    "topic_category", "source_program", "source_program_other", "collection_round",
+    "academic_year", "fiscal_year", "education_level", "coverage", "unit_of_measure",
+    "update_frequency", "contact_name", "contact_email", "data_steward",
+    *[f for f in gd.GD_FIELDS if f not in ("license_id", "unit_of_measure")],
+    *[f"{f}_other" for f in gd.OTHER_VALUE if f != "license_id"], "license_id_other",
+]
+#: the most rows one file may have
+MAX_ROWS = 2000
+_HEADER = re.compile(r"\(([a-z_]+)\)\s*$")
+_YES = {"true", "yes", "1", "ใช่", "ส่วนตัว", "private"}
+_NO = {"false", "no", "0", "ไม่ใช่", "สาธารณะ", "public"}
+_LABELS = {
+    "owner_org": {"th": "หน่วยงาน", "en": "Organization"},
+    "private": {"th": "การเผยแพร่ (สาธารณะ/ส่วนตัว)", "en": "Visibility (public/private)"},
+    "contact_name": {"th": "ชื่อผู้ติดต่อ", "en": "Contact name"},
+    "contact_email": {"th": "อีเมลผู้ติดต่อ", "en": "Contact e-mail"},
+    "tag_string": {"th": "คำสำคัญ (คั่นด้วยจุลภาค)", "en": "Tags (comma-separated)"},
+}
+
+
+class ExcelError(Exception):
+    """The file cannot be read as the template (a message for the user)."""
+
+
+@dataclasses.dataclass
+class RowPlan:
+    row: int
+    name: str
+    action: str  # create | update | unchanged | error
+    changes: dict[str, Any]
+    errors: list[str]
+    title: str = ""
+    #: the labels of the fields the row changes
+    changed: list[str] = dataclasses.field(default_factory=list)
+
+
+def _label(name: str, lang: str) -> str:
+    if name in _LABELS:
+        return _LABELS[name].get(lang) or _LABELS[name]["th"]
+    f = dataset_schema.field(name)
+    label = f.get("label") if f else name
+    if isinstance(label, dict):
+        return label.get(lang) or label.get("th") or name
+    return str(label or name)
+
+
+def _is_multiple(name: str) -> bool:
+    f = dataset_schema.field(name) or {}
+    return f.get("preset") in ("multiple_checkbox", "multiple_select")
+
+
+def _choices(name: str) -> list[dict[str, Any]]:
+    if name == "owner_org":
+        return []
+    if name == "license_id":
+        return [{"value": lic.id, "label": {"th": lic.title, "en": lic.title}}
+                for lic in model.Package.get_license_register().values()]
+    return dataset_schema.choices(name)
+
+
+def _choice_text(name: str, value: Any) -> str:
+    for choice in _choices(name):
+        if choice["value"] == value:
+            label = choice.get("label")
+            return (label.get("th") if isinstance(label, dict) else label) or str(value)
+    return str(value)
+
+
+def _to_value(name: str, text: str) -> Optional[str]:
+    """A cell's text as the field's value (value, or Thai or English label)."""
+    wanted = text.strip().casefold()
+    for choice in _choices(name):
+        label = choice.get("label")
+        labels = label.values() if isinstance(label, dict) else [label]
+        if wanted in {str(choice["value"]).casefold(), *(str(x).casefold() for x in labels)}:
+            return choice["value"]
+    return None
+
+
+# ------------------------------------------------------------------ write
+
+
+def _header(lang: str) -> list[str]:
+    return [f"{_label(name, lang)} ({name})" for name in COLUMNS]
+
+
+def _workbook(lang: str) -> tuple[Any, Any]:
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.title = "datasets"
+    append_row(sheet, _header(lang))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    sheet.freeze_panes = "A2"
+    lists = wb.create_sheet("lists")
+    lists.sheet_state = "hidden"
+    column = 0
+    for i, name in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = 24
+        choices = _choices(name)
+        if name == "private":
+            choices = [{"value": "สาธารณะ"}, {"value": "ส่วนตัว"}]
+        if not choices or _is_multiple(name):
+            continue
+        column += 1
+        letter = get_column_letter(column)
+        lists.cell(row=1, column=column, value=name)
+        for j, choice in enumerate(choices, start=2):
+            lists.cell(row=j, column=column, value=_choice_text(name, choice["value"]))
+        check = DataValidation(
+            type="list", formula1=f"lists!${letter}$2:${letter}${len(choices) + 1}",
+            allow_blank=True, showErrorMessage=True,
+            errorTitle=_label(name, lang), error=tk._("Choose a value from the list"),
+        )
+        sheet.add_data_validation(check)
+        check.add(f"{get_column_letter(i)}2:{get_column_letter(i)}{MAX_ROWS + 1}")
+    return wb, sheet
+
+
+def _save(wb: Any) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def template(lang: str = "th") -> bytes:
+    """The empty template (headers, drop-down lists)."""
+    wb, _sheet = _workbook(lang)
+    return _save(wb)
+
+
+def _cell(name: str, pkg: dict[str, Any], orgs: dict[str, str]) -> Any:
+    if name == "owner_org":
+        return orgs.get(pkg.get("owner_org") or "", "")
+    if name == "private":
+        return "ส่วนตัว" if pkg.get("private") else "สาธารณะ"
+    if name in ("contact_name", "contact_email"):
+        contacts = pkg.get("contacts") or []
+        first = contacts[0] if contacts and isinstance(contacts[0], dict) else {}
+        return first.get(name.split("_", 1)[1]) or ""
+    if name == "tag_string":
+        return ", ".join(t["name"] for t in pkg.get("tags") or [])
+    value = pkg.get(name)
+    if gd.is_empty(value):
+        return ""
+    values = value if isinstance(value, list) else [value]
+    if _choices(name):
+        return ", ".join(_choice_text(name, v) for v in values)
+    return ", ".join(str(v) for v in values)
+
+
+def export(datasets: Iterable[dict[str, Any]], lang: str = "th") -> bytes:
+    """The template filled with ``datasets`` (``package_show`` dicts)."""
+    wb, sheet = _workbook(lang)
+    orgs = {g.id: g.name for g in model.Session.query(model.Group).filter_by(is_organization=True)}
+    for pkg in datasets:
+        append_row(sheet, [_cell(name, pkg, orgs) for name in COLUMNS])
+    return _save(wb)
+
+
+# ------------------------------------------------------------------- read
+
+
+def read(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """The filled-in rows of an uploaded template: (row number, field →
+    text of its non-empty cells)."""
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # (openpyxl raises many kinds for a file that is not XLSX)
+        raise ExcelError(tk._("The file is not an Excel (.xlsx) file"))
+    sheet = wb["datasets"] if "datasets" in wb.sheetnames else wb.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    names = []
+    for cell in header:
+        match = _HEADER.search(str(cell or ""))
+        names.append(match.group(1) if match and match.group(1) in COLUMNS else None)
+    if "name" not in names:
+        raise ExcelError(tk._("The first row is not the template's header row: "
+                                "download the template and fill it in"))
+    out = []
+    for number, values in enumerate(rows, start=2):
+        cells = {}
+        for name, value in zip(names, values):
+            if name and value is not None and str(value).strip() != "":
+                text = str(value).strip()
+                if isinstance(value, float) and value.is_integer():
+                    text = str(int(value))
+                cells[name] = text.lstrip("'") if text.startswith("'") else text
+        if cells:
+            out.append((number, cells))
+        if len(out) > MAX_ROWS:
+            raise ExcelError(tk._("At most {max} rows can be imported at once")
+                               .format(max=MAX_ROWS))
+    return out
+
+
+# ------------------------------------------------------------------- plan
+
+
+def _fields(cells: dict[str, str], errors: list[str], lang: str) -> dict[str, Any]:
+    """A row's cells as dataset fields (choice labels → values)."""
+    data: dict[str, Any] = {}
+    for name, text in cells.items():
+        if name in ("name", "contact_name", "contact_email", "owner_org"):
+            continue
+        if name == "private":
+            low = text.casefold()
+            if low in _YES:
+                data["private"] = True
+            elif low in _NO:
+                data["private"] = False
+            else:
+                errors.append(f"{_label(name, lang)}: " + tk._("Choose a value from the list"))
+            continue
+        if _choices(name) and name != "tag_string":
+            parts = [p for p in (x.strip() for x in text.split(",")) if p] \
+                if _is_multiple(name) else [text]
+            values = []
+            for part in parts:
+                value = _to_value(name, part)
+                if value is None:
+                    errors.append(f"{_label(name, lang)}: "
+                                  + tk._('"{value}" is not in the list').format(value=part))
+                else:
+                    values.append(value)
+            data[name] = values if _is_multiple(name) else (values[0] if values else None)
+            if data[name] is None:
+                del data[name]
+            continue
+        data[name] = text
+    return data
+
+
+def _error_lines(error_dict: dict[str, Any], lang: str) -> list[str]:
+    lines = []
+    for key, messages in error_dict.items():
+        if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+            for sub in messages:
+                lines += _error_lines(sub, lang)
+            continue
+        for message in messages if isinstance(messages, list) else [messages]:
+            label = _label("contact_email", lang) if key == "contacts" else _label(key, lang)
+            lines.append(f"{label}: {message}")
+    return lines
+
+
+def _context(user: str) -> dict[str, Any]:
+    return {"user": user, "model": model, "session": model.Session}
+
+
+def _organization(text: str) -> Optional[str]:
+    group = model.Group.get(text)
+    if group is None:
+        group = (model.Session.query(model.Group)
+                 .filter_by(title=text, is_organization=True, state="active").first())
+    return group.id if group is not None and group.is_organization else None
+
+
+def _contacts(cells: dict[str, str], existing: list[Any]) -> Optional[list[dict[str, Any]]]:
+    if "contact_name" not in cells and "contact_email" not in cells:
+        return None
+    first = dict(existing[0]) if existing and isinstance(existing[0], dict) else {}
+    if "contact_name" in cells:
+        first["name"] = cells["contact_name"]
+    if "contact_email" in cells:
+        first["email"] = cells["contact_email"]
+    return [first, *existing[1:]]
+
+
+def _validate(user: str, data: dict[str, Any], action: str,
+              package: Optional[model.Package]) -> dict[str, Any]:
+    plugin = lib_plugins.lookup_package_plugin("dataset")
+    schema = (plugin.create_package_schema() if action == "package_create"
+              else plugin.update_package_schema())
+    context = _context(user)
+    if package is not None:
+        context["package"] = package
+        context["id"] = package.id
+    _data, errors = lib_plugins.plugin_validate(plugin, context, data, schema, action)
+    return errors
+
+
+def _plan_row(user: str, number: int, cells: dict[str, str], lang: str,
+              seen: set[str]) -> tuple[RowPlan, Optional[dict[str, Any]]]:
+    errors: list[str] = []
+    name = cells.get("name", "").strip()
+    result = RowPlan(number, name, "error", {}, errors, cells.get("title", ""))
+    if not name:
+        errors.append(f"{_label('name', lang)}: " + tk._("Missing value"))
+        return result, None
+    if name in seen:
+        errors.append(f"{_label('name', lang)}: " + tk._("The same URL is on another row"))
+        return result, None
+    seen.add(name)
+    fields = _fields(cells, errors, lang)
+    try:
+        existing = tk.get_action("package_show")(_context(user), {"id": name})
+    except tk.ObjectNotFound:
+        existing = None
+    except tk.NotAuthorized:
+        errors.append(tk._("You may not change this dataset"))
+        return result, None
+
+    if existing is None:
+        org = _organization(cells.get("owner_org", ""))
+        if org is None:
+            errors.append(f"{_label('owner_org', lang)}: " + tk._("No such organization"))
+            return result, None
+        data = {"name": name, "owner_org": org, "type": "dataset", **fields}
+        contacts = _contacts(cells, [])
+        if contacts:
+            data["contacts"] = contacts
+        try:
+            tk.check_access("package_create", _context(user), data)
+        except tk.NotAuthorized:
+            errors.append(tk._("You may not add datasets to this organization"))
+            return result, None
+        if errors:
+            return result, None
+        errors += _error_lines(_validate(user, dict(data), "package_create", None), lang)
+        if errors:
+            return result, None
+        result.action, result.changes = "create", fields
+        return result, {"action": "create", "data": data}
+
+    if "owner_org" in cells:
+        org = _organization(cells["owner_org"])
+        if org is None:
+            errors.append(f"{_label('owner_org', lang)}: " + tk._("No such organization"))
+        elif org != existing.get("owner_org"):
+            fields["owner_org"] = org
+    contacts = _contacts(cells, existing.get("contacts") or [])
+    if contacts is not None:
+        fields["contacts"] = contacts
+    try:
+        tk.check_access("package_update", _context(user), {"id": existing["id"]})
+    except tk.NotAuthorized:
+        errors.append(tk._("You may not change this dataset"))
+        return result, None
+    changes = {k: v for k, v in fields.items()
+               if k == "tag_string" and v != ", ".join(t["name"] for t in existing["tags"])
+               or k != "tag_string" and gd.normal(v) != gd.normal(existing.get(k))}
+    if errors:
+        return result, None
+    if not changes:
+        result.action = "unchanged"
+        return result, None
+    merged = {**existing, **changes}
+    if "tag_string" in changes:
+        merged.pop("tags", None)
+    errors += _error_lines(
+        _validate(user, merged, "package_update", model.Package.get(existing["id"])), lang)
+    if errors:
+        return result, None
+    result.action, result.changes = "update", changes
+    result.changed = [_label("contact_name" if k == "contacts" else k, lang) for k in changes]
+    return result, {"action": "update", "data": {"id": existing["id"], **changes}}
+
+
+def plan(user: str, rows: list[tuple[int, dict[str, str]]],
+         lang: str) -> tuple[list[RowPlan], list[dict[str, Any]]]:
+    """What each row would do (and its errors), and the work to apply."""
+    seen: set[str] = set()
+    plans, work = [], []
+    for number, cells in rows:
+        row_plan, job = _plan_row(user, number, cells, lang, seen)
+        plans.append(row_plan)
+        if job:
+            work.append(job)
+    return plans, work
+
+
+def apply(user: str, work: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
+    """Create and change the datasets through the actions; returns
+    (created, updated, errors of rows that failed after all)."""
+    from ckan.lib import search
+
+    created = updated = 0
+    failures: list[str] = []
+    # one Solr commit at the end instead of two per dataset (each dataset is
+    # still indexed as it is saved); the setting is back before returning
+    solr_commit = tk.config.get("ckan.search.solr_commit")
+    tk.config["ckan.search.solr_commit"] = False
+    try:
+        _apply_jobs(user, work, failures)
+    finally:
+        tk.config["ckan.search.solr_commit"] = solr_commit
+        search.commit()
+    created = sum(1 for job in work if job.get("done") == "create")
+    updated = sum(1 for job in work if job.get("done") == "update")
+    return created, updated, failures
+
+
+def _apply_jobs(user: str, work: list[dict[str, Any]], failures: list[str]) -> None:
+    for job in work:
+        try:
+            if job["action"] == "create":
+                tk.get_action("package_create")(_context(user), dict(job["data"]))
+            else:
+                tk.get_action("package_patch")(_context(user), dict(job["data"]))
+            job["done"] = job["action"]
+        except (tk.ValidationError, tk.NotAuthorized) as error:
+            name = job["data"].get("name") or job["data"].get("id")
+            failures.append(f"{name}: {error}")

@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+"""Dataset metadata in Excel: the template (Thai headers, drop-down lists),
+the export, and the import: a dry run that saves nothing and says each
+row's errors in Thai, then apply through the normal actions; 500 rows."""
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import openpyxl
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.utt1service.catalog import excel
+
+pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
+
+
+@pytest.fixture()
+def office():
+    editor = factories.UserWithToken()
+    org = factories.Organization(name="utt1-office", title="สพป.อุทัยธานี เขต 1",
+                                 users=[{"name": editor["name"], "capacity": "editor"}])
+    return org, editor
+
+
+def _book(data):
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def _filled(rows):
+    """The template with ``rows`` (field → value) filled in."""
+    wb = _book(excel.template("th"))
+    sheet = wb["datasets"]
+    for row in rows:
+        sheet.append([row.get(name, "") for name in excel.COLUMNS])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _upload(app, editor, data, prefix=""):
+    return app.post(prefix + "/dataset-excel", headers={"Authorization": editor["token"]},
+                    data={"file": (io.BytesIO(data), "datasets.xlsx")})
+
+
+def test_the_template_has_thai_headers_and_drop_down_lists(app, office):
+    _org, editor = office
+    response = app.get("/dataset-excel/template.xlsx", headers={"Authorization": editor["token"]})
+    assert response.status_code == 200
+    wb = _book(response.data)
+    header = [c.value for c in wb["datasets"][1]]
+    assert "ชื่อชุดข้อมูล (title)" in header
+    assert "ประเภทชุดข้อมูล (data_type)" in header
+    assert wb["lists"].sheet_state == "hidden"
+    column = header.index("ประเภทชุดข้อมูล (data_type)") + 1
+    letter = openpyxl.utils.get_column_letter(column)
+    checks = [dv for dv in wb["datasets"].data_validations.dataValidation
+              if any(str(r).startswith(letter + "2") for r in dv.sqref.ranges)]
+    assert checks and checks[0].type == "list"
+    lists = wb["lists"]
+    listed = {lists.cell(row=r, column=c).value
+              for c in range(1, lists.max_column + 1) for r in range(2, lists.max_row + 1)}
+    assert {"ข้อมูลสถิติ", "ข้อมูลระเบียน", "นักเรียน"} <= listed
+
+
+def test_only_staff_who_may_add_datasets_use_the_page(app, office):
+    assert app.get("/dataset-excel").status_code == 403
+    outsider = factories.UserWithToken()
+    assert app.get("/dataset-excel", headers={"Authorization": outsider["token"]}).status_code == 403
+    _org, editor = office
+    page = app.get("/dataset-excel", headers={"Authorization": editor["token"]})
+    assert page.status_code == 200 and "แม่แบบ" in page.get_data(as_text=True)
+    # the dataset search page links to it for staff only
+    search = app.get("/dataset", headers={"Authorization": editor["token"]})
+    assert "/dataset-excel" in search.get_data(as_text=True)
+    assert "/dataset-excel" not in app.get("/dataset").get_data(as_text=True)
+
+
+def test_export_fills_the_template_with_the_catalogue(app, office):
+    org, editor = office
+    helpers.call_action("package_create", context={"user": editor["name"]}, name="students",
+                        owner_org=org["id"], title="จำนวนนักเรียน", topic_category="students",
+                        private=True)
+    response = app.get("/dataset-excel/export.xlsx", headers={"Authorization": editor["token"]})
+    sheet = _book(response.data)["datasets"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]]))
+    assert row["URL (name)"] == "students"
+    assert row["ชื่อชุดข้อมูล (title)"] == "จำนวนนักเรียน"
+    assert row["หน่วยงาน (owner_org)"] == "utt1-office"
+    assert row["ประเภทชุดข้อมูล (data_type)"] == "ข้อมูลสถิติ"
+    # an exported file imports again without changes
+    plans, work = excel.plan(editor["name"], excel.read(response.data), "th")
+    assert [p.action for p in plans] == ["unchanged"] and not work
+
+
+def test_dry_run_shows_each_rows_errors_in_thai_and_saves_nothing_then_apply(app, office):
+    org, editor = office
+    helpers.call_action("package_create", context={"user": editor["name"]}, name="teachers",
+                        owner_org=org["id"], title="จำนวนครู")
+    data = _filled([
+        {"name": "new-students", "title": "นักเรียนใหม่", "owner_org": "utt1-office",
+         "topic_category": "นักเรียน", "academic_year": 2568, "coverage": "อำเภอทัพทัน"},
+        {"name": "teachers", "update_frequency": "ทุกปี", "data_type": "ข้อมูลระเบียน"},
+        {"name": "bad-year", "title": "ปีผิด", "owner_org": "utt1-office", "academic_year": 2025},
+        {"name": "bad-choice", "title": "ค่าผิด", "owner_org": "utt1-office",
+         "data_type": "ข้อมูลแปลก"},
+        {"name": "no-org", "title": "ไม่มีหน่วยงาน", "owner_org": "nowhere"},
+    ])
+    body = html.unescape(_upload(app, editor, data).get_data(as_text=True))
+    assert "1 to create" not in body  # (the page is in Thai)
+    assert "2025 ดูเหมือนเป็นปี ค.ศ." in body
+    assert '"ข้อมูลแปลก" ไม่อยู่ในรายการ' in body
+    assert "ไม่พบหน่วยงานนี้" in body
+    assert "สร้างใหม่ 1, แก้ไข 1, ไม่เปลี่ยนแปลง 0, มีข้อผิดพลาด 3" in body
+    # one error for the year (the GD years derived from it do not repeat it)
+    assert body.count("2025 ดูเหมือนเป็นปี ค.ศ.") == 1
+    assert "ความถี่ในการปรับปรุงข้อมูล, ประเภทชุดข้อมูล" in body
+    # nothing saved by the dry run
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("package_show", id="new-students")
+    assert "update_frequency" not in helpers.call_action("package_show", id="teachers")
+
+    token = re.search(r'name="token" value="([0-9a-f]+)"', body).group(1)
+    done = app.post("/dataset-excel/apply", headers={"Authorization": editor["token"]},
+                    data={"token": token}, follow_redirects=True)
+    assert "สร้าง 1 ชุดข้อมูล แก้ไข 1 ชุดข้อมูล" in html.unescape(done.get_data(as_text=True))
+    created = helpers.call_action("package_show", id="new-students")
+    assert (created["topic_category"], created["academic_year"]) == ("students", 2568)
+    assert created["coverage"] == ["thap-than"]
+    changed = helpers.call_action("package_show", id="teachers")
+    assert (changed["update_frequency"], changed["data_type"]) == ("yearly", "ข้อมูลระเบียน")
+    # through the actions: in the search index too
+    assert helpers.call_action("package_search", q="name:new-students")["count"] == 1
+    # the same token cannot be applied twice
+    again = app.post("/dataset-excel/apply", headers={"Authorization": editor["token"]},
+                     data={"token": token}, follow_redirects=True)
+    assert "อัปโหลดไฟล์อีกครั้ง" in html.unescape(again.get_data(as_text=True))
+
+
+def test_a_file_that_is_not_the_template_is_refused_clearly(app, office):
+    _org, editor = office
+    body = html.unescape(_upload(app, editor, b"not a spreadsheet").get_data(as_text=True))
+    assert "ไม่ใช่ไฟล์ Excel" in body
+
+
+def test_an_editor_cannot_import_into_another_organization(office):
+    _org, editor = office
+    factories.Organization(name="other-office")
+    rows = excel.read(_filled([{"name": "x1", "title": "x", "owner_org": "other-office"}]))
+    plans, work = excel.plan(editor["name"], rows, "en")
+    assert plans[0].action == "error" and not work
+
+
+def test_five_hundred_rows_dry_run_then_a_few_applied(office):
+    # the dry run of 500 rows reads, checks and validates every row; applying
+    # costs one package_create each (about 70 SQL queries and an index
+    # update: README "Excel in, Excel out"), so the test applies a slice
+    org, editor = office
+    rows = [{"name": f"school-{i:03d}", "title": f"ข้อมูลโรงเรียน {i}", "owner_org": "utt1-office",
+             "topic_category": "สถานศึกษา", "academic_year": 2568, "tag_string": "โรงเรียน",
+             "data_type": "ข้อมูลระเบียน"}
+            for i in range(500)]
+    rows[250]["academic_year"] = 2025
+    plans, work = excel.plan(editor["name"], excel.read(_filled(rows)), "th")
+    assert len(plans) == 500 and len(work) == 499
+    assert [p.row for p in plans if p.action == "error"] == [252]
+    created, updated, failures = excel.apply(editor["name"], work[:20])
+    assert (created, updated, failures) == (20, 0, [])
+    assert helpers.call_action("package_search", fq="tags:โรงเรียน", rows=0)["count"] == 20

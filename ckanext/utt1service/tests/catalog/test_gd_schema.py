@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+"""The GD Catalog fields of the dataset schema (thai_gdc 2.2.4 names and
+values): pre-filled from the education fields, older English codes
+converted, the "other" companions, classification against category, the
+fields GD Catalog requires of a dataset offered to it, and the dataset
+page's "GD Catalog" section."""
+from __future__ import annotations
+
+import html
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.utt1service.catalog import gd
+
+pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
+
+
+@pytest.fixture()
+def org():
+    sysadmin = factories.Sysadmin()
+    org = factories.Organization(name="utt1-office", title="สพป.อุทัยธานี เขต 1")
+    return dict(org, _user=sysadmin["name"])
+
+
+def _call(org, action, **data):
+    return helpers.call_action(action, context={"user": org["_user"]}, **data)
+
+
+def _create(org, **fields):
+    data = {"name": "gd-dataset", "title": "จำนวนนักเรียน ปีการศึกษา 2568", "owner_org": org["id"]}
+    data.update(fields)
+    return _call(org, "package_create", **data)
+
+
+def _errors(org, **fields) -> dict:
+    with pytest.raises(tk.ValidationError) as e:
+        _create(org, **fields)
+    return e.value.error_dict
+
+
+EDUCATION = dict(
+    notes="จำนวนนักเรียนจำแนกตามระดับชั้น",
+    tag_string="นักเรียน",
+    license_id="Open Data Common",
+    source_program="dmc",
+    update_frequency="per-term",
+    coverage=["nong-chang", "thap-than"],
+    education_level=["primary", "lower-secondary"],
+    academic_year=2568,
+    contacts=[{"name": "นางสาวสมใจ ใจดี", "email": "somjai@utt1.go.th"}],
+    resources=[{"url": "http://example.org/a.csv", "name": "a", "format": "CSV"},
+               {"url": "http://example.org/b.xlsx", "name": "b", "format": "XLSX"}],
+)
+
+
+def test_gd_fields_are_derived_from_the_education_fields(org):
+    pkg = _create(org, **EDUCATION)
+    assert pkg["data_type"] == "ข้อมูลสถิติ"
+    assert pkg["objective"] == ["พันธกิจหน่วยงาน"]
+    assert pkg["maintainer"] == "สพป.อุทัยธานี เขต 1"
+    assert pkg["maintainer_email"] == "somjai@utt1.go.th"
+    assert pkg["data_source"].startswith("DMC")
+    assert (pkg["update_frequency_unit"], pkg["update_frequency_interval"]) == ("ครึ่งปี", "1")
+    assert pkg["geo_coverage"] == "อำเภอ"
+    assert pkg["data_format"] == ["CSV", "XLS"]
+    assert (pkg["data_category"], pkg["data_classification"]) == ("ข้อมูลสาธารณะ", "เปิดเผย")
+    assert pkg["accessible_condition"] == gd.OPEN_CONDITION
+    assert (pkg["first_year_of_data"], pkg["last_year_of_data"]) == (2568, 2568)
+    assert pkg["disaggregate"] == ["ระดับการศึกษา", "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่"]
+    assert pkg["allow_harvest"] == "False"
+    assert pkg["data_language"] == ["ไทย"]
+
+
+def test_derived_values_follow_the_education_fields_until_someone_types_one(org):
+    pkg = _create(org, **EDUCATION)
+    # the education field changes: the derived GD field follows it
+    pkg = _call(org, "package_patch", id=pkg["id"], update_frequency="yearly")
+    assert pkg["update_frequency_unit"] == "ปี"
+    # a value typed by hand stays, even when the education field changes again
+    pkg = _call(org, "package_patch", id=pkg["id"], data_source="ระบบ DMC ของ สพฐ. (กรอกเอง)")
+    pkg = _call(org, "package_patch", id=pkg["id"], source_program="emis")
+    assert pkg["data_source"] == "ระบบ DMC ของ สพฐ. (กรอกเอง)"
+    pkg = _call(org, "package_patch", id=pkg["id"], update_frequency_unit="เดือน")
+    pkg = _call(org, "package_patch", id=pkg["id"], update_frequency="never")
+    assert pkg["update_frequency_unit"] == "เดือน"
+
+
+def test_a_service_area_and_an_irregular_frequency_use_other_with_its_text(org):
+    pkg = _create(org, coverage=["service-area"], update_frequency="irregular")
+    assert pkg["geo_coverage"] == "อื่นๆ" and pkg["geo_coverage_other"]
+    assert (pkg["update_frequency_unit"], pkg["update_frequency_unit_other"]) == ("อื่นๆ", "ไม่แน่นอน")
+
+
+def test_older_english_codes_become_gd_values(org):
+    pkg = _create(org, data_category="personal", data_classification="ลับ",
+                  data_language=["th", "en"], official_statistics="yes",
+                  high_value_dataset="no", license_id="cc-by")
+    assert pkg["data_category"] == "ข้อมูลส่วนบุคคล"
+    assert pkg["data_language"] == ["ไทย", "อังกฤษ"]
+    assert (pkg["official_statistics"], pkg["high_value_dataset"]) == ("True", "False")
+    assert pkg["license_id"] == "Creative Commons Attributions"
+    pkg = _call(org, "package_patch", id=pkg["id"], license_id="other-closed")
+    assert (pkg["license_id"], pkg["license_id_other"]) == ("อื่นๆ", "Other (Not Open)")
+
+
+def test_values_outside_gd_lists_are_rejected(org):
+    errors = _errors(org, data_type="statistics", objective=["not-a-goal"],
+                     geo_coverage="district", license_id="made-up-licence")
+    assert set(errors) >= {"data_type", "objective", "geo_coverage", "license_id"}
+
+
+def test_other_needs_its_text(org):
+    errors = _errors(org, objective=["อื่นๆ"], data_type="ข้อมูลประเภทอื่นๆ")
+    assert "objective_other" in errors and "data_type_other" in errors
+    assert "อื่นๆ" in errors["objective_other"][0]
+
+
+def test_classification_must_go_with_the_category(org):
+    errors = _errors(org, data_category="ข้อมูลสาธารณะ", data_classification="ลับ")
+    assert "เปิดเผย" in errors["data_classification"][0]
+    pkg = _create(org, data_category="ข้อมูลความลับทางราชการ", data_classification="ลับที่สุด")
+    assert pkg["data_classification"] == "ลับที่สุด"
+
+
+def test_consent_needs_every_field_gd_catalog_requires(org):
+    # no description, no tags, no e-mail anywhere: cannot be offered
+    errors = _errors(org, allow_harvest="True")
+    assert {"notes", "tag_string", "maintainer_email", "license_id"} <= set(errors)
+    # with the education fields filled in, the rest is derived
+    pkg = _create(org, allow_harvest="True", **EDUCATION)
+    assert pkg["allow_harvest"] == "True"
+    errors = _errors(org, allow_harvest="True", name="x" * 71, **EDUCATION)
+    assert "70" in errors["name"][0]
+
+
+def test_the_form_says_what_gd_catalog_requires_in_the_users_language(app, org):
+    user = factories.SysadminWithToken()
+    for prefix, expected in [
+        ("", "ต้องกรอกเมื่อเสนอชุดข้อมูลให้ GD Catalog"),
+        ("/en", "Required when the dataset is offered to GD Catalog"),
+    ]:
+        response = app.post(
+            prefix + "/dataset/new",
+            headers={"Authorization": user["token"]},
+            data={"title": "ครู", "name": "teachers", "owner_org": org["id"],
+                  "allow_harvest": "True", "save": "", "_ckan_phase": 1},
+        )
+        assert expected in html.unescape(response.get_data(as_text=True))
+
+
+def test_the_dataset_page_shows_the_gd_section_in_thai(app, org):
+    pkg = _create(org, allow_harvest="True", **EDUCATION)
+    page = app.get(tk.h.url_for("dataset.read", id=pkg["name"]),
+                   extra_environ={"REMOTE_USER": org["_user"]}).body
+    assert "GD Catalog" in page
+    assert "ประเภทชุดข้อมูล" in page and "ข้อมูลสถิติ" in page
+    assert "หน่วยความถี่ของการปรับปรุงข้อมูล" in page and "ครึ่งปี" in page
+    assert "เสนอให้ GD Catalog แล้ว" in page
+
+    other = _create(org, name="not-offered", **EDUCATION)
+    page = app.get(tk.h.url_for("dataset.read", id=other["name"]),
+                   extra_environ={"REMOTE_USER": org["_user"]}).body
+    assert "ไม่ได้เสนอให้ GD Catalog" in page
+
+
+def test_a_harvester_can_ask_the_api_for_the_consented_public_datasets_only(app, org):
+    _create(org, name="offered", allow_harvest="True", **EDUCATION)
+    _create(org, name="not-offered", **EDUCATION)
+    _create(org, name="private-offered", allow_harvest="True", private=True, **EDUCATION)
+    response = app.get("/api/3/action/package_search",
+                       query_string={"fq": 'allow_harvest:"True"', "rows": 100})
+    found = response.json["result"]["results"]
+    assert [p["name"] for p in found] == ["offered"]
+    assert found[0]["data_type"] == "ข้อมูลสถิติ" and found[0]["geo_coverage"] == "อำเภอ"
+
+
+def test_an_other_licence_shows_its_text(app, org):
+    pkg = _create(org, license_id="อื่นๆ", license_id_other="ใบอนุญาตของสำนักงาน")
+    page = app.get(tk.h.url_for("dataset.read", id=pkg["name"]),
+                   extra_environ={"REMOTE_USER": org["_user"]}).body
+    assert "ใบอนุญาตของสำนักงาน" in page
