@@ -73,6 +73,6 @@ def test_search_a_thai_word_filter_by_a_facet_and_open_the_dataset(page):
 
     page.wait_for_url("**/dataset/students-by-grade-2568")
     assert "จำนวนนักเรียนจำแนกตามระดับชั้น" in page.locator("h1").first.inner_text()
-    summary = page.locator(".utt1service-summary")
+    summary = page.get_by_role("region", name="เกี่ยวกับชุดข้อมูลนี้")
     assert "ประถมศึกษา" in summary.inner_text()
     assert "2568" in summary.inner_text()
