@@ -9,7 +9,7 @@ label, kind) and rows (dicts keyed by the column keys). Kinds:
 comes from the row's ``kind``). Numbers stay unrounded here; each output
 formats them (:func:`format_value`). A table may carry a ``chart``
 (type, label column, value columns) that the page draws with Chart.js and
-the PDF with WeasyPrint (:mod:`.charts`).
+the PDF, printed by Chromium (:mod:`.charts`).
 
 Labels are translated with ``tk._``: build a report inside a request (or a
 test request context) in the language wanted.

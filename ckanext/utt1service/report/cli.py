@@ -10,6 +10,8 @@ import click
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.common import pdf as common_pdf
+
 __all__ = ["COMMANDS"]
 
 
@@ -73,6 +75,8 @@ def report(fiscal_year: int, half: Optional[str], org: Optional[str], fmt: str, 
             else:
                 body = export.report_csv(result)
                 progress(fmt)
+    except common_pdf.PdfError as error:
+        raise click.ClickException(f"the PDF could not be printed: {error}")
     except tk.ValidationError as error:
         raise click.ClickException(
             "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.error_dict.items())

@@ -14,6 +14,7 @@ empty). The analysis form posts to the page itself.
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any, Optional
 
 from flask import Blueprint, g, make_response, request
@@ -24,9 +25,12 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
 from ckanext.utt1service.common import authz, thaidate
+from ckanext.utt1service.common import pdf as common_pdf
 from ckanext.utt1service.report import build, export
 
 __all__ = ["utt1service_report"]
+
+log = logging.getLogger(__name__)
 
 utt1service_report = Blueprint("utt1service_report", __name__)
 
@@ -240,6 +244,9 @@ def _export(fmt: str, data: dict[str, Any]) -> Any:
                 body = export.report_csv(report)
     except tk.NotAuthorized:
         return _refused()
+    except common_pdf.PdfError:
+        log.exception("the PDF of the service report could not be printed")
+        return tk.abort(503, tk._("The PDF could not be made just now. Please try again later, or download the XLSX."))
     except tk.ValidationError as error:
         messages = "; ".join(
             str(m) for value in error.error_dict.values() for m in (value if isinstance(value, list) else [value])

@@ -248,8 +248,7 @@ NUMBER = re.compile(r"–|-?\d[\d,]*(?:\.\d+)?%?")
 
 def check_pdf_numbers(text: str, expected_rows: list[list[str]]) -> None:
     """Each expected row's numbers end a line of the PDF text, in the order
-    of the report (labels may be anything; Thai labels are not compared
-    because a PDF's text layer does not always give back the typed text)."""
+    of the report (the Thai labels are checked separately, as whole strings)."""
     lines = [NUMBER.findall(line) for line in text.splitlines()]
     position = 0
     for wanted in expected_rows:
@@ -374,7 +373,22 @@ def test_fiscal_year_2569_page_and_every_export(app, known_world, tmp_path):
     fonts = subprocess.run(
         ["pdffonts", str(tmp_path / "report.pdf")], check=True, capture_output=True
     ).stdout.decode()
-    assert "Laksaman" in fonts and " yes " in fonts  # the Thai font, embedded
+    assert "Sarabun" in fonts and " yes " in fonts  # the Thai font, embedded
+    # the Thai text reads back exactly as typed (titles, labels, dates, page numbers)
+    flat = " ".join(text.split())
+    for title in titles.values():
+        assert title in flat, title
+    for label in AGENCY_TYPES_TH:
+        assert label in flat, label
+    assert "ระหว่างวันที่ 1 ตุลาคม 2568 ถึงวันที่ 30 กันยายน 2569" in flat  # Buddhist Era
+    assert "ทุกรายการแสดงคู่กับช่วงเวลาเดียวกันของปีงบประมาณ 2568" in flat
+    assert "รายงานผลการปฏิบัติงานให้บริการข้อมูลสารสนเทศ ปีงบประมาณ 2569" in flat
+    assert "จัดทำเมื่อ" in flat and "ค่าเฉลี่ย" in flat
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(tmp_path / "report.pdf")], check=True, capture_output=True
+    ).stdout.decode()).group(1))
+    assert pages > 1
+    assert f"หน้า 1 / {pages}" in flat and f"หน้า {pages} / {pages}" in flat
 
 
 def _page(app, user, path, **query) -> dict[str, list[tuple[str, dict[str, str]]]]:
