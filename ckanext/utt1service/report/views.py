@@ -45,13 +45,26 @@ def _context() -> dict[str, Any]:
     return {"user": current_user.name, "auth_user_obj": current_user}
 
 
+def _period_fields(values: Any) -> dict[str, Any]:
+    """half and quarter as typed (validated by the action); the period
+    menu sends a quarter as ``half=q1`` … ``q4``."""
+    args: dict[str, Any] = {}
+    half, quarter = values.get("half"), values.get("quarter")
+    if half and str(half).startswith("q"):
+        half, quarter = None, str(half)[1:]
+    if half:
+        args["half"] = half
+    if quarter:
+        args["quarter"] = quarter
+    return args
+
+
 def _period_args() -> dict[str, Any]:
-    """fy and half as typed (validated by the action)."""
+    """fy, half and quarter as typed (validated by the action)."""
     args: dict[str, Any] = {}
     if request.args.get("fy"):
         args["fiscal_year"] = request.args["fy"]
-    if request.args.get("half"):
-        args["half"] = request.args["half"]
+    args.update(_period_fields(request.args))
     return args
 
 
@@ -126,6 +139,8 @@ class ReportView(MethodView):
         args: dict[str, Any] = {"fy": report["fiscal_year"]}
         if report["half"]:
             args["half"] = report["half"]
+        if report.get("quarter"):
+            args["quarter"] = report["quarter"]
         if id is not None:
             args["id"] = id
             endpoint = "utt1service_report.organization_export"
@@ -159,6 +174,7 @@ class ReportView(MethodView):
                 return tk.abort(404, tk._("Organization not found"))
             query.pop("fiscal_year", None)
             query.pop("half", None)
+            query.pop("quarter", None)
             report = _report(query)
         analysis = dict(report["analysis"])
         if form is not None:
@@ -193,8 +209,7 @@ class ReportView(MethodView):
         }
         payload = dict(data, **form)
         payload["fiscal_year"] = request.form.get("fy", "")
-        if request.form.get("half"):
-            payload["half"] = request.form["half"]
+        payload.update(_period_fields(request.form))
         try:
             tk.get_action("utt1service_report_analysis_update")(_context(), payload)
         except tk.NotAuthorized:
@@ -206,6 +221,8 @@ class ReportView(MethodView):
         args: dict[str, Any] = {"fy": payload["fiscal_year"]}
         if payload.get("half"):
             args["half"] = payload["half"]
+        if payload.get("quarter"):
+            args["quarter"] = payload["quarter"]
         if id is not None:
             return tk.redirect_to("utt1service_report.organization", id=id, **args)
         if data.get("owner_org"):

@@ -28,6 +28,8 @@ def _validate(data_dict: DataDict, schema, context: Context) -> dict[str, Any]:
     data, errors = tk.navl_validate(dict(data_dict or {}), schema, context)
     if errors:
         raise tk.ValidationError(errors)
+    if data.get("half") and data.get("quarter"):
+        raise tk.ValidationError({"quarter": [tk._("Choose a half or a quarter, not both")]})
     return data
 
 
@@ -72,6 +74,9 @@ def utt1service_report_show(context: Context, data_dict: DataDict) -> ActionResu
     :param half: 1 (October–March) or 2 (April–September); empty for the
         whole year
     :type half: int
+    :param quarter: 1 (October–December) … 4 (July–September), instead of
+        a half
+    :type quarter: int
     :param owner_org: only this organization (id or name); empty for the
         whole office (sysadmins only)
     :type owner_org: string
@@ -85,18 +90,20 @@ def utt1service_report_show(context: Context, data_dict: DataDict) -> ActionResu
     data = _validate(data_dict, schemas.report_show_schema(), context)
     fiscal_year = data.get("fiscal_year") or _current_fiscal_year()
     half = data.get("half") or None
+    quarter = data.get("quarter") or None
     org = model.Group.get(data["owner_org"]) if data.get("owner_org") else None
     unassigned = org is not None and org.id == authz.office_organization_id()
     report = build.build(
         fiscal_year,
         half,
+        quarter,
         org=org,
         unassigned=unassigned,
         suggestion_limit=data.get("suggestion_limit"),
         progress=context.get("report_progress"),  # type: ignore[arg-type]
     )
     report["analysis"] = _analysis_dict(
-        _analysis(fiscal_year, build.period_key(half), org.id if org is not None else None)
+        _analysis(fiscal_year, build.period_key(half, quarter), org.id if org is not None else None)
     )
     return report
 
@@ -110,6 +117,8 @@ def utt1service_report_analysis_update(context: Context, data_dict: DataDict) ->
     :type fiscal_year: int
     :param half: 1 or 2 for a half year; empty for the whole year
     :type half: int
+    :param quarter: 1 … 4 for a quarter, instead of a half
+    :type quarter: int
     :param owner_org: the organization (id or name); empty for the whole
         office (sysadmins only)
     :type owner_org: string
@@ -122,7 +131,7 @@ def utt1service_report_analysis_update(context: Context, data_dict: DataDict) ->
     """
     tk.check_access("utt1service_report_analysis_update", context, data_dict)
     data = _validate(data_dict, schemas.report_analysis_update_schema(), context)
-    period = build.period_key(data.get("half") or None)
+    period = build.period_key(data.get("half") or None, data.get("quarter") or None)
     org_id = data.get("owner_org") or ""
     user = model.User.get(context.get("user") or "") if context.get("user") else None
     now = datetime.datetime.now(datetime.timezone.utc)

@@ -19,6 +19,7 @@ def _period() -> Schema:
     return {
         "fiscal_year": [_v("ignore_missing"), _v("utt1service_fiscal_year")],
         "half": [_v("utt1service_ignore_empty"), _v("utt1service_half")],
+        "quarter": [_v("utt1service_ignore_empty"), _v("utt1service_quarter")],
         "owner_org": [_v("utt1service_ignore_empty"), _v("utt1service_id"), _v("utt1service_organization")],
     }
 

@@ -129,6 +129,8 @@ def must_refuse(kind: str, value: Any) -> bool:
         return number is None or not 2500 <= number <= 2700
     if kind == "half":
         return _whole(value) not in (1, 2)
+    if kind == "quarter":
+        return _whole(value) not in (1, 2, 3, 4)
     if kind == "rating":
         return _whole(value) not in (1, 2, 3)
     if kind == "bool":
@@ -176,6 +178,7 @@ FIELD_KINDS: dict[str, str] = {
     "fiscal_year": "year",
     "expires": "timestamp",
     "half": "half",
+    "quarter": "quarter",
     "upload": "file",
     "unexpected_field": "extra",
 }
