@@ -120,6 +120,13 @@ class ReportView(MethodView):
                 return data, extra, refusal
             data["owner_org"] = group_dict["id"]
             extra.update(group_dict=group_dict, group_type=group_dict.get("type", "organization"))
+            if group_dict["id"] == authz.office_organization_id() and authz.is_director(
+                current_user, group_dict["id"]
+            ):
+                # the office's director publishes the whole office's report
+                extra["publications"] = tk.get_action("utt1service_report_publication_list")(
+                    _context(), {"include_withdrawn": True}
+                )
             g.group_dict = group_dict
         else:
             # The admin area is the sysadmins' (organization admins use the
@@ -130,6 +137,9 @@ class ReportView(MethodView):
             if org:
                 data["owner_org"] = org
             extra["org_choices"] = _org_choices()
+            extra["publications"] = tk.get_action("utt1service_report_publication_list")(
+                _context(), {"include_withdrawn": True}
+            )
         return data, extra, None
 
     def _template(self, id: Optional[str]) -> str:
@@ -227,7 +237,7 @@ class ReportView(MethodView):
             return tk.redirect_to("utt1service_report.organization", id=id, **args)
         if data.get("owner_org"):
             args["org"] = data["owner_org"]
-        return tk.redirect_to("utt1service_report.admin", **args)
+        return _back()
 
 
 def _fiscal_years(selected: int) -> list[int]:
@@ -292,6 +302,87 @@ def organization_export(id: str, fmt: str) -> Any:
     return _export(fmt, {"owner_org": group_dict["id"]})
 
 
+# --- published reports ---------------------------------------------------------------
+
+
+def published() -> Any:
+    """The public page of published service reports (anyone)."""
+    items = tk.get_action("utt1service_report_publication_list")(_context(), {})
+    response = make_response(tk.render("utt1service/report/published.html", {"publications": items}))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def published_file(id: str, fmt: str) -> Any:
+    import base64
+
+    try:
+        found = tk.get_action("utt1service_report_publication_file")(_context(), {"id": id, "format": fmt})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("No such published report"))
+    except tk.ValidationError:
+        return tk.abort(404, tk._("Unknown export format"))
+    response = make_response(base64.b64decode(found["data"]))
+    response.headers["Content-Type"] = found["content_type"]
+    response.headers["Content-Disposition"] = f'attachment; filename="{found["filename"]}"'
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _back() -> Any:
+    """Back to the report page the form was on (a local path only)."""
+    back = request.form.get("back", "")
+    if back.startswith("/") and not back.startswith("//") and "\\" not in back:
+        return tk.redirect_to(back)
+    return tk.redirect_to("utt1service_report.admin")
+
+
+def publish() -> Any:
+    payload: dict[str, Any] = {"fiscal_year": request.form.get("fy", "")}
+    payload.update(_period_fields(request.form))
+    for name in ("acknowledged_name", "acknowledged_position", "acknowledged_on", "complaint_improvements"):
+        payload[name] = request.form.get(name, "")
+    try:
+        tk.get_action("utt1service_report_publish")(_context(), payload)
+    except tk.NotAuthorized:
+        return _refused()
+    except tk.ValidationError as error:
+        for messages in error.error_dict.values():
+            for message in messages if isinstance(messages, list) else [messages]:
+                tk.h.flash_error(str(message))
+        return _back()
+    except common_pdf.PdfError:
+        log.exception("the published report's PDF could not be printed")
+        tk.h.flash_error(tk._("The PDF could not be made just now. Please try again later, or download the XLSX."))
+        return _back()
+    tk.h.flash_success(tk._("The report was published on the public page."))
+    return _back()
+
+
+def unpublish(id: str) -> Any:
+    try:
+        tk.get_action("utt1service_report_unpublish")(
+            _context(), {"id": id, "reason": request.form.get("reason", "")}
+        )
+    except tk.NotAuthorized:
+        return _refused()
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("No such published report"))
+    except tk.ValidationError as error:
+        for messages in error.error_dict.values():
+            for message in messages if isinstance(messages, list) else [messages]:
+                tk.h.flash_error(str(message))
+        return _back()
+    tk.h.flash_success(tk._("The report was taken off the public page; the record is kept."))
+    return _back()
+
+
+utt1service_report.add_url_rule("/service-reports", view_func=published)
+utt1service_report.add_url_rule("/service-reports/<id>/<fmt>", view_func=published_file)
+utt1service_report.add_url_rule("/ckan-admin/service-report/publish", view_func=publish, methods=["POST"])
+utt1service_report.add_url_rule(
+    "/ckan-admin/service-report/publications/<id>/unpublish", view_func=unpublish, methods=["POST"]
+)
 utt1service_report.add_url_rule(
     "/ckan-admin/service-report", view_func=ReportView.as_view("admin"), methods=["GET", "POST"]
 )

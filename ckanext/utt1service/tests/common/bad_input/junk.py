@@ -168,7 +168,10 @@ FIELD_KINDS: dict[str, str] = {
     **dict.fromkeys(
         ("agency_type", "delivery_channel", "intake_channel", "consent_method", "order",
          "channel", "category", "kind", "respondent_type", "mode", "via"), "choice"),
-    **dict.fromkeys(("consent", "mine", "dry_run"), "bool"),
+    **dict.fromkeys(("consent", "mine", "dry_run", "include_withdrawn"), "bool"),
+    **dict.fromkeys(("acknowledged_name", "acknowledged_position", "complaint_improvements", "reason"), "text"),
+    "acknowledged_on": "date",
+    "format": "choice",
     **dict.fromkeys(("limit", "offset", "days", "suggestion_limit"), "int"),
     **dict.fromkeys(("handed_over_on", "answered_on"), "date"),
     **dict.fromkeys(
