@@ -377,6 +377,35 @@ def unpublish(id: str) -> Any:
     return _back()
 
 
+def ropa(fmt: Optional[str] = None) -> Any:
+    """The record of processing activities: page, XLSX or PDF (sysadmins)."""
+    from ckanext.utt1service.report import ropa as record
+
+    if not authz.is_sysadmin(current_user):
+        return _refused()
+    if fmt is None:
+        found = tk.get_action("utt1service_ropa_show")(_context(), {})
+        response = make_response(tk.render("utt1service/report/ropa.html", {"record": found}))
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    if fmt not in ("xlsx", "pdf"):
+        return tk.abort(404, tk._("Unknown export format"))
+    with build.language("th"):
+        found = tk.get_action("utt1service_ropa_show")(_context(), {})
+        try:
+            body = record.xlsx(found) if fmt == "xlsx" else common_pdf.render(record.print_html(found))
+        except common_pdf.PdfError:
+            log.exception("the RoPA PDF could not be printed")
+            return tk.abort(503, tk._("The PDF could not be made just now. Please try again later, or download the XLSX."))
+    response = make_response(body)
+    response.headers["Content-Type"] = EXPORT_TYPES[fmt]
+    response.headers["Content-Disposition"] = f'attachment; filename="ropa-utt1service.{fmt}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+utt1service_report.add_url_rule("/ckan-admin/ropa", view_func=ropa)
+utt1service_report.add_url_rule("/ckan-admin/ropa/export/<fmt>", view_func=ropa)
 utt1service_report.add_url_rule("/service-reports", view_func=published)
 utt1service_report.add_url_rule("/service-reports/<id>/<fmt>", view_func=published_file)
 utt1service_report.add_url_rule("/ckan-admin/service-report/publish", view_func=publish, methods=["POST"])

@@ -27,6 +27,7 @@ __all__ = [
     "utt1service_report_publication_list",
     "utt1service_report_publication_show",
     "utt1service_report_publication_file",
+    "utt1service_ropa_show",
 ]
 
 OBJECT_TYPE = "report_analysis"
@@ -416,4 +417,46 @@ def utt1service_report_publication_file(context: Context, data_dict: DataDict) -
         "filename": publication.filename(row.report, data["format"]),
         "content_type": CONTENT_TYPES[data["format"]],
         "data": base64.b64encode(body).decode("ascii"),
+    }
+
+
+@tk.side_effect_free
+@declares(schemas.ropa_show_schema)
+def utt1service_ropa_show(context: Context, data_dict: DataDict) -> ActionResult.AnyDict:
+    """The record of processing activities (PDPA section 39) of the personal
+    data the extension holds, written from its configuration, and the
+    latest runs of the purge commands (sysadmins).
+
+    :param limit: how many purge runs (newest first, default 100)
+    :type limit: int
+    :returns: ``activities`` (name, purpose, legal_basis, subjects,
+        categories, recipients, retention, deletion, security, controller)
+        and ``purge_runs`` (when, command, data)
+    :rtype: dictionary
+    """
+    from ckanext.utt1service.report import ropa
+
+    tk.check_access("utt1service_ropa_show", context, data_dict)
+    data = _validate(data_dict, schemas.ropa_show_schema(), context)
+    rows = (
+        model.Session.query(AuditEvent)
+        .filter(AuditEvent.object_type == "purge_run")
+        .order_by(AuditEvent.created.desc())
+        .limit(data["limit"])
+        .all()
+    )
+    now = datetime.datetime.now(datetime.timezone.utc)
+    runs = []
+    for row in rows:
+        run = {"when": row.created.isoformat(), "command": row.action.replace("_", "-"),
+               "action": row.action, "data": row.data or {}}
+        run["label"] = ropa.purge_label(run)
+        run["when_label"] = ropa.when_label(row.created)
+        runs.append(run)
+    return {
+        "activities": ropa.activities(),
+        "fields": [{"key": key, "label": ropa.field_label(key)} for key, _label in ropa.FIELDS],
+        "purge_runs": runs,
+        "generated": now.isoformat(),
+        "generated_label": thaidate.format_datetime(now, "th"),
     }

@@ -21,6 +21,7 @@ __all__ = [
     "utt1service_report_publication_list",
     "utt1service_report_publication_show",
     "utt1service_report_publication_file",
+    "utt1service_ropa_show",
 ]
 
 
@@ -86,3 +87,8 @@ def utt1service_report_publication_show(context: Context, data_dict: DataDict) -
 @tk.auth_allow_anonymous_access
 def utt1service_report_publication_file(context: Context, data_dict: DataDict) -> AuthResult:
     return {"success": True}
+
+
+def utt1service_ropa_show(context: Context, data_dict: DataDict) -> AuthResult:
+    # sysadmins only (CKAN lets them through every auth function)
+    return {"success": False, "msg": tk._("Only sysadmins can see the record of processing activities")}

@@ -89,3 +89,7 @@ def report_publication_file_schema() -> Schema:
         "id": [_v("not_empty"), _v("utt1service_id")],
         "format": [_v("not_empty"), _v("utt1service_choice")(PUBLICATION_FORMATS)],
     }
+
+
+def ropa_show_schema() -> Schema:
+    return {"limit": [_v("default")(100), _v("utt1service_whole_number")()]}

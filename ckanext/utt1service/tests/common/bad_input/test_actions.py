@@ -105,6 +105,7 @@ def baselines(w: Any) -> dict[str, dict[str, Any]]:
         "utt1service_report_publication_list": {"include_withdrawn": False},
         "utt1service_report_publication_show": {"id": "no-such-publication"},
         "utt1service_report_publication_file": {"id": "no-such-publication", "format": "pdf"},
+        "utt1service_ropa_show": {"limit": 5},
     }
 
 
