@@ -443,6 +443,11 @@ def test_fiscal_year_2569_page_and_every_export(app, known_world, tmp_path):
     ).stdout.decode()).group(1))
     assert pages > 1
     assert f"หน้า 1 / {pages}" in flat and f"หน้า {pages} / {pages}" in flat
+    # no stray fragment of a line that starts the next page (the ink of its
+    # stacked marks painted at the bottom of the page before)
+    strays = [line.strip() for line in text.splitlines()
+              if 0 < len(line.strip()) <= 3 and not re.search(r"[\d.,%–]", line)]
+    assert strays == [], strays
 
 
 def _page(app, user, path, **query) -> dict[str, list[tuple[str, dict[str, str]]]]:
