@@ -52,6 +52,15 @@ def test_the_director_publishes_and_a_visitor_downloads_the_pdf(
     assert download.value.suggested_filename == "published-service-report-2569-h2.pdf"
     path = tmp_path / "published.pdf"
     download.value.save_as(path)
+    # the public page at a phone's width: nothing wider than the screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/service-reports")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(tmp_path / "published-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/en/service-reports")
+    assert "Report on the results of the information service" in page.locator("h1").inner_text()
+    page.screenshot(path=str(tmp_path / "published-en.png"), full_page=True)
     visitor.close()
     text = " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
                                    capture_output=True).stdout.decode("utf-8").split())

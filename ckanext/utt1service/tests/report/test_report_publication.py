@@ -71,6 +71,7 @@ def test_the_director_publishes_and_anyone_downloads_the_frozen_files(app, offic
 
     page = app.get("/th" + PUBLIC)  # anonymous
     assert page.status_code == 200
+    assert f'{PUBLIC}">รายงานผลการให้บริการข้อมูลสารสนเทศ</a>' in app.get("/th/").get_data(as_text=True)  # footer
     html = page.get_data(as_text=True)
     assert "รายงานผลการให้บริการข้อมูลสารสนเทศ" in html
     assert "ปีงบประมาณ 2569 รอบ 6 เดือนแรก" in html
