@@ -115,6 +115,8 @@ def render(html: str, timeout: Optional[float] = None) -> bytes:
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            # containers give /dev/shm 64 MB; Chromium then uses /tmp instead
+            "--disable-dev-shm-usage",
             "--disable-extensions",
             "--no-first-run",
             "--no-default-browser-check",

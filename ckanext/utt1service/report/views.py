@@ -309,7 +309,7 @@ def published() -> Any:
     """The public page of published service reports (anyone)."""
     items = tk.get_action("utt1service_report_publication_list")(_context(), {})
     response = make_response(tk.render("utt1service/report/published.html", {"publications": items}))
-    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Cache-Control"] = "public, no-cache"  # unpublishing takes effect at once
     return response
 
 
@@ -325,7 +325,7 @@ def published_file(id: str, fmt: str) -> Any:
     response = make_response(base64.b64decode(found["data"]))
     response.headers["Content-Type"] = found["content_type"]
     response.headers["Content-Disposition"] = f'attachment; filename="{found["filename"]}"'
-    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Cache-Control"] = "public, no-cache"  # unpublishing takes effect at once
     return response
 
 
