@@ -94,15 +94,26 @@ def fiscal_year_of(value: DateLike) -> int:
     return be_year(year)
 
 
-def fiscal_year_bounds(fy: int, half: Optional[int] = None) -> tuple[_dt.datetime, _dt.datetime]:
-    """``[start, end)`` of fiscal year ``fy`` (พ.ศ.), or of its first (1) or
-    second (2) half, as timezone-aware Bangkok datetimes."""
+def fiscal_year_bounds(
+    fy: int, half: Optional[int] = None, quarter: Optional[int] = None
+) -> tuple[_dt.datetime, _dt.datetime]:
+    """``[start, end)`` of fiscal year ``fy`` (พ.ศ.), of its first (1) or
+    second (2) half, or of its quarter 1 (October–December) … 4
+    (July–September), as timezone-aware Bangkok datetimes."""
     if half not in (None, 1, 2):
         raise ValueError("half must be 1, 2 or None")
+    if quarter not in (None, 1, 2, 3, 4):
+        raise ValueError("quarter must be 1 to 4 or None")
+    if half is not None and quarter is not None:
+        raise ValueError("a half or a quarter, not both")
     ce = fy - BE_OFFSET
     start = _dt.datetime(ce - 1, 10, 1, tzinfo=BANGKOK)
     middle = _dt.datetime(ce, 4, 1, tzinfo=BANGKOK)
     end = _dt.datetime(ce, 10, 1, tzinfo=BANGKOK)
+    if quarter is not None:
+        months = [(ce - 1, 10), (ce, 1), (ce, 4), (ce, 7), (ce, 10)]
+        (y1, m1), (y2, m2) = months[quarter - 1], months[quarter]
+        return _dt.datetime(y1, m1, 1, tzinfo=BANGKOK), _dt.datetime(y2, m2, 1, tzinfo=BANGKOK)
     if half == 1:
         return start, middle
     if half == 2:

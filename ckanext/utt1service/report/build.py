@@ -9,7 +9,7 @@ label, kind) and rows (dicts keyed by the column keys). Kinds:
 comes from the row's ``kind``). Numbers stay unrounded here; each output
 formats them (:func:`format_value`). A table may carry a ``chart``
 (type, label column, value columns) that the page draws with Chart.js and
-the PDF with WeasyPrint (:mod:`.charts`).
+the PDF, printed by Chromium (:mod:`.charts`).
 
 Labels are translated with ``tk._``: build a report inside a request (or a
 test request context) in the language wanted.
@@ -44,7 +44,7 @@ __all__ = [
 
 TOP_N = 10
 #: the steps of :func:`build`, for progress bars
-STEPS = ("downloads", "requests", "satisfaction", "complaints")
+STEPS = ("downloads", "requests", "satisfaction", "complaints", "turnaround")
 
 
 @contextlib.contextmanager
@@ -73,20 +73,24 @@ def _lang() -> str:
     return tk.config.get("ckan.locale_default") or "en"
 
 
-def period_key(half: Optional[int]) -> str:
+def period_key(half: Optional[int], quarter: Optional[int] = None) -> str:
+    if quarter:
+        return f"q{quarter}"
     return {None: "year", 1: "h1", 2: "h2"}[half]
 
 
 @dataclasses.dataclass(frozen=True)
 class Period:
-    """Fiscal year ``fiscal_year`` (พ.ศ.), or its first (1) or second (2) half."""
+    """Fiscal year ``fiscal_year`` (พ.ศ.), its first (1) or second (2)
+    half, or one of its quarters (1–4)."""
 
     fiscal_year: int
     half: Optional[int] = None
+    quarter: Optional[int] = None
 
     @property
     def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
-        return thaidate.fiscal_year_bounds(self.fiscal_year, self.half)
+        return thaidate.fiscal_year_bounds(self.fiscal_year, self.half, self.quarter)
 
     @property
     def start(self) -> datetime.datetime:
@@ -103,16 +107,16 @@ class Period:
 
     @property
     def key(self) -> str:
-        return period_key(self.half)
+        return period_key(self.half, self.quarter)
 
     @property
     def previous(self) -> "Period":
-        return Period(self.fiscal_year - 1, self.half)
+        return Period(self.fiscal_year - 1, self.half, self.quarter)
 
     @property
     def months(self) -> list[datetime.date]:
         first = self.start.date()
-        count = 12 if self.half is None else 6
+        count = 3 if self.quarter else 12 if self.half is None else 6
         months = []
         year, month = first.year, first.month
         for _ in range(count):
@@ -126,6 +130,7 @@ class Period:
         return {
             "fiscal_year": self.fiscal_year,
             "half": self.half,
+            "quarter": self.quarter,
             "period": self.key,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
@@ -143,6 +148,9 @@ class Period:
 
     def name(self) -> str:
         """``ปีงบประมาณ 2569`` / ``… รอบ 6 เดือนแรก``."""
+        if self.quarter:
+            return tk._("fiscal year %(fy)s, quarter %(quarter)s") % {
+                "fy": self.fiscal_year, "quarter": self.quarter}
         if self.half == 1:
             return tk._("fiscal year %(fy)s, first half") % {"fy": self.fiscal_year}
         if self.half == 2:
@@ -614,6 +622,9 @@ def _complaints(cur: Period, prev: Period, scope: Scope) -> dict:
     state_rows = _breakdown(
         queries.complaints_by_state(scope), vocabularies.COMPLAINT_STATES.choices(), tk._("Other"), shares=False
     )
+    channel_rows = _breakdown(
+        queries.complaints_by_channel(scope), vocabularies.COMPLAINT_SOURCES.choices(), tk._("Other"), shares=False
+    )
     return {
         "key": "complaints",
         "title": tk._("Problems and complaints of the service"),
@@ -636,10 +647,110 @@ def _complaints(cur: Period, prev: Period, scope: Scope) -> dict:
                 chart={"type": "hbar", "values": ["cur", "prev"]},
             ),
             _table(
+                "complaints_by_channel",
+                tk._("Problems and complaints by channel"),
+                columns(tk._("Channel")),
+                channel_rows,
+            ),
+            _table(
                 "complaints_by_state",
                 tk._("Problems and complaints by state at the end of the period"),
                 columns(tk._("State")),
                 state_rows,
+            ),
+        ],
+    }
+
+
+def _speed_columns(cur: Period, prev: Period, first: list[dict]) -> list[dict]:
+    columns = list(first)
+    for p, group in (("cur", cur.short()), ("prev", prev.short())):
+        columns += [
+            _column(f"median_{p}", tk._("Median (days)"), "days", group=group),
+            _column(f"p90_{p}", tk._("90th percentile (days)"), "days", group=group),
+            _column(f"n_{p}", tk._("Number"), "int", group=group),
+        ]
+    return columns
+
+
+def _speed_row(key: str, label: str, found: Optional[Any], **extra: Any) -> dict:
+    row: dict[str, Any] = {"key": key, "label": label, **extra}
+    for p in ("cur", "prev"):
+        row[f"median_{p}"] = _float(found[f"median_{p}"]) if found else None
+        row[f"p90_{p}"] = _float(found[f"p90_{p}"]) if found else None
+        row[f"n_{p}"] = int(found[f"n_{p}"]) if found else 0
+    return row
+
+
+def _turnaround(cur: Period, prev: Period, scope: Scope) -> dict:
+    target = tk.config.get("ckanext.utt1service.request_target_days")
+    result = queries.request_turnaround(scope, target)
+    found = {(r["step"], r["channel"]): r for r in result["steps"]}
+    steps = [
+        ("checked", tk._("Received to checked")),
+        ("decided", tk._("Received to decision")),
+        ("delivered", tk._("Received to delivery")),
+    ]
+    channels = [("_all", tk._("All channels"))] + vocabularies.DELIVERY_METHODS.choices()
+    request_rows = []
+    for step, step_label in steps:
+        for channel, channel_label in channels:
+            row = found.get((step, channel))
+            if channel != "_all" and row is None:
+                continue
+            request_rows.append(_speed_row(
+                f"{step}:{channel}", step_label, row, channel=channel_label, total=channel == "_all"
+            ))
+    late = result["late"]
+    late_rows = [
+        {
+            "key": "decided_late",
+            "label": tk._("Decisions made more than %(days)s days after receipt") % {"days": target},
+            "cur": int(late["decided_late_cur"]),
+            "prev": int(late["decided_late_prev"]),
+        },
+        {
+            "key": "waiting_late",
+            "label": tk._("Requests still waiting for a decision at the end of the period, "
+                          "received more than %(days)s days before") % {"days": target},
+            "cur": int(late["waiting_late_cur"]),
+            "prev": int(late["waiting_late_prev"]),
+        },
+    ]
+    complaint_found = {r["step"]: r for r in queries.complaint_turnaround(scope)}
+    complaint_rows = [
+        _speed_row("acknowledged", tk._("Received to acknowledgement (taken up by the staff)"),
+                   complaint_found.get("acknowledged")),
+        _speed_row("resolved", tk._("Received to resolution"), complaint_found.get("resolved")),
+    ]
+    return {
+        "key": "turnaround",
+        "title": tk._("Turnaround times"),
+        "tables": [
+            _table(
+                "requests_turnaround",
+                tk._("Days to handle access requests"),
+                _speed_columns(cur, prev, [
+                    _column("label", tk._("Step"), "text"), _column("channel", tk._("Delivery method"), "text")
+                ]),
+                request_rows,
+                note=tk._(
+                    "Calendar days from the request entering the office's queue; each step "
+                    "counts in the period in which it happened. Number: how many requests "
+                    "took that step in the period."
+                ),
+            ),
+            _table(
+                "requests_late",
+                tk._("Requests beyond the target of %(days)s days") % {"days": target},
+                _compare_columns(_column("label", tk._("Figure"), "text"), cur, prev),
+                late_rows,
+            ),
+            _table(
+                "complaints_turnaround",
+                tk._("Days to handle problems and complaints"),
+                _speed_columns(cur, prev, [_column("label", tk._("Step"), "text")]),
+                complaint_rows,
             ),
         ],
     }
@@ -680,6 +791,7 @@ def _summary(cur: Period, prev: Period, sections: dict[str, dict]) -> dict:
 def build(
     fiscal_year: int,
     half: Optional[int] = None,
+    quarter: Optional[int] = None,
     org: Optional[model.Group] = None,
     unassigned: bool = False,
     suggestion_limit: Optional[int] = None,
@@ -688,7 +800,7 @@ def build(
     """The report of one fiscal year (or half) with the same period of the
     previous fiscal year beside each figure, for one organization or (org
     None) the whole office."""
-    cur = Period(fiscal_year, half)
+    cur = Period(fiscal_year, half, quarter)
     prev = cur.previous
     scope = Scope(
         start=cur.start,
@@ -709,8 +821,10 @@ def build(
     step("satisfaction")
     sections["complaints"] = _complaints(cur, prev, scope)
     step("complaints")
+    sections["turnaround"] = _turnaround(cur, prev, scope)
+    step("turnaround")
     ordered = [_summary(cur, prev, sections)] + [
-        sections[k] for k in ("downloads", "requests", "satisfaction", "complaints")
+        sections[k] for k in ("downloads", "requests", "satisfaction", "complaints", "turnaround")
     ]
     for section in ordered:
         section.pop("total", None)
@@ -719,6 +833,7 @@ def build(
     return {
         "fiscal_year": fiscal_year,
         "half": half,
+        "quarter": quarter,
         "period": cur.key,
         "current": cur.as_dict(),
         "previous": prev.as_dict(),

@@ -11,11 +11,11 @@ Each table's ``chart`` spec says what to draw:
   needs improvement (satisfaction per item).
 
 The page draws them in the browser with Chart.js (``assets/js/report-charts.js``,
-data from the helper ``utt1service_report_chart``). The PDF draws them with
-WeasyPrint itself (``templates/utt1service/report/snippets/print_chart.html``):
+data from the helper ``utt1service_report_chart``). The PDF draws them as
+inline SVG (``templates/utt1service/report/snippets/print_chart.html``):
 bars are boxes sized here, the doughnut is SVG paths computed here, and every
-label is HTML text, which WeasyPrint lays out with Pango and HarfBuzz so that
-Thai vowels and tone marks stack correctly. This costs a few hundredths of a
+label is HTML text, which Chromium lays out with HarfBuzz so that Thai vowels
+and tone marks stack correctly. This costs a few hundredths of a
 second, where drawing the same charts with a plotting library took about
 1.5 s of the 5 s the PDF may take on the office's 2-core server.
 """

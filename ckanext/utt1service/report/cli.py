@@ -10,6 +10,8 @@ import click
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.common import pdf as common_pdf
+
 __all__ = ["COMMANDS"]
 
 
@@ -17,6 +19,8 @@ __all__ = ["COMMANDS"]
 @click.option("--fy", "fiscal_year", type=int, required=True, help="Fiscal year in the Buddhist Era, e.g. 2569.")
 @click.option("--half", type=click.Choice(["1", "2"]), default=None,
               help="1 = October–March, 2 = April–September (default: the whole year).")
+@click.option("--quarter", type=click.Choice(["1", "2", "3", "4"]), default=None,
+              help="1 = October–December … 4 = July–September, instead of a half.")
 @click.option("--org", default=None, help="Only this organization (name or id); default: the whole office.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), required=True)
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, writable=True),
@@ -26,7 +30,7 @@ __all__ = ["COMMANDS"]
 @click.option("--lang", type=click.Choice(["th", "en"]), default="th",
               help="Language of the CSV and XLSX (the PDF is always in Thai).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
-def report(fiscal_year: int, half: Optional[str], org: Optional[str], fmt: str, output: str,
+def report(fiscal_year: int, half: Optional[str], quarter: Optional[str], org: Optional[str], fmt: str, output: str,
            table: Optional[str], lang: str, quiet: bool):
     """Write the fiscal-year service report (รายงานผลการให้บริการ) as CSV,
     XLSX or the printable Thai PDF."""
@@ -48,6 +52,8 @@ def report(fiscal_year: int, half: Optional[str], org: Optional[str], fmt: str, 
     data = {"fiscal_year": fiscal_year}
     if half:
         data["half"] = half
+    if quarter:
+        data["quarter"] = quarter
     if org:
         data["owner_org"] = org
     if fmt == "pdf":
@@ -73,6 +79,8 @@ def report(fiscal_year: int, half: Optional[str], org: Optional[str], fmt: str, 
             else:
                 body = export.report_csv(result)
                 progress(fmt)
+    except common_pdf.PdfError as error:
+        raise click.ClickException(f"the PDF could not be printed: {error}")
     except tk.ValidationError as error:
         raise click.ClickException(
             "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.error_dict.items())

@@ -79,10 +79,18 @@ def heading_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _analysis_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
     analysis = report.get("analysis") or {}
-    return [
+    lines = [
         (tk._("Problems and obstacles"), analysis.get("problems") or ""),
         (tk._("Proposed improvements"), analysis.get("improvements") or ""),
     ]
+    published = report.get("publication")
+    if published:
+        lines += [
+            (tk._("Improvements made because of complaints"), published["complaint_improvements"]),
+            (tk._("Acknowledged by"), "%s, %s" % (published["acknowledged_name"], published["acknowledged_position"])),
+            (tk._("Acknowledged on"), published["acknowledged_label"]),
+        ]
+    return lines
 
 
 def column_title(column: dict[str, Any]) -> str:

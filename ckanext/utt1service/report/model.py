@@ -23,20 +23,32 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Index,
     Integer,
+    LargeBinary,
     Text,
     UniqueConstraint,
+    text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import deferred
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.utt1service.common.model import new_id, utcnow
 
-__all__ = ["ReportAnalysis", "DownloadMonthCount", "ResourceMonthCount", "REPORT_PERIODS"]
+__all__ = [
+    "ReportAnalysis",
+    "ReportPublication",
+    "DownloadMonthCount",
+    "ResourceMonthCount",
+    "REPORT_PERIODS",
+]
 
 #: the periods a report covers: the whole fiscal year, its first half
-#: (October–March) and its second half (April–September)
-REPORT_PERIODS = ("year", "h1", "h2")
+#: (October–March), its second half (April–September) and its quarters
+#: (October–December, January–March, April–June, July–September)
+REPORT_PERIODS = ("year", "h1", "h2", "q1", "q2", "q3", "q4")
 
 
 
@@ -61,7 +73,8 @@ class ReportAnalysis(tk.BaseModel):  # type: ignore[misc]
 
     __table_args__ = (
         CheckConstraint(
-            "period IN ('year', 'h1', 'h2')", name="utt1service_report_analysis_period_check"
+            "period IN ('year', 'h1', 'h2', 'q1', 'q2', 'q3', 'q4')",
+            name="utt1service_report_analysis_period_check",
         ),
         UniqueConstraint(
             "fiscal_year", "period", "owner_org", name="utt1service_report_analysis_key"
@@ -79,6 +92,43 @@ class ReportAnalysis(tk.BaseModel):  # type: ignore[misc]
             "modified": self.modified.isoformat() if self.modified else None,
             "modified_by": self.modified_by,
         }
+
+
+class ReportPublication(tk.BaseModel):  # type: ignore[misc]
+    """A period's report of the whole office as published (migration
+    ``a1b7c8d9e0f1``): frozen report and files; unpublishing keeps the row."""
+
+    __tablename__ = "utt1service_report_publication"
+
+    id = Column(Text, primary_key=True, default=new_id)
+    fiscal_year = Column(Integer, nullable=False)
+    period = Column(Text, nullable=False)
+    report = Column(JSONB, nullable=False)
+    acknowledged_name = Column(Text, nullable=False)
+    acknowledged_position = Column(Text, nullable=False)
+    acknowledged_on = Column(Date, nullable=False)
+    pdf = deferred(Column(LargeBinary, nullable=False))
+    xlsx = deferred(Column(LargeBinary, nullable=False))
+    csv = deferred(Column(LargeBinary, nullable=False))
+    published_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    published_by = Column(Text, nullable=True)
+    unpublished_at = Column(DateTime(timezone=True), nullable=True)
+    unpublished_by = Column(Text, nullable=True)
+    unpublish_reason = Column(Text, nullable=True)
+
+    __table_args__ = (
+        CheckConstraint(
+            "period IN ('year', 'h1', 'h2', 'q1', 'q2', 'q3', 'q4')",
+            name="utt1service_report_publication_period_check",
+        ),
+        Index(
+            "utt1service_report_publication_live",
+            "fiscal_year",
+            "period",
+            unique=True,
+            postgresql_where=text("unpublished_at IS NULL"),
+        ),
+    )
 
 
 class DownloadMonthCount(tk.BaseModel):  # type: ignore[misc]

@@ -1,9 +1,9 @@
 # -*- coding: utf-8 -*-
 """The printable report for the office's superiors: HTML from the template
-``utt1service/report/print.html`` turned into PDF by WeasyPrint, which lays
-out Thai with Pango and HarfBuzz (vowels and tone marks stack correctly) and
-embeds the subset of the font it uses. The charts are drawn by WeasyPrint
-too (boxes and SVG paths sized by :mod:`.charts`, labels as HTML text).
+``utt1service/report/print.html`` printed to PDF by Chromium in Sarabun
+(:mod:`ckanext.utt1service.common.pdf`: Thai shaped by HarfBuzz, a text layer
+that reads back as typed). The charts are HTML and inline SVG (boxes and
+paths sized by :mod:`.charts`, labels as HTML text).
 
 Build the report in Thai (:func:`ckanext.utt1service.report.build.language`)
 before calling :func:`render`.
@@ -14,13 +14,10 @@ from typing import Any, Callable, Optional
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.common import pdf as common_pdf
 from ckanext.utt1service.report import charts, export
 
 __all__ = ["render", "html"]
-
-
-def font_family() -> str:
-    return tk.config.get("ckanext.utt1service.report_font")
 
 
 def html(report: dict[str, Any], progress: Optional[Callable[[str], None]] = None) -> str:
@@ -37,21 +34,15 @@ def html(report: dict[str, Any], progress: Optional[Callable[[str], None]] = Non
             "report": report,
             "charts": drawn,
             "title": export.title(report),
-            "font_family": font_family(),
+            "font_family": common_pdf.FAMILY,
         },
     )
 
 
 def render(report: dict[str, Any], progress: Optional[Callable[[str], None]] = None) -> bytes:
     """The PDF of a report (A4)."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
     document = html(report, progress)
-    # Everything the PDF shows is in the HTML and the font comes from the
-    # system: never fetch a URL while rendering.
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    pdf = HTML(string=document, url_fetcher=fetcher).write_pdf()
+    pdf = common_pdf.render(document)
     if progress:
         progress("pdf")
     return pdf

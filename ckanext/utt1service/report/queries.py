@@ -60,6 +60,9 @@ __all__ = [
     "complaint_figures",
     "complaints_by_category",
     "complaints_by_state",
+    "complaints_by_channel",
+    "request_turnaround",
+    "complaint_turnaround",
     "rebuild_download_counts",
 ]
 
@@ -471,5 +474,110 @@ def complaints_by_state(scope: Scope) -> list[sa.engine.RowMapping]:
                count(*) FILTER (WHERE NOT is_cur) AS prev
           FROM states
          GROUP BY 1
+    """
+    return _rows(sql, scope.params())
+
+
+def complaints_by_channel(scope: Scope) -> list[sa.engine.RowMapping]:
+    """Complaints and problems received per channel (web, telephone, …):
+    key, cur, prev."""
+    sql = f"""
+        SELECT channel AS key,
+               count(*) FILTER (WHERE {_cur('created')}) AS cur,
+               count(*) FILTER (WHERE {_prev('created')}) AS prev
+          FROM utt1service_complaint
+         WHERE ({_cur('created')} OR {_prev('created')}) AND {_org('owner_org')}
+         GROUP BY 1
+    """
+    return _rows(sql, scope.params())
+
+
+def _stats(days: str, moment: str) -> str:
+    """Median, 90th percentile and count of ``days`` for the steps whose
+    time ``moment`` falls in each period."""
+    parts = []
+    for suffix, inside in (("cur", _cur), ("prev", _prev)):
+        parts += [
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {days}) FILTER (WHERE {inside(moment)})"
+            f" AS median_{suffix}",
+            f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {days}) FILTER (WHERE {inside(moment)})"
+            f" AS p90_{suffix}",
+            f"count(*) FILTER (WHERE {inside(moment)}) AS n_{suffix}",
+        ]
+    return ", ".join(parts)
+
+
+def request_turnaround(scope: Scope, target_days: int) -> dict[str, Any]:
+    """How fast access requests were handled, in calendar days from entering
+    the office's queue:
+
+    - ``steps``: per step (``checked``: first checked by the staff;
+      ``decided``: approved or rejected; ``delivered``: delivered or first
+      downloaded) and delivery channel (``_all`` for every channel), the
+      median, 90th percentile and count of the steps taken in each period
+      (``median_cur``, ``p90_cur``, ``n_cur``, the same with ``prev``);
+    - ``late``: ``decided_late_<p>``: decisions in the period that came more
+      than ``target_days`` after receipt; ``waiting_late_<p>``: requests
+      still undecided at the end of the period, received more than
+      ``target_days`` before it.
+    """
+    sql = f"""
+        WITH {_TIMELINE},
+        checks AS (
+            SELECT a.object_id AS id, min(a.created) AS checked_at
+              FROM utt1service_audit a
+             WHERE a.object_type = 'access_request' AND a.to_state = 'checked'
+               AND a.object_id IN (SELECT id FROM received)
+             GROUP BY 1
+        ),
+        steps AS (
+            SELECT r.delivery_channel AS channel, s.step, s.at,
+                   {_days('s.at', 'r.received_at')} AS days
+              FROM received r
+              LEFT JOIN checks c ON c.id = r.id
+             CROSS JOIN LATERAL (VALUES ('checked', c.checked_at), ('decided', r.decided_at),
+                                        ('delivered', r.delivered_at)) AS s(step, at)
+             WHERE s.at IS NOT NULL
+        )
+        SELECT step, CASE WHEN grouping(channel) = 1 THEN '_all' ELSE channel END AS channel,
+               {_stats('days', 'at')}
+          FROM steps
+         GROUP BY GROUPING SETS ((step), (step, channel))
+    """
+    late = []
+    for suffix, inside, end in (("cur", _cur, ":ce"), ("prev", _prev, ":pe")):
+        late += [
+            f"count(*) FILTER (WHERE {inside('decided_at')} AND "
+            f"{_days('decided_at', 'received_at')} > :target) AS decided_late_{suffix}",
+            f"count(*) FILTER (WHERE received_at < {end} - make_interval(days => :target) "
+            f"AND coalesce(least(decided_at, withdrawn_at) >= {end}, true)) AS waiting_late_{suffix}",
+        ]
+    late_sql = f"WITH {_TIMELINE} SELECT {', '.join(late)} FROM received"
+    params = scope.params(target=int(target_days))
+    return {"steps": _rows(sql, params), "late": _rows(late_sql, params)[0]}
+
+
+def complaint_turnaround(scope: Scope) -> list[sa.engine.RowMapping]:
+    """How fast complaints and problems were handled, in calendar days from
+    receipt: ``acknowledged`` (the first change of state, when the staff
+    took it up) and ``resolved``; median, 90th percentile and count of
+    those that happened in each period (as in :func:`request_turnaround`)."""
+    sql = f"""
+        WITH complaints AS (
+            SELECT c.id, c.created, c.resolved_at,
+                   (SELECT min(a.created) FROM utt1service_audit a
+                     WHERE a.object_type = 'complaint' AND a.object_id = c.id
+                       AND a.action = 'change_state') AS acknowledged_at
+              FROM utt1service_complaint c
+             WHERE c.created < :ce AND {_org('c.owner_org')}
+        ),
+        steps AS (
+            SELECT s.step, s.at, {_days('s.at', 'c.created')} AS days
+              FROM complaints c
+             CROSS JOIN LATERAL (VALUES ('acknowledged', c.acknowledged_at),
+                                        ('resolved', c.resolved_at)) AS s(step, at)
+             WHERE s.at IS NOT NULL
+        )
+        SELECT step, {_stats('days', 'at')} FROM steps GROUP BY step
     """
     return _rows(sql, scope.params())

@@ -14,6 +14,7 @@ empty). The analysis form posts to the page itself.
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any, Optional
 
 from flask import Blueprint, g, make_response, request
@@ -24,9 +25,12 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
 from ckanext.utt1service.common import authz, thaidate
+from ckanext.utt1service.common import pdf as common_pdf
 from ckanext.utt1service.report import build, export
 
 __all__ = ["utt1service_report"]
+
+log = logging.getLogger(__name__)
 
 utt1service_report = Blueprint("utt1service_report", __name__)
 
@@ -41,13 +45,26 @@ def _context() -> dict[str, Any]:
     return {"user": current_user.name, "auth_user_obj": current_user}
 
 
+def _period_fields(values: Any) -> dict[str, Any]:
+    """half and quarter as typed (validated by the action); the period
+    menu sends a quarter as ``half=q1`` … ``q4``."""
+    args: dict[str, Any] = {}
+    half, quarter = values.get("half"), values.get("quarter")
+    if half and str(half).startswith("q"):
+        half, quarter = None, str(half)[1:]
+    if half:
+        args["half"] = half
+    if quarter:
+        args["quarter"] = quarter
+    return args
+
+
 def _period_args() -> dict[str, Any]:
-    """fy and half as typed (validated by the action)."""
+    """fy, half and quarter as typed (validated by the action)."""
     args: dict[str, Any] = {}
     if request.args.get("fy"):
         args["fiscal_year"] = request.args["fy"]
-    if request.args.get("half"):
-        args["half"] = request.args["half"]
+    args.update(_period_fields(request.args))
     return args
 
 
@@ -103,6 +120,13 @@ class ReportView(MethodView):
                 return data, extra, refusal
             data["owner_org"] = group_dict["id"]
             extra.update(group_dict=group_dict, group_type=group_dict.get("type", "organization"))
+            if group_dict["id"] == authz.office_organization_id() and authz.is_director(
+                current_user, group_dict["id"]
+            ):
+                # the office's director publishes the whole office's report
+                extra["publications"] = tk.get_action("utt1service_report_publication_list")(
+                    _context(), {"include_withdrawn": True}
+                )
             g.group_dict = group_dict
         else:
             # The admin area is the sysadmins' (organization admins use the
@@ -113,6 +137,9 @@ class ReportView(MethodView):
             if org:
                 data["owner_org"] = org
             extra["org_choices"] = _org_choices()
+            extra["publications"] = tk.get_action("utt1service_report_publication_list")(
+                _context(), {"include_withdrawn": True}
+            )
         return data, extra, None
 
     def _template(self, id: Optional[str]) -> str:
@@ -122,6 +149,8 @@ class ReportView(MethodView):
         args: dict[str, Any] = {"fy": report["fiscal_year"]}
         if report["half"]:
             args["half"] = report["half"]
+        if report.get("quarter"):
+            args["quarter"] = report["quarter"]
         if id is not None:
             args["id"] = id
             endpoint = "utt1service_report.organization_export"
@@ -155,6 +184,7 @@ class ReportView(MethodView):
                 return tk.abort(404, tk._("Organization not found"))
             query.pop("fiscal_year", None)
             query.pop("half", None)
+            query.pop("quarter", None)
             report = _report(query)
         analysis = dict(report["analysis"])
         if form is not None:
@@ -189,8 +219,7 @@ class ReportView(MethodView):
         }
         payload = dict(data, **form)
         payload["fiscal_year"] = request.form.get("fy", "")
-        if request.form.get("half"):
-            payload["half"] = request.form["half"]
+        payload.update(_period_fields(request.form))
         try:
             tk.get_action("utt1service_report_analysis_update")(_context(), payload)
         except tk.NotAuthorized:
@@ -202,11 +231,13 @@ class ReportView(MethodView):
         args: dict[str, Any] = {"fy": payload["fiscal_year"]}
         if payload.get("half"):
             args["half"] = payload["half"]
+        if payload.get("quarter"):
+            args["quarter"] = payload["quarter"]
         if id is not None:
             return tk.redirect_to("utt1service_report.organization", id=id, **args)
         if data.get("owner_org"):
             args["org"] = data["owner_org"]
-        return tk.redirect_to("utt1service_report.admin", **args)
+        return _back()
 
 
 def _fiscal_years(selected: int) -> list[int]:
@@ -240,6 +271,9 @@ def _export(fmt: str, data: dict[str, Any]) -> Any:
                 body = export.report_csv(report)
     except tk.NotAuthorized:
         return _refused()
+    except common_pdf.PdfError:
+        log.exception("the PDF of the service report could not be printed")
+        return tk.abort(503, tk._("The PDF could not be made just now. Please try again later, or download the XLSX."))
     except tk.ValidationError as error:
         messages = "; ".join(
             str(m) for value in error.error_dict.values() for m in (value if isinstance(value, list) else [value])
@@ -268,6 +302,116 @@ def organization_export(id: str, fmt: str) -> Any:
     return _export(fmt, {"owner_org": group_dict["id"]})
 
 
+# --- published reports ---------------------------------------------------------------
+
+
+def published() -> Any:
+    """The public page of published service reports (anyone)."""
+    items = tk.get_action("utt1service_report_publication_list")(_context(), {})
+    response = make_response(tk.render("utt1service/report/published.html", {"publications": items}))
+    response.headers["Cache-Control"] = "public, no-cache"  # unpublishing takes effect at once
+    return response
+
+
+def published_file(id: str, fmt: str) -> Any:
+    import base64
+
+    try:
+        found = tk.get_action("utt1service_report_publication_file")(_context(), {"id": id, "format": fmt})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("No such published report"))
+    except tk.ValidationError:
+        return tk.abort(404, tk._("Unknown export format"))
+    response = make_response(base64.b64decode(found["data"]))
+    response.headers["Content-Type"] = found["content_type"]
+    response.headers["Content-Disposition"] = f'attachment; filename="{found["filename"]}"'
+    response.headers["Cache-Control"] = "public, no-cache"  # unpublishing takes effect at once
+    return response
+
+
+def _back() -> Any:
+    """Back to the report page the form was on (a local path only)."""
+    back = request.form.get("back", "")
+    if back.startswith("/") and not back.startswith("//") and "\\" not in back:
+        return tk.redirect_to(back)
+    return tk.redirect_to("utt1service_report.admin")
+
+
+def publish() -> Any:
+    payload: dict[str, Any] = {"fiscal_year": request.form.get("fy", "")}
+    payload.update(_period_fields(request.form))
+    for name in ("acknowledged_name", "acknowledged_position", "acknowledged_on", "complaint_improvements"):
+        payload[name] = request.form.get(name, "")
+    try:
+        tk.get_action("utt1service_report_publish")(_context(), payload)
+    except tk.NotAuthorized:
+        return _refused()
+    except tk.ValidationError as error:
+        for messages in error.error_dict.values():
+            for message in messages if isinstance(messages, list) else [messages]:
+                tk.h.flash_error(str(message))
+        return _back()
+    except common_pdf.PdfError:
+        log.exception("the published report's PDF could not be printed")
+        tk.h.flash_error(tk._("The PDF could not be made just now. Please try again later, or download the XLSX."))
+        return _back()
+    tk.h.flash_success(tk._("The report was published on the public page."))
+    return _back()
+
+
+def unpublish(id: str) -> Any:
+    try:
+        tk.get_action("utt1service_report_unpublish")(
+            _context(), {"id": id, "reason": request.form.get("reason", "")}
+        )
+    except tk.NotAuthorized:
+        return _refused()
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("No such published report"))
+    except tk.ValidationError as error:
+        for messages in error.error_dict.values():
+            for message in messages if isinstance(messages, list) else [messages]:
+                tk.h.flash_error(str(message))
+        return _back()
+    tk.h.flash_success(tk._("The report was taken off the public page; the record is kept."))
+    return _back()
+
+
+def ropa(fmt: Optional[str] = None) -> Any:
+    """The record of processing activities: page, XLSX or PDF (sysadmins)."""
+    from ckanext.utt1service.report import ropa as record
+
+    if not authz.is_sysadmin(current_user):
+        return _refused()
+    if fmt is None:
+        found = tk.get_action("utt1service_ropa_show")(_context(), {})
+        response = make_response(tk.render("utt1service/report/ropa.html", {"record": found}))
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    if fmt not in ("xlsx", "pdf"):
+        return tk.abort(404, tk._("Unknown export format"))
+    with build.language("th"):
+        found = tk.get_action("utt1service_ropa_show")(_context(), {})
+        try:
+            body = record.xlsx(found) if fmt == "xlsx" else common_pdf.render(record.print_html(found))
+        except common_pdf.PdfError:
+            log.exception("the RoPA PDF could not be printed")
+            return tk.abort(503, tk._("The PDF could not be made just now. Please try again later, or download the XLSX."))
+    response = make_response(body)
+    response.headers["Content-Type"] = EXPORT_TYPES[fmt]
+    response.headers["Content-Disposition"] = f'attachment; filename="ropa-utt1service.{fmt}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+utt1service_report.add_url_rule("/ckan-admin/ropa", view_func=ropa)
+utt1service_report.add_url_rule("/ckan-admin/ropa/export/<fmt>", view_func=ropa)
+utt1service_report.add_url_rule("/service-reports", view_func=published)
+utt1service_report.add_url_rule("/service-reports/<id>/<fmt>", view_func=published_file)
+utt1service_report.add_url_rule("/ckan-admin/service-report/publish", view_func=publish, methods=["POST"])
+utt1service_report.add_url_rule(
+    "/ckan-admin/service-report/publications/<id>/unpublish", view_func=unpublish, methods=["POST"]
+)
 utt1service_report.add_url_rule(
     "/ckan-admin/service-report", view_func=ReportView.as_view("admin"), methods=["GET", "POST"]
 )

@@ -31,7 +31,7 @@ from ckanext.utt1service.access_requests.model import (
 )
 from ckanext.utt1service.common import authz
 from ckanext.utt1service.common.input_guard import declares
-from ckanext.utt1service.common.model import AuditEvent
+from ckanext.utt1service.common.model import AuditEvent, new_id
 
 __all__ = [
     "utt1service_request_create",
@@ -698,6 +698,11 @@ def utt1service_request_revoke(context: Context, data_dict: DataDict) -> dict[st
     return _transition("revoke", context, data_dict)
 
 
+def _purge_actor(context: Context) -> Optional[str]:
+    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    return user.id if user is not None else None
+
+
 @declares(schemas.purge_schema)
 def utt1service_request_purge_personal_data(
     context: Context, data_dict: DataDict
@@ -725,6 +730,11 @@ def utt1service_request_purge_personal_data(
         try:
             for request in candidates:
                 wf.anonymise(request)
+            # every run is logged (the record of processing activities shows them)
+            AuditEvent.record(
+                "purge_run", new_id(), "purge_personal_data", actor_id=_purge_actor(context),
+                data={"days": int(days), "anonymised": len(candidates)},
+            )
             model.Session.commit()
         except Exception:
             model.Session.rollback()

@@ -13,7 +13,16 @@ from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.utt1service.common import authz
 
-__all__ = ["utt1service_report_show", "utt1service_report_analysis_update"]
+__all__ = [
+    "utt1service_report_show",
+    "utt1service_report_analysis_update",
+    "utt1service_report_publish",
+    "utt1service_report_unpublish",
+    "utt1service_report_publication_list",
+    "utt1service_report_publication_show",
+    "utt1service_report_publication_file",
+    "utt1service_ropa_show",
+]
 
 
 def _org_id(data_dict: DataDict) -> Optional[str]:
@@ -43,3 +52,43 @@ def utt1service_report_show(context: Context, data_dict: DataDict) -> AuthResult
 
 def utt1service_report_analysis_update(context: Context, data_dict: DataDict) -> AuthResult:
     return _report_access(context, data_dict)
+
+
+def _publisher(context: Context) -> AuthResult:
+    # the office's director (an admin of the office's organization) or a sysadmin
+    user = authz.user_from_context(context)
+    office = authz.office_organization_id()
+    if office and authz.is_director(user, office):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the office's director or a sysadmin can publish the service report")}
+
+
+def utt1service_report_publish(context: Context, data_dict: DataDict) -> AuthResult:
+    return _publisher(context)
+
+
+def utt1service_report_unpublish(context: Context, data_dict: DataDict) -> AuthResult:
+    return _publisher(context)
+
+
+@tk.auth_allow_anonymous_access
+def utt1service_report_publication_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Published reports are public; withdrawn ones only for publishers."""
+    if (data_dict or {}).get("include_withdrawn") in (True, "true", "True", "1", 1):
+        return _publisher(context)
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def utt1service_report_publication_show(context: Context, data_dict: DataDict) -> AuthResult:
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def utt1service_report_publication_file(context: Context, data_dict: DataDict) -> AuthResult:
+    return {"success": True}
+
+
+def utt1service_ropa_show(context: Context, data_dict: DataDict) -> AuthResult:
+    # sysadmins only (CKAN lets them through every auth function)
+    return {"success": False, "msg": tk._("Only sysadmins can see the record of processing activities")}

@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.utt1service.common.validators import whole_number
 from ckanext.utt1service.report.logic.schema import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN
 
-__all__ = ["utt1service_fiscal_year", "utt1service_half", "utt1service_organization"]
+__all__ = ["utt1service_fiscal_year", "utt1service_half", "utt1service_quarter", "utt1service_organization"]
 
 
 def utt1service_fiscal_year(value: Any, context: Any = None) -> int:
@@ -35,6 +35,16 @@ def utt1service_half(value: Any, context: Any = None) -> Optional[int]:
     if text in ("1", "2"):
         return int(text)
     raise tk.Invalid(tk._("The period must be the whole year, the first half or the second half"))
+
+
+def utt1service_quarter(value: Any, context: Any = None) -> Optional[int]:
+    """1 (October–December) … 4 (July–September)."""
+    if isinstance(value, bool):
+        value = None
+    text = str(value).strip() if isinstance(value, (str, int)) else None
+    if text in ("1", "2", "3", "4"):
+        return int(text)
+    raise tk.Invalid(tk._("The quarter must be 1, 2, 3 or 4"))
 
 
 def utt1service_organization(value: Any) -> str:

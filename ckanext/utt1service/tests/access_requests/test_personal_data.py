@@ -160,7 +160,10 @@ def test_purge_command_anonymises_finished_requests_and_keeps_the_counts(world, 
         model.Session.query(AccessRequest.state, sa.func.count()).group_by(AccessRequest.state).all()
     )
     assert counts_after == counts_before
-    assert model.Session.query(AuditEvent).count() == trail_before + 3  # + "anonymise"
+    # + "anonymise" for each of the 3, + the run itself (shown in the RoPA)
+    assert model.Session.query(AuditEvent).count() == trail_before + 3 + 1
+    [run] = model.Session.query(AuditEvent).filter_by(object_type="purge_run").all()
+    assert run.action == "purge_personal_data" and run.data["anonymised"] == 3
     assert model.Session.query(AccessRequest).filter(
         AccessRequest.id == reqs["rejected"]["id"], AccessRequest.package_id == w.dataset["id"],
         AccessRequest.number.isnot(None)).count() == 1

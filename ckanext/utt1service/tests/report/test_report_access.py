@@ -139,3 +139,12 @@ def test_bad_input_gives_a_message_not_an_error(app, people):
     response = app.get(f"{ADMIN_PAGE}/export/csv", query_string={"table": "nope"}, headers=headers)
     assert response.status_code == 404
     assert app.get(ADMIN_PAGE, query_string={"org": "no-such-org"}, headers=headers).status_code == 404
+
+
+def test_a_pdf_that_cannot_be_printed_is_a_clear_503(app, people, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.pdf_browser", "/nonexistent/chromium")
+    response = app.get(
+        "/th" + ADMIN_PAGE + "/export/pdf", query_string={"fy": "2569"}, headers=auth(people["sysadmin"])
+    )
+    assert response.status_code == 503
+    assert "ไม่สามารถจัดทำไฟล์ PDF ได้ในขณะนี้" in response.get_data(as_text=True)

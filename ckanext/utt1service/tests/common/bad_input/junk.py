@@ -129,6 +129,8 @@ def must_refuse(kind: str, value: Any) -> bool:
         return number is None or not 2500 <= number <= 2700
     if kind == "half":
         return _whole(value) not in (1, 2)
+    if kind == "quarter":
+        return _whole(value) not in (1, 2, 3, 4)
     if kind == "rating":
         return _whole(value) not in (1, 2, 3)
     if kind == "bool":
@@ -166,7 +168,10 @@ FIELD_KINDS: dict[str, str] = {
     **dict.fromkeys(
         ("agency_type", "delivery_channel", "intake_channel", "consent_method", "order",
          "channel", "category", "kind", "respondent_type", "mode", "via"), "choice"),
-    **dict.fromkeys(("consent", "mine", "dry_run"), "bool"),
+    **dict.fromkeys(("consent", "mine", "dry_run", "include_withdrawn"), "bool"),
+    **dict.fromkeys(("acknowledged_name", "acknowledged_position", "complaint_improvements", "reason"), "text"),
+    "acknowledged_on": "date",
+    "format": "choice",
     **dict.fromkeys(("limit", "offset", "days", "suggestion_limit"), "int"),
     **dict.fromkeys(("handed_over_on", "answered_on"), "date"),
     **dict.fromkeys(
@@ -176,6 +181,7 @@ FIELD_KINDS: dict[str, str] = {
     "fiscal_year": "year",
     "expires": "timestamp",
     "half": "half",
+    "quarter": "quarter",
     "upload": "file",
     "unexpected_field": "extra",
 }

@@ -97,6 +97,15 @@ def baselines(w: Any) -> dict[str, dict[str, Any]]:
         "utt1service_report_show": {"fiscal_year": 2569, "suggestion_limit": 3},
         "utt1service_report_analysis_update": {"fiscal_year": 2569, "problems": "ปัญหา",
                                                "improvements": "แนวทาง"},
+        # (a period not over yet: refused before anything is printed)
+        "utt1service_report_publish": {"fiscal_year": 2570, "acknowledged_name": "นายก ข",
+                                       "acknowledged_position": "ผู้อำนวยการ",
+                                       "acknowledged_on": "2026-04-20", "complaint_improvements": "ปรับปรุง"},
+        "utt1service_report_unpublish": {"id": "no-such-publication", "reason": "ตรวจทาน"},
+        "utt1service_report_publication_list": {"include_withdrawn": False},
+        "utt1service_report_publication_show": {"id": "no-such-publication"},
+        "utt1service_report_publication_file": {"id": "no-such-publication", "format": "pdf"},
+        "utt1service_ropa_show": {"limit": 5},
     }
 
 

@@ -78,6 +78,8 @@ def path_value(rule: str, name: str, w: Any) -> str:
             return w.requests["approved"]["id"]
         if rule.startswith("/organization/"):
             return w.org["name"]
+        if rule.startswith("/service-reports/") or "/publications/" in rule:
+            return "no-such-publication"  # (a published report: none in this world)
     values = {
         "resource_id": w.restricted["id"],
         "fmt": "png" if "png" in rule else "csv",
