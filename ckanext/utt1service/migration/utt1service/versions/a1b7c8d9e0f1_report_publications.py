@@ -1,7 +1,7 @@
 """Published service reports and quarters (issue 15)
 
 Revision ID: a1b7c8d9e0f1
-Revises: f9d6e7a8b9c0
+Revises: 3c4d5e6f7081
 Create Date: 2026-12-01 02:30:00
 
 - ``utt1service_report_publication``: a period's report of the whole office
@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 # revision identifiers, used by Alembic.
 revision = "a1b7c8d9e0f1"
-down_revision = "f9d6e7a8b9c0"
+down_revision = "3c4d5e6f7081"
 branch_labels = None
 depends_on = None
 
