@@ -38,6 +38,9 @@ RESTRICTED = "restricted"
 SAMPLE_BYTES = 256 * 1024
 # Share of the non-ASCII bytes that must be TIS-620 Thai characters.
 THAI_SHARE = 0.9
+# TIS-620 vowel and tone marks written above or below a letter: each follows
+# a Thai byte (in Latin-1 these are accented letters, e.g. "é" after "f").
+THAI_MARKS = frozenset([0xD1, *range(0xD4, 0xDB), *range(0xE7, 0xEF)])
 
 
 class RestrictedFileError(Exception):
@@ -150,9 +153,17 @@ def thai_encoding(sample: bytes, complete: bool = False) -> Optional[str]:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    high = [b for b in sample if b >= 0x80]
-    thai = sum(1 for b in high if 0xA1 <= b <= 0xFB)
-    if high and thai / len(high) >= THAI_SHARE:
+    high = thai = 0
+    previous = 0
+    for byte in sample:
+        if byte >= 0x80:
+            high += 1
+            if byte in THAI_MARKS and previous < 0xA1:
+                return None  # a mark on nothing Thai: not TIS-620
+            if 0xA1 <= byte <= 0xFB and not 0xDB <= byte <= 0xDE:
+                thai += 1
+        previous = byte
+    if high and thai / high >= THAI_SHARE:
         return "cp874"
     return None
 
