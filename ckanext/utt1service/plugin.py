@@ -42,8 +42,8 @@ from ckanext.utt1service.catalog import views as catalog_views
 from ckanext.utt1service.common import db_session, protection, url_guard
 from ckanext.utt1service.common import helpers as common_helpers
 from ckanext.utt1service.common import validators as common_validators
+from ckanext.utt1service.monitoring import datastore_reads, subscriptions
 from ckanext.utt1service.monitoring import helpers as monitoring_helpers
-from ckanext.utt1service.monitoring import subscriptions
 from ckanext.utt1service.monitoring.logic import action as monitoring_action
 from ckanext.utt1service.monitoring.logic import auth as monitoring_auth
 from ckanext.utt1service.monitoring.logic import validators as monitoring_validators
@@ -78,6 +78,15 @@ def public_names(modules: tuple[ModuleType, ...]) -> dict[str, Any]:
     return found
 
 
+def actions() -> dict[str, Any]:
+    """The actions; with the ``datastore`` plugin also its ``datastore_search``
+    chained, to count reads of the tables (monitoring/datastore_reads.py)."""
+    found = public_names(ACTIONS)
+    if p.plugin_loaded("datastore"):
+        found.update(public_names((datastore_reads,)))
+    return found
+
+
 def auth_functions() -> dict[str, Any]:
     """The auth functions; the DataStore's doors (chained on the ``datastore``
     plugin's own) only when that plugin is loaded."""
@@ -89,7 +98,7 @@ def auth_functions() -> dict[str, Any]:
 
 
 @tk.blanket.config_declarations
-@tk.blanket.actions(lambda: public_names(ACTIONS))
+@tk.blanket.actions(lambda: actions())
 @tk.blanket.auth_functions(lambda: auth_functions())
 @tk.blanket.validators(lambda: public_names(VALIDATORS))
 @tk.blanket.helpers(lambda: public_names(HELPERS))
