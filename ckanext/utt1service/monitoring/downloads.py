@@ -289,11 +289,19 @@ def _first_in_window(visitor: str, resource_id: str, event_id: str) -> tuple[boo
     return False, previous.decode() if isinstance(previous, bytes) else str(previous)
 
 
+def _by_the_site() -> bool:
+    """The portal fetching its own file: xloader's jobs download uploads with
+    the site user's token (``ckan.site_id``) to load them into the DataStore.
+    That is no use of the data."""
+    return bool(current_user.is_authenticated
+                and current_user.name == tk.config.get("ckan.site_id"))
+
+
 def record_download(resource_id: str) -> Optional[str]:
     """Record the download served by the current request; returns the id of
     the counted event it belongs to (itself, or the first one of the dedup
     window), or None when nothing was recorded."""
-    if not tk.config.get("ckanext.utt1service.download_counting"):
+    if not tk.config.get("ckanext.utt1service.download_counting") or _by_the_site():
         return None
     channel = request_channel()
     ua = flask.request.headers.get("User-Agent", "")
@@ -328,7 +336,7 @@ def record_datastore_read(resource_id: str) -> Optional[str]:
     and file in the dedup window (a preview pages and filters many times:
     the repeats are not stored). Bots as for downloads (an API token is
     never a bot). Returns the new event's id, or None."""
-    if not tk.config.get("ckanext.utt1service.download_counting"):
+    if not tk.config.get("ckanext.utt1service.download_counting") or _by_the_site():
         return None
     bot = not _via_api_token() and is_bot(flask.request.headers.get("User-Agent", ""))
     visitor = visitor_key()

@@ -73,3 +73,15 @@ def test_the_channel_has_a_thai_label(app):
     with app.flask_app.test_request_context(headers={"Accept-Language": "th"}):
         assert "datastore" in vocabularies.SERVICE_CHANNELS
         assert "datastore" not in vocabularies.STAFF_DELIVERY_CHANNELS
+
+
+def test_xloader_fetching_a_file_is_no_download(app, public_file):
+    """xloader's job downloads the upload with the site user's token."""
+    site_user = helpers.call_action("get_site_user")
+    token = helpers.call_action("api_token_create", context={"ignore_auth": True},
+                                user=site_user["name"], name="xloader")["token"]
+    rid = public_file["resource"]["id"]
+    got = app.get(f"/dataset/{public_file['dataset']['id']}/resource/{rid}/download/students.csv",
+                  headers={"Authorization": token, "User-Agent": "python-requests/2.33"})
+    assert got.status_code == 200
+    assert _events() == []
