@@ -180,8 +180,39 @@ def detect_encoding(file_path: str, fallback: Callable[[str], Any]) -> Any:
     return {"encoding": found, "confidence": 1.0, "language": "th"}
 
 
+#: What CKAN's DataTables view keeps of a search (everything else becomes
+#: the full-text wildcard "_"): it kept Latin letters and digits only, so
+#: no Thai search or column filter of a preview ever found a row.
+DATATABLES_KEPT = r"[^0-9a-zA-Z\-]+"
+DATATABLES_KEPT_THAI = r"[^0-9a-zA-Z\-\u0E00-\u0E7F]+"
+
+
+class _ThaiSearchRe:
+    """``re`` as CKAN's DataTables view sees it: the same, except that its
+    search clean-up keeps Thai letters, vowels, tone marks and digits."""
+
+    def __getattr__(self, name: str) -> Any:
+        import re
+
+        return getattr(re, name)
+
+    def sub(self, pattern: Any, repl: Any, string: Any, *args: Any, **kwargs: Any) -> Any:
+        import re
+
+        if pattern == DATATABLES_KEPT:
+            pattern = DATATABLES_KEPT_THAI
+        return re.sub(pattern, repl, string, *args, **kwargs)
+
+
 def install() -> None:
-    """Puts ``detect_encoding`` in xloader's loader (once)."""
+    """Puts ``detect_encoding`` in xloader's loader and the Thai-aware
+    search clean-up in CKAN's DataTables view (once each)."""
+    try:
+        from ckanext.datatablesview import blueprint as datatables
+    except ImportError:
+        datatables = None
+    if datatables is not None and not isinstance(datatables.re, _ThaiSearchRe):
+        datatables.re = _ThaiSearchRe()
     try:
         from ckanext.xloader import loader
     except ImportError:  # xloader not installed: nothing to do

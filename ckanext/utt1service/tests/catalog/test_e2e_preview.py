@@ -14,7 +14,10 @@ SCHOOLS = [("บ้านหนองฉาง", "หนองฉาง", "๑�
            ("วัดหนองขุนชาติ", "หนองขาหย่าง", "78"), ("บ้านทัพทัน", "ทัพทัน", "210")]
 
 
-def test_preview_a_table_filter_it_to_one_school_and_download(page, create_with_upload, tmp_path):
+def test_preview_a_table_filter_it_to_one_school_and_download(
+        page, live_server, ckan_config, monkeypatch, create_with_upload, tmp_path):
+    # the view's frame is addressed with the site's URL
+    monkeypatch.setitem(ckan_config, "ckan.site_url", live_server)
     sysadmin = factories.Sysadmin()
     org = factories.Organization(title="กลุ่มนโยบายและแผน")
     dataset = factories.Dataset(owner_org=org["id"], name="schools-2568",
@@ -35,9 +38,10 @@ def test_preview_a_table_filter_it_to_one_school_and_download(page, create_with_
     rows = table.locator("table.dataTable tbody tr")
     rows.first.wait_for()
     assert rows.count() == len(SCHOOLS)
-    search = table.locator("input[type=search]").first
-    search.fill("หนองฉาง")
-    page.wait_for_function("() => true")  # let DataTables redraw
+    # the school column's filter: names starting with what is typed
+    school = table.locator("th.fhead input").first
+    school.fill("บ้านหนอง")
+    school.press("Enter")
     table.locator("table.dataTable tbody tr", has_text="อนุบาล").wait_for(state="detached")
     assert rows.count() == 1
     assert "บ้านหนองฉาง" in rows.first.inner_text() and "๑๒๓" in rows.first.inner_text()
