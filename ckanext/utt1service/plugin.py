@@ -173,6 +173,7 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     def make_middleware(self, app, config):
         url_guard.install(app)
         search.guard_search_views(app)
+        preview.guard_table_views(app)
         return db_session.install(app)
 
     # ISignal: downloads are counted (monitoring/subscriptions.py)

@@ -226,3 +226,22 @@ def install() -> None:
 
     detect.utt1service = True  # type: ignore[attr-defined]
     loader.detect_encoding = detect
+
+
+def _refused_in_a_table_view(error: Exception) -> Any:
+    import flask
+    from werkzeug.exceptions import Forbidden
+
+    if flask.request.blueprint not in ("datatablesview", "datastore"):
+        raise error
+    return flask.current_app.handle_http_exception(Forbidden(str(error) or None))
+
+
+def guard_table_views(app: Any) -> Any:
+    """CKAN's DataTables view ("download what is shown") lets a refused
+    ``datastore_search`` escape as a 500: answered 403 like every other
+    refusal (nothing is shown either way)."""
+    from ckan.logic import NotAuthorized
+
+    app.register_error_handler(NotAuthorized, _refused_in_a_table_view)
+    return app
