@@ -8,6 +8,10 @@ LOG=$LOCAL/log
 PG_PORT=${PG_PORT:-55432}
 PG_USER=${PG_USER:-ckan}
 PG_PASSWORD=${PG_PASSWORD:-ckan}
+# The DataStore's read-only role (CKAN's "datastore_ro"): datastore_search and
+# the table previews read through it; it may not write, nor connect to the main db.
+DS_RO_USER=${DS_RO_USER:-datastore_ro}
+DS_RO_PASSWORD=${DS_RO_PASSWORD:-datastore_ro}
 REDIS_PORT=${REDIS_PORT:-56379}
 SOLR_PORT=${SOLR_PORT:-58983}
 SOLR_CORES=${SOLR_CORES:-"ckan ckan_test"}

@@ -62,3 +62,51 @@ def bootstrap_sysadmin():
     except deploy.BootstrapError as error:
         raise click.ClickException(str(error))
     click.echo("    " + report)
+
+
+@utt1service.command("xloader-token")
+def xloader_token():
+    """Print a new API token of the site user for ckanext-xloader
+    (``ckanext.xloader.api_token``; bin/setup and the Docker start-up write
+    it into ckan.ini). xloader fetches uploads with it; restricted files are
+    refused before any fetch (catalog/preview.py)."""
+    import ckan.plugins.toolkit as tk
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    token = tk.get_action("api_token_create")(
+        {"ignore_auth": True, "user": site_user["name"]},
+        {"user": site_user["name"], "name": "xloader"},
+    )
+    click.echo(token["token"])
+
+
+@utt1service.command("preview-load")
+@click.option("--missing-only", is_flag=True,
+              help="Only the files that have no DataStore table yet.")
+def preview_load(missing_only: bool):
+    """Submit every public CSV/Excel file to xloader (table previews of the
+    files that existed before the DataStore; restricted files are skipped)."""
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+    from ckanext.xloader.utils import XLoaderFormats
+
+    submitted = skipped = 0
+    rows = (
+        model.Session.query(model.Resource.id, model.Resource.format, model.Resource.extras)
+        .join(model.Package, model.Package.id == model.Resource.package_id)
+        .filter(model.Resource.state == "active", model.Package.state == "active")
+        .all()
+    )
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    for resource_id, fmt, extras in rows:
+        if not XLoaderFormats.is_it_an_xloader_format(fmt or ""):
+            continue
+        if missing_only and (extras or {}).get("datastore_active"):
+            continue
+        ok = tk.get_action("xloader_submit")(
+            {"ignore_auth": True, "user": site_user["name"]}, {"resource_id": resource_id})
+        if ok:
+            submitted += 1
+        else:
+            skipped += 1
+    click.echo(f"    {submitted} files submitted to xloader, {skipped} skipped")

@@ -21,11 +21,13 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.datastore.interfaces import IDatastore
+from ckanext.xloader.interfaces import IXloader
 
 from ckanext.utt1service.access_requests import gate
 from ckanext.utt1service.access_requests import helpers as access_requests_helpers
 from ckanext.utt1service.access_requests.logic import action as access_requests_action
 from ckanext.utt1service.access_requests.logic import auth as access_requests_auth
+from ckanext.utt1service.access_requests.logic import datastore_auth
 from ckanext.utt1service.access_requests.logic import (
     validators as access_requests_validators,
 )
@@ -33,15 +35,15 @@ from ckanext.utt1service.access_requests.views import request as access_requests
 from ckanext.utt1service.access_requests.views import (
     staff as access_requests_staff_views,
 )
-from ckanext.utt1service.catalog import gd, search
+from ckanext.utt1service.catalog import gd, preview, search
 from ckanext.utt1service.catalog import helpers as catalog_helpers
 from ckanext.utt1service.catalog import validators as catalog_validators
 from ckanext.utt1service.catalog import views as catalog_views
 from ckanext.utt1service.common import db_session, protection, url_guard
 from ckanext.utt1service.common import helpers as common_helpers
 from ckanext.utt1service.common import validators as common_validators
+from ckanext.utt1service.monitoring import datastore_reads, subscriptions
 from ckanext.utt1service.monitoring import helpers as monitoring_helpers
-from ckanext.utt1service.monitoring import subscriptions
 from ckanext.utt1service.monitoring.logic import action as monitoring_action
 from ckanext.utt1service.monitoring.logic import auth as monitoring_auth
 from ckanext.utt1service.monitoring.logic import validators as monitoring_validators
@@ -55,7 +57,7 @@ from ckanext.utt1service.report.logic import auth as report_auth
 from ckanext.utt1service.report.logic import validators as report_validators
 
 ACTIONS = (access_requests_action, monitoring_action, report_action)
-AUTH_FUNCTIONS = (access_requests_auth, monitoring_auth, report_auth)
+AUTH_FUNCTIONS = (access_requests_auth, datastore_auth, monitoring_auth, report_auth)
 VALIDATORS = (common_validators, catalog_validators, access_requests_validators,
               monitoring_validators, report_validators)
 HELPERS = (common_helpers, catalog_helpers, access_requests_helpers, monitoring_helpers,
@@ -76,9 +78,28 @@ def public_names(modules: tuple[ModuleType, ...]) -> dict[str, Any]:
     return found
 
 
+def actions() -> dict[str, Any]:
+    """The actions; with the ``datastore`` plugin also its ``datastore_search``
+    chained, to count reads of the tables (monitoring/datastore_reads.py)."""
+    found = public_names(ACTIONS)
+    if p.plugin_loaded("datastore"):
+        found.update(public_names((datastore_reads,)))
+    return found
+
+
+def auth_functions() -> dict[str, Any]:
+    """The auth functions; the DataStore's doors (chained on the ``datastore``
+    plugin's own) only when that plugin is loaded."""
+    found = public_names(AUTH_FUNCTIONS)
+    if not p.plugin_loaded("datastore"):
+        for name in datastore_auth.__all__:
+            found.pop(name)
+    return found
+
+
 @tk.blanket.config_declarations
-@tk.blanket.actions(lambda: public_names(ACTIONS))
-@tk.blanket.auth_functions(lambda: public_names(AUTH_FUNCTIONS))
+@tk.blanket.actions(lambda: actions())
+@tk.blanket.auth_functions(lambda: auth_functions())
 @tk.blanket.validators(lambda: public_names(VALIDATORS))
 @tk.blanket.helpers(lambda: public_names(HELPERS))
 @tk.blanket.blueprints(lambda: list(public_names(VIEWS).values()))
@@ -89,6 +110,7 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(IDatastore, inherit=True)
+    p.implements(IXloader, inherit=True)
     p.implements(p.ISignal)
     p.implements(p.IMiddleware, inherit=True)
 
@@ -106,6 +128,8 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
             config["licenses_group_url"] = "file://" + gd.licenses_file()
             if hasattr(model.Package, "_license_register"):
                 del model.Package._license_register
+        # Thai encodings in xloader's loader (catalog/preview.py)
+        preview.install()
 
     # IFacets (catalogue search: catalog/search.py)
 
@@ -126,8 +150,24 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_search(self, search_results, search_params):
         return search.after_dataset_search(search_results, search_params)
 
+    def after_dataset_update(self, context, pkg_dict):
+        # A file that became restricted loses its DataStore table at once.
+        preview.drop_restricted_tables(pkg_dict)
+
+    # IXloader: restricted files are never loaded (catalog/preview.py)
+
+    def can_upload(self, resource_id):
+        return preview.can_upload(resource_id)
+
+    def datastore_before_update(self, resource_id, existing_fields, new_headers):
+        preview.refuse_restricted_load(resource_id)
+
+    def after_upload(self, context, resource_dict, dataset_dict):
+        preview.after_upload(resource_dict)
+
     # IDatastore: the rows of a restricted resource go only to those who may
-    # download its file (the download gate's rule).
+    # download its file (the download gate's rule; also the auth functions of
+    # access_requests/logic/datastore_auth.py).
 
     def datastore_validate(self, context, data_dict, fields_types):
         return gate.datastore_guard(context, data_dict)
@@ -141,6 +181,7 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     def make_middleware(self, app, config):
         url_guard.install(app)
         search.guard_search_views(app)
+        preview.guard_table_views(app)
         return db_session.install(app)
 
     # ISignal: downloads are counted (monitoring/subscriptions.py)

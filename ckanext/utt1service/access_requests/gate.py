@@ -298,17 +298,26 @@ def current_user_obj() -> Any:
     return None
 
 
+def rows_refused(context: dict[str, Any], resource_id: Optional[str]) -> bool:
+    """Whether the DataStore rows of this resource are refused to the user of
+    an action's context: the download gate's rule (``decide``), the one rule
+    of every DataStore door (the auth functions of ``logic/datastore_auth.py``
+    and ``datastore_guard``). Public resources, unknown ids and internal
+    calls (``ignore_auth``) are not refused here; CKAN's own auth still runs."""
+    if context.get("ignore_auth") or not resource_id:
+        return False
+    info = resource_info(str(resource_id))
+    if info is None or not info.restricted:
+        return False
+    user = authz.user_from_context(context)
+    return not decide(info, user, tracked_requests()).allowed
+
+
 def datastore_guard(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """``datastore_search`` (and the DataStore dump, which uses it) on a
-    restricted resource: refused unless the user may download its file.
-    ``datastore_search_sql`` is not covered: keep it disabled (CKAN's
-    default)."""
+    """``IDatastore.datastore_validate`` (every ``datastore_search``, also
+    the dump's and the table views'): a second lock behind the auth
+    function ``datastore_search``, with the same rule."""
     resource_id = data_dict.get("resource_id") or data_dict.get("id")
-    info = resource_info(resource_id) if resource_id else None
-    if info is not None and info.restricted:
-        user = context.get("auth_user_obj")
-        if not isinstance(user, model.User):
-            user = model.User.get(context.get("user")) if context.get("user") else None
-        if not context.get("ignore_auth") and not decide(info, user, tracked_requests()).allowed:
-            raise tk.NotAuthorized(tk._("This file is restricted"))
+    if rows_refused(context, resource_id):
+        raise tk.NotAuthorized(tk._("This file is restricted"))
     return data_dict

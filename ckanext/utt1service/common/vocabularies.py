@@ -142,12 +142,18 @@ SERVICE_CHANNELS = Vocabulary("service_channels", (
     ("web", N_("Web")),
     ("qr", N_("QR code")),
     ("api", N_("API")),
+    # reads of a public file's rows in the DataStore: its table preview, the
+    # row API (datastore_search) and the dump, once per visitor and file in
+    # the dedup window (README, "Table previews")
+    ("datastore", N_("Table preview / data API")),
     ("email", N_("E-mail")),
     ("paper", N_("Paper")),
 ))
 
 #: the service channels of a delivery that staff record
-STAFF_DELIVERY_CHANNELS = Vocabulary("staff_delivery_channels", SERVICE_CHANNELS.items[3:])
+STAFF_DELIVERY_CHANNELS = Vocabulary(
+    "staff_delivery_channels",
+    tuple(item for item in SERVICE_CHANNELS.items if item[0] in ("email", "paper")))
 
 
 # --- the satisfaction survey ----------------------------------------------------

@@ -79,6 +79,7 @@ __all__ = [
     "record_download",
     "defer_download",
     "record_served",
+    "record_datastore_read",
     "record_delivery",
     "download_count",
     "download_counts_by_resource",
@@ -293,11 +294,19 @@ def _first_in_window(visitor: str, resource_id: str, event_id: str) -> tuple[boo
     return False, previous.decode() if isinstance(previous, bytes) else str(previous)
 
 
+def _by_the_site() -> bool:
+    """The portal fetching its own file: xloader's jobs download uploads with
+    the site user's token (``ckan.site_id``) to load them into the DataStore.
+    That is no use of the data."""
+    return bool(current_user.is_authenticated
+                and current_user.name == tk.config.get("ckan.site_id"))
+
+
 def record_download(resource_id: str) -> Optional[str]:
     """Record the download served by the current request; returns the id of
     the counted event it belongs to (itself, or the first one of the dedup
     window), or None when nothing was recorded."""
-    if not tk.config.get("ckanext.utt1service.download_counting"):
+    if not tk.config.get("ckanext.utt1service.download_counting") or _by_the_site():
         return None
     channel = request_channel()
     ua = flask.request.headers.get("User-Agent", "")
@@ -319,6 +328,38 @@ def record_download(resource_id: str) -> Optional[str]:
     if channel != "api":
         _remember_in_session(counted_id, resource_id, row["package_id"])
     return counted_id
+
+
+#: the channel of DataStore reads (previews, the row API, dumps)
+DATASTORE_CHANNEL = "datastore"
+
+
+def record_datastore_read(resource_id: str) -> Optional[str]:
+    """A read of a public file's rows in the DataStore (its table preview,
+    ``datastore_search`` through the API, the dump) by the current request:
+    one event in the ``datastore`` channel for the first read of a visitor
+    and file in the dedup window (a preview pages and filters many times:
+    the repeats are not stored). Bots as for downloads (an API token is
+    never a bot). Returns the new event's id, or None."""
+    if not tk.config.get("ckanext.utt1service.download_counting") or _by_the_site():
+        return None
+    bot = not _via_api_token() and is_bot(flask.request.headers.get("User-Agent", ""))
+    visitor = visitor_key()
+    event_id = str(uuid.uuid4())
+    window = tk.config.get("ckanext.utt1service.download_dedup_seconds")
+    if window and window > 0:
+        try:
+            first = connect_to_redis().set(
+                _redis_key("ds", visitor, resource_id), event_id, nx=True, ex=window)
+        except RedisError:
+            log.warning("Redis is unreachable: DataStore read of %s counted without dedup",
+                        resource_id)
+            first = True
+        if not first:
+            return None
+    row = _insert(resource_id, id=event_id, channel=DATASTORE_CHANNEL, visitor_key=visitor,
+                  is_bot=bot, counted=True)
+    return event_id if row is not None else None
 
 
 def defer_download(resource_id: str) -> None:

@@ -55,6 +55,9 @@ def _isolate_worker(worker: str) -> None:
 
     db = env["CKAN_SQLALCHEMY_URL"]
     env["CKAN_SQLALCHEMY_URL"] = with_path(db, f"{urlsplit(db).path}_{worker}")
+    for var in ("CKAN_DATASTORE_WRITE_URL", "CKAN_DATASTORE_READ_URL"):
+        url = env[var]
+        env[var] = with_path(url, f"{urlsplit(url).path}_{worker}")
     solr = env["CKAN_SOLR_URL"].rstrip("/")
     env["CKAN_SOLR_URL"] = f"{solr}_{worker}"
     env["CKAN_REDIS_URL"] = with_path(env["CKAN_REDIS_URL"], f"/{FIRST_WORKER_REDIS_DB + index}")
@@ -67,7 +70,8 @@ def pytest_configure(config):
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         missing = [v for v in ("CKAN_SQLALCHEMY_URL", "CKAN_SOLR_URL", "CKAN_REDIS_URL",
-                               "CKAN_STORAGE_PATH") if not os.environ.get(v)]
+                               "CKAN_STORAGE_PATH", "CKAN_DATASTORE_WRITE_URL",
+                               "CKAN_DATASTORE_READ_URL") if not os.environ.get(v)]
         if missing:
             raise pytest.UsageError(
                 "parallel test runs need bin/test (it creates each worker's database and "

@@ -12,5 +12,9 @@
   ckan db init
   echo "[utt1service] ckan db upgrade -p utt1service"
   ckan db upgrade -p utt1service
+  if [ -z "${CKANEXT__XLOADER__API_TOKEN:-}" ]; then
+    echo "[utt1service] CKANEXT__XLOADER__API_TOKEN is not set: no table previews until it is" \
+      "(make one: ckan utt1service xloader-token; see docker/.env.example)"
+  fi
   ckan utt1service bootstrap-sysadmin
 ) || { echo "[utt1service] start-up failed, see the messages above" >&2; exit 1; }

@@ -256,22 +256,12 @@ def test_pages_and_views(app, doors, persona):
         assert_no_leak(app, w, persona, listed)
 
 
-def test_the_datastore_is_not_enabled(app, doors):
-    """The DataStore plugin is off in this portal: its actions do not exist,
-    so it cannot hand out a restricted file's rows (see the README)."""
-    assert not plugins.plugin_loaded("datastore")
-    for action in ("datastore_search", "datastore_search_sql"):
-        response = app.get(f"/api/3/action/{action}",
-                           query_string={"resource_id": doors.restricted["id"]})
-        assert response.status_code == 400
-        assert doors.secret not in response.data
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_datastore_search_would_be_guarded_if_it_were_enabled(app, doors, persona):
-    """If someone enables the DataStore, ``datastore_search`` (and the dump,
-    which uses it) asks every IDatastore plugin to validate the query first:
-    ours refuses a restricted resource to those who may not download it."""
+def test_datastore_validate_is_a_second_lock(app, doors, persona):
+    """``datastore_search`` (and the dump and table views, which use it) asks
+    every IDatastore plugin to validate the query: behind the auth function
+    (test_datastore_doors.py), ours refuses a restricted resource to those
+    who may not download it, with the same rule."""
     import ckan.plugins.toolkit as tk
     from ckanext.datastore.interfaces import IDatastore
 
