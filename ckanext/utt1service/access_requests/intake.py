@@ -37,6 +37,7 @@ def _new_request(
         consent_retention_days=wf.retention_days(),
         created=now,
         modified=now,
+        state_since=now,
         **columns,
         **fields,
     )

@@ -105,6 +105,10 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     # the form asked for it. Not personal data: the purge keeps it.
     agency_type = Column(Text, nullable=True)
 
+    # When the request entered its current state (migration a7e8f9b0c1d2):
+    # the step it waits in counts its days from here (``service_levels``).
+    state_since = Column(DateTime(timezone=True), nullable=True)
+
     resources = relationship(
         "AccessRequestResource",
         order_by="AccessRequestResource.position_",

@@ -368,6 +368,7 @@ def apply(
 
     request.state = transition.target
     request.modified = now
+    request.state_since = now
     audit(request, name, actor, source, transition.target, comment, data)
     model.Session.flush()
 

@@ -60,6 +60,7 @@ __all__ = [
     "is_any_staff",
     "staff_organization_ids",
     "handled_organization_ids",
+    "decided_organization_ids",
     "sees_whole_register",
     "handles_organization",
     "sees_whole_report",
@@ -265,6 +266,18 @@ def handled_organization_ids(user: Any) -> list[str]:
         ).order_by(model.Group.name)
         return [r[0] for r in rows]
     return _organizations_where(found, STAFF_CAPACITIES)
+
+
+def decided_organization_ids(user: Any) -> list[str]:
+    """The organizations whose checked access requests wait for the user's
+    decision: the service organizations where the user is an admin; for
+    sysadmins every active organization (as ``handled_organization_ids``)."""
+    found = user_object(user)
+    if found is None:
+        return []
+    if found.sysadmin:
+        return handled_organization_ids(found)
+    return _organizations_where(found, DIRECTOR_CAPACITIES)
 
 
 def sees_whole_register(user: Any) -> bool:

@@ -19,7 +19,13 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.utt1service.access_requests import delivery, gate, intake, notify
+from ckanext.utt1service.access_requests import (
+    delivery,
+    gate,
+    intake,
+    notify,
+    service_levels,
+)
 from ckanext.utt1service.access_requests import workflow as wf
 from ckanext.utt1service.access_requests.logic import schema as schemas
 from ckanext.utt1service.access_requests.model import (
@@ -54,6 +60,8 @@ __all__ = [
     "utt1service_request_send_by_email",
     "utt1service_request_attach_signed_form",
     "utt1service_request_file_show",
+    "utt1service_request_waiting",
+    "utt1service_request_service_levels",
 ]
 
 
@@ -244,6 +252,10 @@ def request_dictize(
         "signed_form_name": request.signed_form_name,
         "revoked_at": _iso(max(revoked)) if revoked else None,
     }
+    # (where it stands against its service levels; None when it waits for
+    # no one at the office)
+    level = service_levels.status(request) if request.anonymised_at is None else None
+    data["service_level"] = level.as_dict() if level is not None else None
     if detail:
         data["resources"] = _resource_details(request)
         data["audit"] = _trail(request)
@@ -925,3 +937,136 @@ def utt1service_request_file_show(context: Context, data_dict: DataDict) -> dict
     if reason == "ok":
         _path, result["name"], result["size"] = delivery.resource_path(data["resource_id"])
     return result
+
+
+# --- service levels ---------------------------------------------------------------
+
+
+def _organization_filter(ref: Optional[str], allowed: list[str]) -> list[str]:
+    if not ref:
+        return allowed
+    org = model.Group.get(ref)
+    if org is None:
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+    return [o for o in allowed if o == org.id]
+
+
+@tk.side_effect_free
+@declares(schemas.waiting_schema)
+def utt1service_request_waiting(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """What waits for the calling user, per role: as staff (requests to
+    check, approved requests to deliver by e-mail or on paper) and as
+    director (checked requests to decide), with how many are late, due
+    soon, and late beyond ``ckanext.utt1service.escalation_days``.
+
+    :param owner_org: only this organization (id or name)
+    :type owner_org: string
+    :returns: ``staff`` and ``director``, each ``count``, ``late``,
+        ``due_soon`` and ``escalated``; ``decides`` (whether the user
+        decides requests at all), ``targets`` (days per step) and
+        ``working_days``
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_waiting", context, data_dict)
+    data = _validate(data_dict, schemas.waiting_schema(), context)
+    user = wf.user_from_context(context)
+    staff_orgs = _organization_filter(data.get("owner_org"),
+                                      authz.handled_organization_ids(user))
+    director_orgs = _organization_filter(data.get("owner_org"),
+                                         authz.decided_organization_ids(user))
+    orgs = set(staff_orgs) | set(director_orgs)
+    rows = (
+        model.Session.query(AccessRequest)
+        .filter(AccessRequest.state.in_(service_levels.WAITING_STATES),
+                AccessRequest.owner_org.in_(orgs))
+        .all()
+    ) if orgs else []
+    counts = {
+        "staff": service_levels.summary(r for r in rows if r.owner_org in staff_orgs)["staff"],
+        "director": service_levels.summary(
+            r for r in rows if r.owner_org in director_orgs)["director"],
+    }
+    return dict(counts, decides=bool(director_orgs), targets=service_levels.targets(),
+                working_days=bool(tk.config.get("ckanext.utt1service.service_working_days")))
+
+
+@tk.side_effect_free
+@declares(schemas.service_levels_schema)
+def utt1service_request_service_levels(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Service-level statistics of the access requests received in a fiscal
+    year (or half year): for each step (check, decision, delivery, the whole
+    service) how many requests went through it, how many within the target
+    and late, and the mean and median days taken; and the requests waiting
+    now with how many are late. The service report reads these figures.
+
+    Sysadmins see the whole office or any organization; the directors of a
+    service organization see their organization (as the service report).
+
+    :param fiscal_year: the fiscal year in the Buddhist Era (default: the
+        current one)
+    :type fiscal_year: int
+    :param half: 1 (October–March) or 2 (April–September); empty for the
+        whole year
+    :type half: int
+    :param owner_org: only this organization (id or name); empty for the
+        whole office (sysadmins only)
+    :type owner_org: string
+    :returns: ``fiscal_year``, ``half``, ``owner_org``, ``targets``,
+        ``working_days``, ``received`` (requests received in the period),
+        ``steps`` (per step: ``count``, ``on_time``, ``late``,
+        ``target_days``, ``mean_days``, ``median_days``) and ``waiting``
+        (now, per role: ``count``, ``late``, ``due_soon``, ``escalated``)
+    :rtype: dictionary
+    """
+    from ckanext.utt1service.common import thaidate
+
+    tk.check_access("utt1service_request_service_levels", context, data_dict)
+    data = _validate(data_dict, schemas.service_levels_schema(), context)
+    fiscal_year = data.get("fiscal_year") or thaidate.fiscal_year_of(wf.utcnow())
+    half = data.get("half") or None
+    start, end = thaidate.fiscal_year_bounds(fiscal_year, half)
+    org = model.Group.get(data["owner_org"]) if data.get("owner_org") else None
+    if data.get("owner_org") and org is None:
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+
+    q = model.Session.query(AccessRequest).filter(
+        AccessRequest.submitted_at >= start, AccessRequest.submitted_at < end)
+    waiting = model.Session.query(AccessRequest).filter(
+        AccessRequest.state.in_(service_levels.WAITING_STATES))
+    if org is not None:
+        q = q.filter(AccessRequest.owner_org == org.id)
+        waiting = waiting.filter(AccessRequest.owner_org == org.id)
+    requests = q.all()
+    times: dict[tuple[str, str], datetime.datetime] = {}
+    ids = [r.id for r in requests]
+    if ids:
+        for object_id, action, last in (
+            model.Session.query(AuditEvent.object_id, AuditEvent.action,
+                                func.max(AuditEvent.created))
+            .filter(AuditEvent.object_type == wf.OBJECT_TYPE, AuditEvent.object_id.in_(ids),
+                    AuditEvent.action.in_(("check", "approve", "reject", "deliver")))
+            .group_by(AuditEvent.object_id, AuditEvent.action)
+        ):
+            times[(object_id, action)] = last
+    rows = []
+    for r in requests:
+        approved = times.get((r.id, "approve"))
+        decided = [t for t in (approved, times.get((r.id, "reject"))) if t]
+        rows.append({
+            "received": r.submitted_at,
+            "checked": times.get((r.id, "check")),
+            "approved": approved,
+            "decided": max(decided) if decided else None,
+            "delivered": times.get((r.id, "deliver")),
+            "delivery_channel": r.delivery_channel,
+        })
+    return {
+        "fiscal_year": fiscal_year,
+        "half": half,
+        "owner_org": org.id if org is not None else None,
+        "targets": service_levels.targets(),
+        "working_days": bool(tk.config.get("ckanext.utt1service.service_working_days")),
+        "received": len(requests),
+        "steps": service_levels.finished_steps(rows),
+        "waiting": service_levels.summary(waiting.all()),
+    }

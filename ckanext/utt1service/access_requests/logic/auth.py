@@ -41,6 +41,8 @@ __all__ = [
     "utt1service_request_send_by_email",
     "utt1service_request_attach_signed_form",
     "utt1service_request_file_show",
+    "utt1service_request_waiting",
+    "utt1service_request_service_levels",
 ]
 
 
@@ -218,3 +220,24 @@ def utt1service_request_file_show(context: Context, data_dict: DataDict) -> Auth
     # The personal link is the key: the action checks its signature (and,
     # for a request made with an account, that its owner is asking).
     return {"success": True}
+
+
+# --- service levels ---------------------------------------------------------------
+
+
+def utt1service_request_waiting(context: Context, data_dict: DataDict) -> AuthResult:
+    # Any logged-in user: the counts are of what the user handles (nothing
+    # for someone who handles no requests).
+    if _user(context) is None:
+        return _deny(tk._("Please log in."))
+    return {"success": True}
+
+
+def utt1service_request_service_levels(context: Context, data_dict: DataDict) -> AuthResult:
+    # As the service report: sysadmins the whole office, the directors of a
+    # service organization that organization (sysadmins pass before this).
+    ref = (data_dict or {}).get("owner_org")
+    org = model.Group.get(ref) if isinstance(ref, str) and ref else None
+    if org is not None and org.is_organization and authz.sees_report(_user(context), org.id):
+        return {"success": True}
+    return _deny(tk._("Only the admins of this organization can see its service report"))

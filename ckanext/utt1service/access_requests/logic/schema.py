@@ -188,3 +188,17 @@ def purge_schema() -> Schema:
         "days": [_v("ignore_missing"), _v("utt1service_whole_number")(0, DAYS_MAX)],
         "dry_run": [_v("default")(False), _v("utt1service_boolean")],
     }
+
+
+def waiting_schema() -> Schema:
+    """What waits for the caller (the dashboard's counts)."""
+    return {"owner_org": [_v("ignore_missing"), _v("utt1service_id")]}
+
+
+def service_levels_schema() -> Schema:
+    """The service-level statistics of a fiscal year (or half year)."""
+    return {
+        "owner_org": [_v("ignore_missing"), _v("utt1service_id")],
+        "fiscal_year": [_v("ignore_missing"), _v("utt1service_fiscal_year")],
+        "half": [_v("utt1service_ignore_empty"), _v("utt1service_half")],
+    }
