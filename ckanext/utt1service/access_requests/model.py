@@ -34,6 +34,7 @@ __all__ = [
     "AccessRequestResource",
     "AccessGrant",
     "RequestMail",
+    "Reminder",
     "REQUEST_STATES",
     "OPEN_STATES",
     "FINISHED_STATES",
@@ -248,3 +249,24 @@ class RequestMail(tk.BaseModel):  # type: ignore[misc]
             "sent_at": self.sent_at.isoformat() if self.sent_at else None,
         }
 
+
+
+class Reminder(tk.BaseModel):  # type: ignore[misc]
+    """A daily digest or escalation sent to one address on one Bangkok day
+    (migration ``b8f9a0c1d2e3``): the unique key makes sending idempotent."""
+
+    __tablename__ = "utt1service_reminder"
+
+    id = Column(Text, primary_key=True, default=new_id)
+    day = Column(Date, nullable=False)
+    kind = Column(Text, nullable=False)
+    recipient_email = Column(Text, nullable=False)
+    user_id = Column(Text, nullable=True)
+    mail_id = Column(Text, nullable=True)
+    request_count = Column(Integer, nullable=False, default=0)
+    late_count = Column(Integer, nullable=False, default=0)
+    created = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("day", "kind", "recipient_email", name="utt1service_reminder_once_key"),
+    )

@@ -67,6 +67,7 @@ __all__ = [
     "sees_report",
     "staff_users",
     "director_users",
+    "sysadmin_users",
 ]
 
 STAFF_CAPACITIES = ("editor", "admin")
@@ -353,3 +354,9 @@ def director_users(org_id: Optional[str]) -> list[model.User]:
     if not takes_part(org_id):
         return _sysadmins()
     return _users(org_id, DIRECTOR_CAPACITIES)
+
+
+def sysadmin_users() -> list[model.User]:
+    """Who is told when requests are late beyond the escalation days (and no
+    escalation address is configured): the active sysadmins."""
+    return _sysadmins()

@@ -24,6 +24,7 @@ from ckanext.utt1service.access_requests import (
     gate,
     intake,
     notify,
+    reminders,
     service_levels,
 )
 from ckanext.utt1service.access_requests import workflow as wf
@@ -62,6 +63,7 @@ __all__ = [
     "utt1service_request_file_show",
     "utt1service_request_waiting",
     "utt1service_request_service_levels",
+    "utt1service_request_send_digests",
 ]
 
 
@@ -1070,3 +1072,42 @@ def utt1service_request_service_levels(context: Context, data_dict: DataDict) ->
         "steps": service_levels.finished_steps(rows),
         "waiting": service_levels.summary(waiting.all()),
     }
+
+
+@declares(schemas.send_digests_schema)
+def utt1service_request_send_digests(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Write the daily reminders to the outbox: one digest per person of the
+    requests waiting for them (late first), and an escalation of requests
+    late by more than ``ckanext.utt1service.escalation_days`` to
+    ``ckanext.utt1service.escalation_email`` (or the sysadmins). Once per
+    address, kind and Bangkok day: a second call the same day writes
+    nothing more. Sysadmins only; ``ckan utt1service send-digests`` (cron)
+    calls it and then sends the outbox.
+
+    :param day: the Bangkok day (ISO date; default today)
+    :type day: string
+    :param dry_run: only count what would be sent
+    :type dry_run: bool
+    :returns: ``day``, ``digests`` and ``escalations`` written now,
+        ``already_sent`` (recipients who had theirs of that day),
+        ``dry_run``
+    :rtype: dictionary
+    """
+    from ckanext.utt1service.common import workdays
+
+    tk.check_access("utt1service_request_send_digests", context, data_dict)
+    data = _validate(data_dict, schemas.send_digests_schema(), context)
+    day = data.get("day") or workdays.today()
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    try:
+        counts = reminders.send(day, dry_run=data["dry_run"])
+        if data["dry_run"]:
+            model.Session.rollback()
+        else:
+            model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    notify.dispatch(counts.pop("mails"))
+    return dict(counts, day=day.isoformat(), dry_run=data["dry_run"])

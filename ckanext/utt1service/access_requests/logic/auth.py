@@ -43,6 +43,7 @@ __all__ = [
     "utt1service_request_file_show",
     "utt1service_request_waiting",
     "utt1service_request_service_levels",
+    "utt1service_request_send_digests",
 ]
 
 
@@ -241,3 +242,8 @@ def utt1service_request_service_levels(context: Context, data_dict: DataDict) ->
     if org is not None and org.is_organization and authz.sees_report(_user(context), org.id):
         return {"success": True}
     return _deny(tk._("Only the admins of this organization can see its service report"))
+
+
+def utt1service_request_send_digests(context: Context, data_dict: DataDict) -> AuthResult:
+    # Sysadmins only (they pass before this is called): cron's command.
+    return {"success": False}

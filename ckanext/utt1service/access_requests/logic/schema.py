@@ -202,3 +202,11 @@ def service_levels_schema() -> Schema:
         "fiscal_year": [_v("ignore_missing"), _v("utt1service_fiscal_year")],
         "half": [_v("utt1service_ignore_empty"), _v("utt1service_half")],
     }
+
+
+def send_digests_schema() -> Schema:
+    """The daily reminders (``ckan utt1service send-digests``)."""
+    return {
+        "day": [_v("ignore_missing"), _v("utt1service_date")],
+        "dry_run": [_v("default")(False), _v("utt1service_boolean")],
+    }
