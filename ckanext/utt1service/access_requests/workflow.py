@@ -134,7 +134,7 @@ def roles(request: AccessRequest, user: Optional[model.User], token: Optional[st
     if user is not None:
         if authz.is_staff(user, request.owner_org):
             found.add("staff")
-        if authz.is_director(user, request.owner_org):
+        if authz.may_decide(user, request.owner_org):
             found.add("director")
     return found
 
@@ -369,10 +369,25 @@ def apply(
     request.state = transition.target
     request.modified = now
     request.state_since = now
+    acting_for = None
+    if transition.role == "director" and actor is not None and not authz.is_director(
+            actor, org):
+        appointment = authz.acting_appointment(actor, org)
+        if appointment is not None:
+            # (the decision of an acting approver says for whom)
+            acting_for = (model.User.get(appointment.for_user_id)
+                          if appointment.for_user_id else None)
+            data = dict(data or {}, acting_for=appointment.for_user_id,
+                        acting_for_name=acting_for.display_name if acting_for else None,
+                        acting_appointment=appointment.id)
     audit(request, name, actor, source, transition.target, comment, data)
     model.Session.flush()
 
     variables = mail_variables(request, comment=comment)
+    if transition.role == "director" and actor is not None:
+        variables["decided_by"] = actor.display_name
+        variables["acting"] = bool(data and "acting_appointment" in data)
+        variables["acting_for"] = (data or {}).get("acting_for_name")
     if name in ("confirm", "resubmit"):
         kind = "new" if name == "confirm" else "resubmitted"
         mails += notify.queue(request, kind, staff_recipients(org), **variables)

@@ -64,6 +64,9 @@ __all__ = [
     "utt1service_request_waiting",
     "utt1service_request_service_levels",
     "utt1service_request_send_digests",
+    "utt1service_acting_approver_create",
+    "utt1service_acting_approver_list",
+    "utt1service_acting_approver_end",
 ]
 
 
@@ -1111,3 +1114,135 @@ def utt1service_request_send_digests(context: Context, data_dict: DataDict) -> d
         raise
     notify.dispatch(counts.pop("mails"))
     return dict(counts, day=day.isoformat(), dry_run=data["dry_run"])
+
+
+# --- acting approvers (ผู้รักษาราชการแทน) ----------------------------------------
+
+
+def _service_org(ref: Any) -> model.Group:
+    org = model.Group.get(ref) if ref else None
+    if org is None or not org.is_organization or org.state != "active":
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+    return org
+
+
+@declares(schemas.acting_create_schema)
+def utt1service_acting_approver_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The director (or a sysadmin) names an acting approver
+    (ผู้รักษาราชการแทน): a member of the organization's staff (an editor or
+    admin) who may approve, reject and revoke its access requests from
+    ``starts_on`` to ``ends_on``, Bangkok days, both included. Each of their
+    decisions records for whom they acted; the requester's e-mails say who
+    decided.
+
+    :param owner_org: the organization (id or name)
+    :param user: the acting approver (user id or name)
+    :param for_user: the director they act for (default: the director
+        naming them, or the organization's first admin)
+    :param starts_on: first day (ISO date, Bangkok)
+    :param ends_on: last day (ISO date, Bangkok)
+    :param comment: why (optional)
+    :returns: the appointment
+    :rtype: dictionary
+    """
+    from ckanext.utt1service.common.acting import ActingApprover
+
+    tk.check_access("utt1service_acting_approver_create", context, data_dict)
+    data = _validate(data_dict, schemas.acting_create_schema(), context)
+    org = _service_org(data["owner_org"])
+    actor = wf.user_from_context(context)
+    errors: dict[str, list[str]] = {}
+    acting_user = model.User.get(data["user"])
+    if (acting_user is None or acting_user.state != "active"
+            or authz.capacity(acting_user, org.id) not in authz.STAFF_CAPACITIES):
+        errors["user"] = [tk._("The acting approver must be an editor or admin of the "
+                               "organization.")]
+    directors = [u for u in authz.director_users(org.id) if authz.is_director(u, org.id)]
+    if data.get("for_user"):
+        for_user = model.User.get(data["for_user"])
+        if for_user is None or not authz.is_director(for_user, org.id):
+            errors["for_user"] = [tk._("Name a director (an admin) of the organization.")]
+    else:
+        for_user = actor if actor in directors else (directors[0] if directors else None)
+    if acting_user is not None and for_user is not None and acting_user.id == for_user.id:
+        errors.setdefault("user", []).append(
+            tk._("A director cannot act for themselves."))
+    if data["ends_on"] < data["starts_on"]:
+        errors["ends_on"] = [tk._("The last day cannot come before the first day.")]
+    if errors:
+        raise tk.ValidationError(errors)
+    try:
+        appointment = ActingApprover(
+            owner_org=org.id, user_id=acting_user.id,
+            for_user_id=for_user.id if for_user is not None else None,
+            starts_on=data["starts_on"], ends_on=data["ends_on"],
+            comment=data.get("comment") or None,
+            created_by=actor.id if actor is not None else None,
+        )
+        model.Session.add(appointment)
+        model.Session.flush()
+        AuditEvent.record("acting_approver", appointment.id, "appoint",
+                          actor_id=actor.id if actor is not None else None,
+                          comment=data.get("comment") or None,
+                          data={"owner_org": org.id, "user_id": acting_user.id,
+                                "for_user_id": appointment.for_user_id,
+                                "starts_on": appointment.starts_on.isoformat(),
+                                "ends_on": appointment.ends_on.isoformat()})
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    return appointment.as_dict()
+
+
+@tk.side_effect_free
+@declares(schemas.acting_list_schema)
+def utt1service_acting_approver_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The acting approvers of an organization, the latest first (the staff
+    and director of the organization, sysadmins).
+
+    :param owner_org: the organization (id or name)
+    :returns: ``results``: appointments with ``active`` (holds now)
+    :rtype: dictionary
+    """
+    from ckanext.utt1service.common.acting import ActingApprover
+
+    tk.check_access("utt1service_acting_approver_list", context, data_dict)
+    data = _validate(data_dict, schemas.acting_list_schema(), context)
+    org = _service_org(data["owner_org"])
+    rows = (model.Session.query(ActingApprover)
+            .filter(ActingApprover.owner_org == org.id)
+            .order_by(ActingApprover.starts_on.desc(), ActingApprover.created.desc())
+            .limit(50).all())
+    return {"results": [r.as_dict() for r in rows]}
+
+
+@declares(schemas.acting_end_schema)
+def utt1service_acting_approver_end(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """End an acting appointment now (the director is back early), or
+    cancel one that has not started (audited).
+
+    :param id: the appointment's id
+    :param comment: why (optional)
+    :rtype: dictionary
+    """
+    from ckanext.utt1service.common import acting
+
+    tk.check_access("utt1service_acting_approver_end", context, data_dict)
+    data = _validate(data_dict, schemas.acting_end_schema(), context)
+    appointment = model.Session.get(acting.ActingApprover, data["id"])
+    if appointment is None:
+        raise tk.ObjectNotFound(tk._("Acting appointment not found"))
+    if appointment.ended_at is not None:
+        raise tk.ValidationError({"id": [tk._("This appointment has already ended.")]})
+    actor = wf.user_from_context(context)
+    try:
+        appointment.ended_at = acting.now()
+        AuditEvent.record("acting_approver", appointment.id, "end",
+                          actor_id=actor.id if actor is not None else None,
+                          comment=data.get("comment") or None)
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    return appointment.as_dict()

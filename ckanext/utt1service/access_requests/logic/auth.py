@@ -44,6 +44,9 @@ __all__ = [
     "utt1service_request_waiting",
     "utt1service_request_service_levels",
     "utt1service_request_send_digests",
+    "utt1service_acting_approver_create",
+    "utt1service_acting_approver_list",
+    "utt1service_acting_approver_end",
 ]
 
 
@@ -247,3 +250,38 @@ def utt1service_request_service_levels(context: Context, data_dict: DataDict) ->
 def utt1service_request_send_digests(context: Context, data_dict: DataDict) -> AuthResult:
     # Sysadmins only (they pass before this is called): cron's command.
     return {"success": False}
+
+
+# --- acting approvers ---------------------------------------------------------------
+
+
+def _org_ref(data_dict: DataDict) -> Any:
+    ref = (data_dict or {}).get("owner_org")
+    org = model.Group.get(ref) if isinstance(ref, str) and ref else None
+    return org.id if org is not None and org.is_organization else None
+
+
+def utt1service_acting_approver_create(context: Context, data_dict: DataDict) -> AuthResult:
+    # The director (an admin) of the organization; sysadmins pass before.
+    if authz.is_director(_user(context), _org_ref(data_dict)):
+        return {"success": True}
+    return _deny(tk._(_ROLE_MESSAGES["director"]))
+
+
+def utt1service_acting_approver_list(context: Context, data_dict: DataDict) -> AuthResult:
+    if authz.is_staff(_user(context), _org_ref(data_dict)):
+        return {"success": True}
+    return _deny(tk._("Only the staff and director of the organization can see its access "
+                      "requests."))
+
+
+def utt1service_acting_approver_end(context: Context, data_dict: DataDict) -> AuthResult:
+    from ckanext.utt1service.common.acting import ActingApprover
+
+    ref = (data_dict or {}).get("id")
+    appointment = model.Session.get(ActingApprover, ref) if isinstance(ref, str) and ref else None
+    if appointment is None:
+        raise tk.ObjectNotFound(tk._("Acting appointment not found"))
+    if authz.is_director(_user(context), appointment.owner_org):
+        return {"success": True}
+    return _deny(tk._(_ROLE_MESSAGES["director"]))

@@ -210,3 +210,27 @@ def send_digests_schema() -> Schema:
         "day": [_v("ignore_missing"), _v("utt1service_date")],
         "dry_run": [_v("default")(False), _v("utt1service_boolean")],
     }
+
+
+def acting_create_schema() -> Schema:
+    """An acting approver (ผู้รักษาราชการแทน) for a range of Bangkok days."""
+    an_id = _v("utt1service_id")
+    return {
+        "owner_org": [_v("not_empty"), an_id],
+        "user": [_v("not_empty"), an_id],
+        "for_user": [_v("ignore_missing"), an_id],
+        "starts_on": [_v("not_empty"), _v("utt1service_date")],
+        "ends_on": [_v("not_empty"), _v("utt1service_date")],
+        "comment": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+    }
+
+
+def acting_list_schema() -> Schema:
+    return {"owner_org": [_v("not_empty"), _v("utt1service_id")]}
+
+
+def acting_end_schema() -> Schema:
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "comment": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+    }

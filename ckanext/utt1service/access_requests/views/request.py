@@ -518,6 +518,19 @@ def organization_queue(id: str) -> Any:
         return tk.abort(404, tk._("Organization not found"))
     extra = {"group_dict": group_dict, "group_type": group_dict.get("type", "organization")}
     g.group_dict = group_dict
+    if authz.is_director(_user(), group_dict["id"]):
+        # (the director names acting approvers here)
+        try:
+            extra["acting"] = tk.get_action("utt1service_acting_approver_list")(
+                _context(), {"owner_org": group_dict["id"]})["results"]
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            extra["acting"] = None
+        people = authz.staff_users(group_dict["id"]) + authz.director_users(group_dict["id"])
+        extra["acting_candidates"] = [
+            {"name": u.name, "display_name": u.display_name}
+            for i, u in enumerate(people)
+            if u not in people[:i] and u.id != getattr(_user(), "id", None)
+        ]
     return _queue("utt1service/request/organization_queue.html", extra, group_dict["id"])
 
 
@@ -544,3 +557,55 @@ utt1service_request.add_url_rule(
 )
 utt1service_request.add_url_rule("/dashboard/access-requests", view_func=my_requests)
 
+
+
+def _back_to_queue(id: str) -> Any:
+    return tk.redirect_to("utt1service_request.organization_queue", id=id)
+
+
+def _flash_errors(error: tk.ValidationError, labels: dict[str, str]) -> None:
+    for key, messages in error.error_dict.items():
+        text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
+        tk.h.flash_error(f"{labels.get(key, key)}: {text}")
+
+
+def acting_create(id: str) -> Any:
+    """The director's form on the queue page: name an acting approver."""
+    form = request.form
+    data = {"owner_org": id, "user": form.get("user", ""), "starts_on": form.get("starts_on", ""),
+            "ends_on": form.get("ends_on", ""), "comment": form.get("comment", "")}
+    try:
+        result = tk.get_action("utt1service_acting_approver_create")(_context(), data)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Organization not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        _flash_errors(e, {"user": tk._("Acting approver"), "starts_on": tk._("From"),
+                          "ends_on": tk._("To"), "for_user": tk._("Acting for")})
+        return _back_to_queue(id)
+    tk.h.flash_success(
+        tk._("%(name)s acts as approver from %(start)s to %(end)s.") % {
+            "name": result["user_display_name"],
+            "start": tk.h.utt1service_date(result["starts_on"], long=True),
+            "end": tk.h.utt1service_date(result["ends_on"], long=True)})
+    return _back_to_queue(id)
+
+
+def acting_end(id: str, appointment_id: str) -> Any:
+    try:
+        tk.get_action("utt1service_acting_approver_end")(
+            _context(), {"id": appointment_id, "comment": request.form.get("comment", "")})
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404, tk._("Acting appointment not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    tk.h.flash_success(tk._("The acting appointment has ended."))
+    return _back_to_queue(id)
+
+
+utt1service_request.add_url_rule(
+    "/organization/access-requests/<id>/acting", view_func=acting_create, methods=["POST"])
+utt1service_request.add_url_rule(
+    "/organization/access-requests/<id>/acting/<appointment_id>/end", view_func=acting_end,
+    methods=["POST"])

@@ -157,7 +157,7 @@ def must_refuse(kind: str, value: Any) -> bool:
 FIELD_KINDS: dict[str, str] = {
     **dict.fromkeys(
         ("id", "token", "package_id", "resource_id", "request_id", "download_event_id",
-         "survey_response_id", "request_token", "owner_org", "sig"), "id"),
+         "survey_response_id", "request_token", "owner_org", "sig", "user", "for_user"), "id"),
     **dict.fromkeys(
         ("comment", "first_name", "surname", "position", "agency", "affiliation",
          "data_wanted", "intended_use", "email", "phone", "q", "received_by",
@@ -168,7 +168,7 @@ FIELD_KINDS: dict[str, str] = {
          "channel", "category", "kind", "respondent_type", "mode", "via"), "choice"),
     **dict.fromkeys(("consent", "mine", "dry_run"), "bool"),
     **dict.fromkeys(("limit", "offset", "days", "suggestion_limit"), "int"),
-    **dict.fromkeys(("handed_over_on", "answered_on", "day"), "date"),
+    **dict.fromkeys(("handed_over_on", "answered_on", "day", "starts_on", "ends_on"), "date"),
     **dict.fromkeys(
         ("staff_courtesy", "staff_reception", "search_speed", "data_match", "data_quality"),
         "rating"),

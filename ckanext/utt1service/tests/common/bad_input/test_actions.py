@@ -82,6 +82,11 @@ def baselines(w: Any) -> dict[str, dict[str, Any]]:
         "utt1service_request_service_levels": {"fiscal_year": 2569, "half": 1,
                                                "owner_org": w.org["id"]},
         "utt1service_request_send_digests": {"dry_run": True, "day": "2026-12-01"},
+        "utt1service_acting_approver_create": {
+            "owner_org": w.org["id"], "user": w.stranger["name"], "starts_on": "2026-12-01",
+            "ends_on": "2026-12-05", "comment": "ลาราชการ"},  # (not staff: refused)
+        "utt1service_acting_approver_list": {"owner_org": w.org["id"]},
+        "utt1service_acting_approver_end": {"id": "no-such-appointment", "comment": "กลับแล้ว"},
         "utt1service_download_event_create": {"resource_id": w.gone["id"], "channel": "email",
                                               "request_id": approved},
         "utt1service_download_count": {"resource_id": w.restricted["id"]},
