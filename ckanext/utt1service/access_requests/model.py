@@ -12,6 +12,7 @@ import datetime
 from typing import Any, Optional
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -110,6 +111,12 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     # the step it waits in counts its days from here (``service_levels``).
     state_since = Column(DateTime(timezone=True), nullable=True)
 
+    # Conditions of use given with the approval (migration d1b2c3d4e5f6);
+    # when required, the requester accepts them once before downloading.
+    conditions = Column(Text, nullable=True)
+    conditions_required = Column(Boolean, nullable=False, default=False)
+    conditions_accepted_at = Column(DateTime(timezone=True), nullable=True)
+
     resources = relationship(
         "AccessRequestResource",
         order_by="AccessRequestResource.position_",
@@ -163,6 +170,11 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.surname) if p)
+
+    @property
+    def conditions_pending(self) -> bool:
+        """The requester must still accept the conditions of use."""
+        return bool(self.conditions_required and self.conditions_accepted_at is None)
 
     def resource_ids(self) -> list[str]:
         return [r.resource_id for r in self.resources]

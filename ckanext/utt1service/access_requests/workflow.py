@@ -94,6 +94,7 @@ EVENTS: dict[str, str] = {
     "create": N_("Request sent"),
     "attach_signed_form": N_("Signed paper form attached"),
     "anonymise": N_("Personal data removed (retention period ended)"),
+    "accept_conditions": N_("Conditions of use accepted by the requester"),
 }
 
 #: what a delivery may record besides its route (a paper copy: who received
@@ -240,6 +241,8 @@ def mail_variables(request: AccessRequest, **extra: Any) -> dict[str, Any]:
         "requester_url": requester_link(request),
         "expires_at": max((g.expires_at for g in grants), default=None),
         "retention_days": request.consent_retention_days,
+        "conditions": request.conditions,
+        "conditions_required": request.conditions_required,
     }
     variables.update(extra)
     return variables
@@ -347,6 +350,15 @@ def apply(
             if value is not None:
                 data[key] = value.isoformat() if hasattr(value, "isoformat") else value
     elif name == "approve":
+        # the conditions of use given with the approval (and whether the
+        # requester must accept them before the first download)
+        request.conditions = (fields or {}).get("conditions") or None
+        request.conditions_required = bool(
+            request.conditions and (fields or {}).get("require_acceptance"))
+        request.conditions_accepted_at = None
+        if request.conditions:
+            data = dict(data or {}, conditions=request.conditions,
+                        conditions_required=request.conditions_required)
         expires = now + datetime.timedelta(days=grant_days())
         for res in request.resources:
             request.grants.append(
@@ -399,6 +411,31 @@ def apply(
                 "revoke": "revoked"}[name]
         mails += notify.queue(request, kind, requester_recipient(request), **variables)
     return request, mails
+
+
+def accept_conditions(request_id: str, actor: Optional[model.User]) -> AccessRequest:
+    """The requester accepts the conditions of use of an approval, once:
+    the time is recorded (and audited); then the files may be downloaded.
+    The caller commits."""
+    request = AccessRequest.get_for_update(request_id)
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Access request not found"))
+    if not request.conditions_required or request.state not in ("approved", "delivered"):
+        raise tk.ValidationError({"state": [
+            tk._("This request has no conditions of use to accept.")]})
+    if request.conditions_accepted_at is not None:
+        from flask import has_request_context
+
+        lang = "en" if has_request_context() and tk.h.lang() == "en" else "th"
+        raise tk.ValidationError({"state": [
+            tk._("The conditions of use were already accepted on %(date)s.")
+            % {"date": thaidate.format_datetime(request.conditions_accepted_at, lang)}]})
+    now = utcnow()
+    request.conditions_accepted_at = now
+    audit(request, "accept_conditions", actor, None, None,
+          data={"conditions": request.conditions, "accepted_at": now.isoformat()})
+    model.Session.flush()
+    return request
 
 
 # Personal data

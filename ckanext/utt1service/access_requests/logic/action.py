@@ -67,6 +67,7 @@ __all__ = [
     "utt1service_acting_approver_create",
     "utt1service_acting_approver_list",
     "utt1service_acting_approver_end",
+    "utt1service_request_accept_conditions",
 ]
 
 
@@ -256,6 +257,10 @@ def request_dictize(
         "handed_over_on": request.handed_over_on.isoformat() if request.handed_over_on else None,
         "signed_form_name": request.signed_form_name,
         "revoked_at": _iso(max(revoked)) if revoked else None,
+        "conditions": request.conditions,
+        "conditions_required": bool(request.conditions_required),
+        "conditions_accepted_at": _iso(request.conditions_accepted_at),
+        "conditions_pending": request.conditions_pending,
     }
     # (where it stands against its service levels; None when it waits for
     # no one at the office)
@@ -543,6 +548,8 @@ def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, A
             data_dict.setdefault(key, getattr(request, key))
         data_dict["email"] = request.email
         data_dict.update(account_identity(wf.user_from_context(context)))
+    elif name == "approve":
+        schema = schemas.approve_schema()
     else:
         schema = schemas.transition_schema(transition.comment_required)
     data = _validate(data_dict, schema, context)
@@ -550,6 +557,12 @@ def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, A
     fields = None
     if name == "resubmit":
         fields = {k: data.get(k) for k in schemas.request_form_schema() if k != "email"}
+    elif name == "approve":
+        if data.get("require_acceptance") and not (data.get("conditions") or "").strip():
+            raise tk.ValidationError({"conditions": [
+                tk._("Write the conditions of use the requester must accept.")]})
+        fields = {"conditions": (data.get("conditions") or "").strip() or None,
+                  "require_acceptance": data.get("require_acceptance")}
     return _commit_and_tell(
         name, lambda: wf.apply(name, data["id"], actor, data.get("comment"), fields),
         actor, data.get("token"),
@@ -603,13 +616,18 @@ def utt1service_request_resubmit(context: Context, data_dict: DataDict) -> dict[
     return _transition("resubmit", context, data_dict)
 
 
-@declares(_transition_schema("approve"))
+@declares(schemas.approve_schema)
 def utt1service_request_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The director approves a checked request: the requester may download
     the files named in it for ``ckanext.utt1service.grant_days`` days.
 
     :param id: the request's id
-    :param comment: a note (optional)
+    :param comment: a message to the requester (optional; in the e-mail)
+    :param conditions: conditions of use of the data (optional; shown on
+        the request page and in the e-mail)
+    :param require_acceptance: the requester must accept the conditions
+        (once, recorded with the time) before the first download
+    :type require_acceptance: bool
     :rtype: dictionary
     """
     return _transition("approve", context, data_dict)
@@ -864,6 +882,10 @@ def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> 
     if request.delivery_channel != "email" or not request.email:
         raise tk.ValidationError({"delivery_channel": [
             tk._("The requester did not ask for delivery by e-mail.")]})
+    if request.conditions_pending:
+        raise tk.ValidationError({"state": [
+            tk._("The requester has not accepted the conditions of use yet: the files "
+                 "cannot be sent before.")]})
     plan = delivery.plan_email_delivery(request)
     if not plan:
         raise tk.ValidationError({"state": [tk._("No approved file can be sent.")]})
@@ -1246,3 +1268,28 @@ def utt1service_acting_approver_end(context: Context, data_dict: DataDict) -> di
         model.Session.rollback()
         raise
     return appointment.as_dict()
+
+
+# --- decision messages: conditions of use -----------------------------------------
+
+
+@declares(schemas.accept_conditions_schema)
+def utt1service_request_accept_conditions(
+    context: Context, data_dict: DataDict
+) -> dict[str, Any]:
+    """The requester accepts the conditions of use the director gave with
+    the approval (once; the time is recorded and audited). Until then the
+    files of a request whose approval requires it cannot be downloaded or
+    sent by e-mail.
+
+    :param id: the request's id
+    :param token: the private tracking token (requesters without an account)
+    :returns: the request; ``conditions_accepted_at`` is set
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_accept_conditions", context, data_dict)
+    data = _validate(data_dict, schemas.accept_conditions_schema(), context)
+    actor = wf.user_from_context(context)
+    return _commit_and_tell(
+        "accept_conditions", lambda: (wf.accept_conditions(data["id"], actor), []),
+        actor, data.get("token"))

@@ -47,6 +47,7 @@ __all__ = [
     "utt1service_acting_approver_create",
     "utt1service_acting_approver_list",
     "utt1service_acting_approver_end",
+    "utt1service_request_accept_conditions",
 ]
 
 
@@ -285,3 +286,12 @@ def utt1service_acting_approver_end(context: Context, data_dict: DataDict) -> Au
     if authz.is_director(_user(context), appointment.owner_org):
         return {"success": True}
     return _deny(tk._(_ROLE_MESSAGES["director"]))
+
+
+@tk.auth_allow_anonymous_access
+def utt1service_request_accept_conditions(context: Context, data_dict: DataDict) -> AuthResult:
+    # The requester alone (the account, or the holder of the tracking link).
+    request = _request(data_dict)
+    if "requester" in wf.roles(request, _user(context), data_dict.get("token")):
+        return {"success": True}
+    return _deny(tk._(_ROLE_MESSAGES["requester"]))

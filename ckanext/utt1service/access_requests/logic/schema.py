@@ -234,3 +234,21 @@ def acting_end_schema() -> Schema:
         "id": [_v("not_empty"), _v("utt1service_id")],
         "comment": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
     }
+
+
+def approve_schema() -> Schema:
+    """An approval: a message (``comment``), and the conditions of use the
+    requester may have to accept before the first download."""
+    schema = transition_schema()
+    schema.update({
+        "conditions": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+        "require_acceptance": [_v("default")(False), _v("utt1service_boolean")],
+    })
+    return schema
+
+
+def accept_conditions_schema() -> Schema:
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "token": [_v("ignore_missing"), _v("utt1service_id")],
+    }

@@ -356,9 +356,12 @@ def act(id: str, action: str) -> Any:
     transition = wf.TRANSITIONS.get(action)
     if transition is None or not transition.button:
         return tk.abort(404)
+    data = {"comment": request.form.get("comment", ""), "token": _token_for(id)}
+    if action == "approve":
+        data["conditions"] = request.form.get("conditions", "")
+        data["require_acceptance"] = request.form.get("require_acceptance") == "true"
     return post_from_request_page(
-        id, f"utt1service_request_{action}",
-        {"comment": request.form.get("comment", ""), "token": _token_for(id)},
+        id, f"utt1service_request_{action}", data,
         lambda result: tk._("Done: the request is now “%(state)s”.")
         % {"state": vocabularies.REQUEST_STATES.label(result["state"])},
     )
@@ -609,3 +612,19 @@ utt1service_request.add_url_rule(
 utt1service_request.add_url_rule(
     "/organization/access-requests/<id>/acting/<appointment_id>/end", view_func=acting_end,
     methods=["POST"])
+
+
+def accept_conditions(id: str) -> Any:
+    """The requester's "I accept the conditions of use" on the request page."""
+    if request.form.get("accept") != "true":
+        tk.h.flash_error(tk._("Tick the box to accept the conditions of use."))
+        return tk.redirect_to("utt1service_request.read", id=id)
+    return post_from_request_page(
+        id, "utt1service_request_accept_conditions", {"token": _token_for(id)},
+        lambda _result: tk._("Thank you: you accepted the conditions of use and may now "
+                             "download the files."),
+    )
+
+
+utt1service_request.add_url_rule(
+    "/access-request/<id>/accept-conditions", view_func=accept_conditions, methods=["POST"])

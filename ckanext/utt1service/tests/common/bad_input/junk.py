@@ -162,11 +162,11 @@ FIELD_KINDS: dict[str, str] = {
         ("comment", "first_name", "surname", "position", "agency", "affiliation",
          "data_wanted", "intended_use", "email", "phone", "q", "received_by",
          "suggestion", "description", "package", "contact_name", "contact_email",
-         "contact_phone", "problems", "improvements", "resolution"), "text"),
+         "contact_phone", "problems", "improvements", "resolution", "conditions"), "text"),
     **dict.fromkeys(
         ("agency_type", "delivery_channel", "intake_channel", "consent_method", "order",
          "channel", "category", "kind", "respondent_type", "mode", "via"), "choice"),
-    **dict.fromkeys(("consent", "mine", "dry_run"), "bool"),
+    **dict.fromkeys(("consent", "mine", "dry_run", "require_acceptance"), "bool"),
     **dict.fromkeys(("limit", "offset", "days", "suggestion_limit"), "int"),
     **dict.fromkeys(("handed_over_on", "answered_on", "day", "starts_on", "ends_on"), "date"),
     **dict.fromkeys(
