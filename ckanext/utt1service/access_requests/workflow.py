@@ -302,6 +302,7 @@ def apply(
     comment: Optional[str] = None,
     fields: Optional[dict[str, Any]] = None,
     data: Optional[dict[str, Any]] = None,
+    expect_state: Optional[str] = None,
 ) -> tuple[AccessRequest, list[RequestMail]]:
     """Move a request: lock its row, check the state, change it, audit it,
     and write the e-mails to the outbox. The caller commits (which releases
@@ -314,6 +315,9 @@ def apply(
     by default the way the requester wanted the data), in the request's
     ``delivered_via`` and in the audit row.
 
+    ``expect_state``: refuse (:class:`Conflict`) unless the request is in
+    this state once locked (a bulk decision names the state it saw).
+
     The row lock is what makes two people deciding at the same moment safe:
     the second waits for the first to commit, then finds the new state and
     gets a :class:`Conflict`.
@@ -322,7 +326,9 @@ def apply(
     request = AccessRequest.get_for_update(request_id)
     if request is None:
         raise tk.ObjectNotFound(tk._("Access request not found"))
-    if not possible(transition, request):
+    if not possible(transition, request) or (expect_state and request.state != expect_state):
+        # (``expect_state``: a bulk decision on requests that were still in
+        # this state when the director chose them)
         raise Conflict(request, transition)
 
     now = utcnow()

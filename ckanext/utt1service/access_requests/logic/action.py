@@ -68,8 +68,12 @@ __all__ = [
     "utt1service_acting_approver_list",
     "utt1service_acting_approver_end",
     "utt1service_request_accept_conditions",
+    "utt1service_request_bulk_decide",
 ]
 
+
+#: context key of a bulk decision: the state each request must still be in
+BULK_EXPECT_STATE = "utt1service_expect_state"
 
 # Unconfirmed anonymous requests one e-mail address may have open in a day.
 UNCONFIRMED_PER_DAY = 3
@@ -563,8 +567,10 @@ def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, A
                 tk._("Write the conditions of use the requester must accept.")]})
         fields = {"conditions": (data.get("conditions") or "").strip() or None,
                   "require_acceptance": data.get("require_acceptance")}
+    expect = context.get(BULK_EXPECT_STATE)
     return _commit_and_tell(
-        name, lambda: wf.apply(name, data["id"], actor, data.get("comment"), fields),
+        name, lambda: wf.apply(name, data["id"], actor, data.get("comment"), fields,
+                               expect_state=expect),
         actor, data.get("token"),
     )
 
@@ -1293,3 +1299,68 @@ def utt1service_request_accept_conditions(
     return _commit_and_tell(
         "accept_conditions", lambda: (wf.accept_conditions(data["id"], actor), []),
         actor, data.get("token"))
+
+
+# --- bulk decisions -------------------------------------------------------------------
+
+
+@declares(schemas.bulk_decide_schema)
+def utt1service_request_bulk_decide(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The director approves or rejects several checked requests in one
+    step (one reason for all rejections; one message and conditions of use
+    for all approvals). Each request is decided by its own
+    ``utt1service_request_approve`` or ``_reject`` call, with its own audit
+    row, e-mail and webhook, and only if it is still ``checked`` once its
+    row is locked: a request that changed meanwhile (decided by someone
+    else, returned, withdrawn) is skipped and reported, never decided twice.
+
+    :param ids: the requests' ids (at most 100)
+    :type ids: list of strings
+    :param decision: ``approve`` or ``reject``
+    :param comment: the message to every requester (required to reject)
+    :param conditions: with an approval, conditions of use (optional)
+    :param require_acceptance: with an approval, the requesters must accept
+        the conditions before the first download
+    :type require_acceptance: bool
+    :returns: ``decided`` (``id``, ``reference``, ``state``) and ``skipped``
+        (``id``, ``reference``, ``state``, ``reason``)
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_bulk_decide", context, data_dict)
+    data = _validate(data_dict, schemas.bulk_decide_schema(), context)
+    if not data.get("ids"):
+        raise tk.ValidationError({"ids": [tk._("Choose at least one checked request.")]})
+    decision = data["decision"]
+    if decision == "reject" and not (data.get("comment") or "").strip():
+        raise tk.ValidationError({"comment": [
+            tk._("Give the reason of the rejection (sent to every requester).")]})
+    single = {"comment": data.get("comment") or ""}
+    if decision == "approve":
+        single.update(conditions=data.get("conditions") or "",
+                      require_acceptance=data["require_acceptance"])
+    decided: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    for request_id in data["ids"]:
+        one = {k: v for k, v in context.items() if k in ("user", "auth_user_obj", "ignore_auth")}
+        one[BULK_EXPECT_STATE] = "checked"
+        try:
+            result = tk.get_action(f"utt1service_request_{decision}")(
+                one, dict(single, id=request_id))
+        except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as error:
+            model.Session.rollback()
+            request = AccessRequest.get(request_id)
+            if isinstance(error, tk.ValidationError):
+                reason = " ".join(" ".join(map(str, v)) if isinstance(v, list) else str(v)
+                                  for v in error.error_dict.values())
+            else:
+                reason = str(error) or tk._("Not authorized")
+            skipped.append({
+                "id": request_id,
+                "reference": request.reference if request is not None else None,
+                "state": request.state if request is not None else None,
+                "reason": reason,
+            })
+            continue
+        decided.append({"id": result["id"], "reference": result["reference"],
+                        "state": result["state"]})
+    return {"decision": decision, "decided": decided, "skipped": skipped}

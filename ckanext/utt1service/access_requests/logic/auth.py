@@ -48,6 +48,7 @@ __all__ = [
     "utt1service_acting_approver_list",
     "utt1service_acting_approver_end",
     "utt1service_request_accept_conditions",
+    "utt1service_request_bulk_decide",
 ]
 
 
@@ -295,3 +296,11 @@ def utt1service_request_accept_conditions(context: Context, data_dict: DataDict)
     if "requester" in wf.roles(request, _user(context), data_dict.get("token")):
         return {"success": True}
     return _deny(tk._(_ROLE_MESSAGES["requester"]))
+
+
+def utt1service_request_bulk_decide(context: Context, data_dict: DataDict) -> AuthResult:
+    # Whoever decides requests somewhere (directors, acting approvers during
+    # their days); each request's own decision then checks its auth.
+    if authz.decided_organization_ids(_user(context)):
+        return {"success": True}
+    return _deny(tk._(_ROLE_MESSAGES["director"]))

@@ -252,3 +252,19 @@ def accept_conditions_schema() -> Schema:
         "id": [_v("not_empty"), _v("utt1service_id")],
         "token": [_v("ignore_missing"), _v("utt1service_id")],
     }
+
+
+#: decisions of the bulk form
+BULK_DECISIONS = ("approve", "reject")
+
+
+def bulk_decide_schema() -> Schema:
+    """The director's decision on several checked requests at once."""
+    return {
+        "ids": [_v("utt1service_id_list")],
+        "decision": [_v("not_missing"), choice(
+            BULK_DECISIONS, lambda: tk._("Choose to approve or to reject."))],
+        "comment": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+        "conditions": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+        "require_acceptance": [_v("default")(False), _v("utt1service_boolean")],
+    }

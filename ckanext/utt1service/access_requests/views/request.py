@@ -496,12 +496,17 @@ def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> An
         items_per_page=limit,
         presliced_list=True,
     )
+    user = _user()
     variables = {
         "result": result,
         "params": params,
         "pager": pager,
         "mail": result["mail"],
         "states": list(vocabularies.REQUEST_STATES.codes()),
+        # the director's bulk decision on the checked requests
+        "bulk": params["state"] == "checked" and bool(result["results"]) and (
+            authz.may_decide(user, owner_org) if owner_org
+            else bool(authz.decided_organization_ids(user))),
     }
     variables.update(extra)
     return _no_store(tk.render(template, variables))
@@ -628,3 +633,39 @@ def accept_conditions(id: str) -> Any:
 
 utt1service_request.add_url_rule(
     "/access-request/<id>/accept-conditions", view_func=accept_conditions, methods=["POST"])
+
+
+def bulk_decide() -> Any:
+    """The bulk form of the queue (checked requests): approve or reject the
+    ticked ones; what changed meanwhile is skipped and reported."""
+    owner_org = request.form.get("owner_org") or None
+    back = (tk.h.url_for("utt1service_request.organization_queue", id=owner_org, state="checked")
+            if owner_org else tk.h.url_for("utt1service_request.admin_queue", state="checked"))
+    data = {
+        "ids": request.form.getlist("ids"),
+        "decision": request.form.get("decision", ""),
+        "comment": request.form.get("comment", ""),
+        "conditions": request.form.get("conditions", ""),
+        "require_acceptance": request.form.get("require_acceptance") == "true",
+    }
+    try:
+        result = tk.get_action("utt1service_request_bulk_decide")(_context(), data)
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        _flash_errors(e, {"ids": tk._("Requests"), "decision": tk._("Decision"),
+                          "comment": tk._("Comment")})
+        return tk.redirect_to(back)
+    done = ", ".join(d["reference"] for d in result["decided"])
+    if result["decided"]:
+        message = (tk._("Approved: %(refs)s") if result["decision"] == "approve"
+                   else tk._("Rejected: %(refs)s")) % {"refs": done}
+        tk.h.flash_success(message)
+    for item in result["skipped"]:
+        tk.h.flash_error(tk._("Skipped %(ref)s: %(reason)s") % {
+            "ref": item["reference"] or item["id"], "reason": item["reason"]})
+    return tk.redirect_to(back)
+
+
+utt1service_request.add_url_rule(
+    "/access-request/bulk-decision", view_func=bulk_decide, methods=["POST"])

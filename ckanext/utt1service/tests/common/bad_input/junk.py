@@ -165,7 +165,7 @@ FIELD_KINDS: dict[str, str] = {
          "contact_phone", "problems", "improvements", "resolution", "conditions"), "text"),
     **dict.fromkeys(
         ("agency_type", "delivery_channel", "intake_channel", "consent_method", "order",
-         "channel", "category", "kind", "respondent_type", "mode", "via"), "choice"),
+         "channel", "category", "kind", "respondent_type", "mode", "via", "decision"), "choice"),
     **dict.fromkeys(("consent", "mine", "dry_run", "require_acceptance"), "bool"),
     **dict.fromkeys(("limit", "offset", "days", "suggestion_limit"), "int"),
     **dict.fromkeys(("handed_over_on", "answered_on", "day", "starts_on", "ends_on"), "date"),
@@ -173,6 +173,7 @@ FIELD_KINDS: dict[str, str] = {
         ("staff_courtesy", "staff_reception", "search_speed", "data_match", "data_quality"),
         "rating"),
     "resource_ids": "id_list",
+    "ids": "id_list",
     "fiscal_year": "year",
     "expires": "timestamp",
     "half": "half",

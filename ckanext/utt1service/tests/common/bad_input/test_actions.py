@@ -67,6 +67,8 @@ def baselines(w: Any) -> dict[str, dict[str, Any]]:
         "utt1service_request_approve": {"id": pending, "comment": "ok",
                                         "conditions": "ใช้เพื่อการวิจัยเท่านั้น",
                                         "require_acceptance": True},
+        "utt1service_request_bulk_decide": {"ids": [pending, approved], "decision": "reject",
+                                            "comment": "ไม่เข้าเกณฑ์"},  # (none checked)
         "utt1service_request_accept_conditions": {"id": approved, "token": "not-the-token"},
         "utt1service_request_reject": {"id": approved, "comment": "ไม่เข้าเกณฑ์"},
         "utt1service_request_deliver": {"id": pending, "comment": "ok"},
