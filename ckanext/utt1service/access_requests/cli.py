@@ -68,6 +68,7 @@ def send_digests(dry_run: bool):
         f"{result['day']}: {result['digests']} digest(s) and {result['escalations']} "
         f"escalation(s) {verb}; {result['already_sent']} already sent today."
     )
+    click.echo(f"{result['expiry_notices']} notice(s) of access ending soon {verb}.")
     if dry_run:
         return
     counts = notify.flush_pending()

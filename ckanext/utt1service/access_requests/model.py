@@ -117,6 +117,11 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     conditions_required = Column(Boolean, nullable=False, default=False)
     conditions_accepted_at = Column(DateTime(timezone=True), nullable=True)
 
+    # Renewals (migration e2f3a4b5c6d7): the request this one renews, and
+    # the end of access the requester was last told about.
+    renewal_of = Column(Text, nullable=True, index=True)
+    expiry_notified_for = Column(DateTime(timezone=True), nullable=True)
+
     resources = relationship(
         "AccessRequestResource",
         order_by="AccessRequestResource.position_",

@@ -54,6 +54,8 @@ SUBJECTS = {
     "approved": N_("Your data request %(ref)s was approved"),
     "rejected": N_("Your data request %(ref)s was not approved"),
     "revoked": N_("Access to the data of your request %(ref)s was withdrawn"),
+    "expiring": N_("Your access to the data of request %(ref)s ends soon"),
+    "grant_changed": N_("The end of your access to the data of request %(ref)s was changed"),
     "digest": N_("Data requests waiting for you: %(count)s (%(late)s late)"),
     "escalation": N_("Late data requests: %(count)s late by more than %(days)s days"),
 }

@@ -137,12 +137,60 @@ def _claim(today: datetime.date, kind: str, recipient: Recipient) -> bool:
     return model.Session.execute(row).scalar() is not None
 
 
+def expiry_notices(dry_run: bool = False) -> list:
+    """Tell each requester, once, ``expiry_notice_days`` before the access
+    of an approved request ends (again only if the end is changed). Returns
+    the outbox rows (the caller commits)."""
+    from ckanext.utt1service.access_requests.model import AccessGrant
+
+    days = int(tk.config.get("ckanext.utt1service.expiry_notice_days") or 0)
+    if days <= 0:
+        return []
+    now = wf.utcnow()
+    until = now + datetime.timedelta(days=days)
+    rows = (
+        model.Session.query(AccessRequest)
+        .join(AccessGrant, AccessGrant.request_id == AccessRequest.id)
+        .filter(AccessRequest.state.in_(("approved", "delivered", "closed")),
+                AccessRequest.anonymised_at.is_(None),
+                AccessRequest.email.isnot(None),
+                AccessGrant.revoked_at.is_(None),
+                AccessGrant.expires_at > now, AccessGrant.expires_at <= until)
+        .with_for_update(of=AccessRequest, skip_locked=True)
+        .all()
+    )
+    mails: list = []
+    seen: set[str] = set()
+    for request in rows:
+        if request.id in seen:
+            continue
+        seen.add(request.id)
+        live = [g for g in request.grants if g.revoked_at is None and g.expires_at > now]
+        if not live:
+            continue
+        end = max(g.expires_at for g in live)
+        if end > until or request.expiry_notified_for == end:
+            continue
+        if dry_run:
+            mails.append(None)
+            continue
+        request.expiry_notified_for = end
+        variables = wf.mail_variables(request)
+        variables["expires_at"] = end
+        mails += notify.queue(request, "expiring", wf.requester_recipient(request), **variables)
+    return mails
+
+
 def send(today: datetime.date, dry_run: bool = False) -> dict[str, Any]:
     """Write today's digests and escalations to the outbox (those not sent
     yet today), recorded in ``utt1service_reminder``. The caller commits
     (or rolls back for a dry run), then sends the outbox."""
     digests, escalations = plan(today)
-    counts = {"digests": 0, "escalations": 0, "already_sent": 0, "mails": []}
+    counts: dict[str, Any] = {"digests": 0, "escalations": 0, "already_sent": 0, "mails": []}
+    notices = expiry_notices(dry_run)
+    counts["expiry_notices"] = len(notices)
+    if not dry_run:
+        counts["mails"] += notices
     for kind, recipients in (("digest", digests), ("escalation", escalations)):
         for recipient in recipients:
             if dry_run:

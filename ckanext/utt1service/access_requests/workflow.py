@@ -95,6 +95,7 @@ EVENTS: dict[str, str] = {
     "attach_signed_form": N_("Signed paper form attached"),
     "anonymise": N_("Personal data removed (retention period ended)"),
     "accept_conditions": N_("Conditions of use accepted by the requester"),
+    "change_grant": N_("End of access changed"),
 }
 
 #: what a delivery may record besides its route (a paper copy: who received
@@ -442,6 +443,39 @@ def accept_conditions(request_id: str, actor: Optional[model.User]) -> AccessReq
           data={"conditions": request.conditions, "accepted_at": now.isoformat()})
     model.Session.flush()
     return request
+
+
+def change_grant(request_id: str, actor: Optional[model.User], until: datetime.date,
+                 comment: str) -> tuple[AccessRequest, list[RequestMail]]:
+    """Staff or director extend or shorten the access of a request: every
+    grant that was not revoked now ends at the end of the Bangkok day
+    ``until`` (audited with the old and new ends and the reason; the
+    requester is told). The caller commits."""
+    request = AccessRequest.get_for_update(request_id)
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Access request not found"))
+    grants = [g for g in request.grants if g.revoked_at is None]
+    if request.state not in ("approved", "delivered", "closed") or not grants:
+        raise tk.ValidationError({"state": [
+            tk._("Only the access of an approved request that was not revoked can be "
+                 "changed.")]})
+    today = thaidate.to_bangkok(utcnow()).date()
+    if until < today:
+        raise tk.ValidationError({"expires_on": [
+            tk._("Choose today or a later day.")]})
+    new_end = datetime.datetime.combine(
+        until + datetime.timedelta(days=1), datetime.time(0, 0), tzinfo=thaidate.BANGKOK)
+    old_end = max(g.expires_at for g in grants)
+    for grant in grants:
+        grant.expires_at = new_end
+    request.modified = utcnow()
+    request.expiry_notified_for = None  # (a new end: a new notice before it)
+    audit(request, "change_grant", actor, None, None, comment,
+          data={"from": old_end.isoformat(), "to": new_end.isoformat()})
+    model.Session.flush()
+    variables = mail_variables(request, comment=comment)
+    mails = notify.queue(request, "grant_changed", requester_recipient(request), **variables)
+    return request, mails
 
 
 # Personal data

@@ -69,6 +69,8 @@ __all__ = [
     "utt1service_acting_approver_end",
     "utt1service_request_accept_conditions",
     "utt1service_request_bulk_decide",
+    "utt1service_request_renew",
+    "utt1service_request_change_grant",
 ]
 
 
@@ -265,6 +267,7 @@ def request_dictize(
         "conditions_required": bool(request.conditions_required),
         "conditions_accepted_at": _iso(request.conditions_accepted_at),
         "conditions_pending": request.conditions_pending,
+        "renewal_of": request.renewal_of,
     }
     # (where it stands against its service levels; None when it waits for
     # no one at the office)
@@ -275,6 +278,16 @@ def request_dictize(
         data["audit"] = _trail(request)
         data["allowed_actions"] = wf.allowed_transitions(request, user, token)
         data["viewer_is_requester"] = wf.is_requester(request, user, token)
+        original = AccessRequest.get(request.renewal_of) if request.renewal_of else None
+        data["renewal_of_reference"] = original.reference if original is not None else None
+        data["renewals"] = [
+            {"id": r.id, "reference": r.reference, "state": r.state}
+            for r in model.Session.query(AccessRequest)
+            .filter(AccessRequest.renewal_of == request.id)
+            .order_by(AccessRequest.created)
+        ]
+        data["renewable"] = bool(
+            data["viewer_is_requester"] and intake.renewal_refusal(request) is None)
         data["revocation"] = next(
             (e for e in reversed(data["audit"]) if e["action"] == "revoke"), None
         ) if revoked else None
@@ -1364,3 +1377,79 @@ def utt1service_request_bulk_decide(context: Context, data_dict: DataDict) -> di
         decided.append({"id": result["id"], "reference": result["reference"],
                         "state": result["state"]})
     return {"decision": decision, "decided": decided, "skipped": skipped}
+
+
+# --- renewals and changes of the end of access ---------------------------------------
+
+
+@declares(schemas.renew_schema)
+def utt1service_request_renew(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The requester asks for a renewal of an approved request (its access
+    ends or ended): a new request for the same files, filled in from the
+    original, linked to it (``renewal_of``), which goes through check and
+    approval like any request.
+
+    :param id: the original request's id
+    :param token: the private tracking token (requesters without an account)
+    :param comment: why the data is still needed (required)
+    :param data_wanted: the data wanted (default: as in the original)
+    :param intended_use: the intended use (default: as in the original)
+    :param delivery_channel: ``download``, ``email`` or ``paper`` (default:
+        as in the original)
+    :returns: the new request
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_renew", context, data_dict)
+    data = _validate(data_dict, schemas.renew_schema(), context)
+    original = _request_from(data)
+    refusal = intake.renewal_refusal(original)
+    if refusal:
+        raise tk.ValidationError({"state": [refusal]})
+    actor = wf.user_from_context(context)
+    errors: dict[str, list[str]] = {}
+    pkg, chosen = dataset_and_files(
+        {"user": context.get("user")}, actor,
+        {"package_id": original.package_id, "resource_ids": original.resource_ids()}, errors)
+    if original.user_id and chosen and not errors:
+        # another request of the same person for these files still in
+        # progress (a grant still running does not stop a renewal: that is
+        # its point)
+        busy = (
+            model.Session.query(AccessRequest.id)
+            .join(AccessRequestResource, AccessRequestResource.request_id == AccessRequest.id)
+            .filter(AccessRequest.user_id == original.user_id,
+                    AccessRequest.state.in_(OPEN_STATES),
+                    AccessRequestResource.resource_id.in_([r["id"] for r in chosen]))
+            .first()
+        )
+        if busy is not None:
+            errors["state"] = [tk._("A renewal of this request is already in progress.")]
+    if errors:
+        raise tk.ValidationError(errors)
+    fields = {k: data.get(k) for k in ("data_wanted", "intended_use", "delivery_channel")}
+    return _commit_and_tell(
+        "create",
+        lambda: intake.renew(original, fields, chosen, pkg, actor, data["comment"]),
+        actor, data.get("token"))
+
+
+@declares(schemas.change_grant_schema)
+def utt1service_request_change_grant(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Staff or director extend or shorten the access of an approved
+    request: every grant not revoked ends at the end of the Bangkok day
+    ``expires_on``; the reason is audited and sent to the requester.
+
+    :param id: the request's id
+    :param expires_on: the last day of access (ISO date; today or later)
+    :param comment: the reason (required)
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_change_grant", context, data_dict)
+    data = _validate(data_dict, schemas.change_grant_schema(), context)
+    day = data["expires_on"]
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    actor = wf.user_from_context(context)
+    request = _request_from(data)
+    return _commit_and_tell(
+        "change_grant", lambda: wf.change_grant(request.id, actor, day, data["comment"]), actor)

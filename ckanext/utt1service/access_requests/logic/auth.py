@@ -49,6 +49,8 @@ __all__ = [
     "utt1service_acting_approver_end",
     "utt1service_request_accept_conditions",
     "utt1service_request_bulk_decide",
+    "utt1service_request_renew",
+    "utt1service_request_change_grant",
 ]
 
 
@@ -304,3 +306,21 @@ def utt1service_request_bulk_decide(context: Context, data_dict: DataDict) -> Au
     if authz.decided_organization_ids(_user(context)):
         return {"success": True}
     return _deny(tk._(_ROLE_MESSAGES["director"]))
+
+
+@tk.auth_allow_anonymous_access
+def utt1service_request_renew(context: Context, data_dict: DataDict) -> AuthResult:
+    # The requester of the original request alone.
+    request = _request(data_dict)
+    if "requester" in wf.roles(request, _user(context), data_dict.get("token")):
+        return {"success": True}
+    return _deny(tk._(_ROLE_MESSAGES["requester"]))
+
+
+def utt1service_request_change_grant(context: Context, data_dict: DataDict) -> AuthResult:
+    # Staff and director of the organization (never on their own request).
+    request = _request(data_dict)
+    user = _user(context)
+    if authz.is_staff(user, request.owner_org) and not wf.is_requester(request, user, None):
+        return {"success": True}
+    return _deny(tk._(_ROLE_MESSAGES["staff"]))

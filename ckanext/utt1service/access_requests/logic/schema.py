@@ -268,3 +268,24 @@ def bulk_decide_schema() -> Schema:
         "conditions": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
         "require_acceptance": [_v("default")(False), _v("utt1service_boolean")],
     }
+
+
+def renew_schema() -> Schema:
+    """A renewal: the reason, and what may change from the original."""
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "token": [_v("ignore_missing"), _v("utt1service_id")],
+        "comment": [_v("utt1service_required"), _v("utt1service_text"), _long_text],
+        "data_wanted": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+        "intended_use": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+        "delivery_channel": [_v("utt1service_ignore_empty"), _v("utt1service_delivery_channel")],
+    }
+
+
+def change_grant_schema() -> Schema:
+    """Extend or shorten the access of a request."""
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "expires_on": [_v("not_empty"), _v("utt1service_date")],
+        "comment": [_v("utt1service_required"), _v("utt1service_text"), _long_text],
+    }

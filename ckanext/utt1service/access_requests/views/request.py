@@ -669,3 +669,43 @@ def bulk_decide() -> Any:
 
 utt1service_request.add_url_rule(
     "/access-request/bulk-decision", view_func=bulk_decide, methods=["POST"])
+
+
+def renew(id: str) -> Any:
+    """The requester's renewal form on the request page."""
+    form = request.form
+    data = {"token": _token_for(id), "comment": form.get("comment", ""),
+            "data_wanted": form.get("data_wanted", ""),
+            "intended_use": form.get("intended_use", "")}
+    try:
+        result = tk.get_action("utt1service_request_renew")(_context(), dict(data, id=id))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Access request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        _flash_errors(e, dict(field_labels(), comment=tk._("Why you still need the data")))
+        return tk.redirect_to("utt1service_request.read", id=id)
+    if result.get("user_id"):
+        tk.h.flash_success(tk._("Your renewal %(ref)s was sent to the staff.")
+                           % {"ref": result["reference"]})
+        return tk.redirect_to("utt1service_request.read", id=result["id"])
+    tk.h.flash_success(tk._("Your renewal %(ref)s was sent to the staff; follow it through the "
+                            "link in the e-mail we sent you.") % {"ref": result["reference"]})
+    return tk.redirect_to("utt1service_request.read", id=id)
+
+
+def change_grant(id: str) -> Any:
+    """The staff's "change the end of access" form on the request page."""
+    return post_from_request_page(
+        id, "utt1service_request_change_grant",
+        {"expires_on": request.form.get("expires_on", ""),
+         "comment": request.form.get("comment", "")},
+        lambda result: tk._("The end of access was changed."),
+        labels={"expires_on": tk._("Last day of access")},
+    )
+
+
+utt1service_request.add_url_rule("/access-request/<id>/renew", view_func=renew, methods=["POST"])
+utt1service_request.add_url_rule(
+    "/access-request/<id>/change-grant", view_func=change_grant, methods=["POST"])

@@ -168,7 +168,7 @@ FIELD_KINDS: dict[str, str] = {
          "channel", "category", "kind", "respondent_type", "mode", "via", "decision"), "choice"),
     **dict.fromkeys(("consent", "mine", "dry_run", "require_acceptance"), "bool"),
     **dict.fromkeys(("limit", "offset", "days", "suggestion_limit"), "int"),
-    **dict.fromkeys(("handed_over_on", "answered_on", "day", "starts_on", "ends_on"), "date"),
+    **dict.fromkeys(("handed_over_on", "answered_on", "day", "starts_on", "ends_on", "expires_on"), "date"),
     **dict.fromkeys(
         ("staff_courtesy", "staff_reception", "search_speed", "data_match", "data_quality"),
         "rating"),

@@ -69,6 +69,11 @@ def baselines(w: Any) -> dict[str, dict[str, Any]]:
                                         "require_acceptance": True},
         "utt1service_request_bulk_decide": {"ids": [pending, approved], "decision": "reject",
                                             "comment": "ไม่เข้าเกณฑ์"},  # (none checked)
+        "utt1service_request_renew": {"id": pending, "comment": "ยังต้องใช้ข้อมูล",
+                                      "data_wanted": "เหมือนเดิม", "intended_use": "วิจัย",
+                                      "delivery_channel": "download"},  # (not approved)
+        "utt1service_request_change_grant": {"id": pending, "expires_on": "2099-01-31",
+                                             "comment": "ขยายเวลา"},  # (not approved)
         "utt1service_request_accept_conditions": {"id": approved, "token": "not-the-token"},
         "utt1service_request_reject": {"id": approved, "comment": "ไม่เข้าเกณฑ์"},
         "utt1service_request_deliver": {"id": pending, "comment": "ok"},

@@ -43,7 +43,8 @@ FORM_FIELDS = tuple(sorted(
     set(request_views.FORM_FIELDS) | set(survey_views.FIELDS) | set(complaint_views.FIELDS)
     | {"resource_ids", "consent", "comment", "intake_channel", "consent_method", "received_by",
        "handed_over_on", "problems", "improvements", "fy", "half", "org", "state",
-       "resolution", "event", "next", "website", "user", "starts_on", "ends_on"}
+       "resolution", "event", "next", "website", "user", "starts_on", "ends_on",
+       "expires_on", "conditions", "require_acceptance", "accept", "decision", "ids"}
 ))
 #: path segments that broke pages, besides generated ones
 PATH_JUNK = ("a\x00b", "x" * 3000, "99999999999999999999", " \r\n")
