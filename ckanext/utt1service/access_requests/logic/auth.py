@@ -129,6 +129,11 @@ _ROLE_MESSAGES = {
 }
 
 
+def _role_message(role: str) -> str:
+    """Who may do it, in the user's language."""
+    return tk._(_ROLE_MESSAGES[role])
+
+
 def _transition_auth(name: str, context: Context, data_dict: DataDict) -> AuthResult:
     request = _request(data_dict)
     transition = wf.TRANSITIONS[name]
@@ -269,7 +274,7 @@ def utt1service_acting_approver_create(context: Context, data_dict: DataDict) ->
     # The director (an admin) of the organization; sysadmins pass before.
     if authz.is_director(_user(context), _org_ref(data_dict)):
         return {"success": True}
-    return _deny(tk._(_ROLE_MESSAGES["director"]))
+    return _deny(_role_message("director"))
 
 
 def utt1service_acting_approver_list(context: Context, data_dict: DataDict) -> AuthResult:
@@ -288,7 +293,7 @@ def utt1service_acting_approver_end(context: Context, data_dict: DataDict) -> Au
         raise tk.ObjectNotFound(tk._("Acting appointment not found"))
     if authz.is_director(_user(context), appointment.owner_org):
         return {"success": True}
-    return _deny(tk._(_ROLE_MESSAGES["director"]))
+    return _deny(_role_message("director"))
 
 
 @tk.auth_allow_anonymous_access
@@ -297,7 +302,7 @@ def utt1service_request_accept_conditions(context: Context, data_dict: DataDict)
     request = _request(data_dict)
     if "requester" in wf.roles(request, _user(context), data_dict.get("token")):
         return {"success": True}
-    return _deny(tk._(_ROLE_MESSAGES["requester"]))
+    return _deny(_role_message("requester"))
 
 
 def utt1service_request_bulk_decide(context: Context, data_dict: DataDict) -> AuthResult:
@@ -305,7 +310,7 @@ def utt1service_request_bulk_decide(context: Context, data_dict: DataDict) -> Au
     # their days); each request's own decision then checks its auth.
     if authz.decided_organization_ids(_user(context)):
         return {"success": True}
-    return _deny(tk._(_ROLE_MESSAGES["director"]))
+    return _deny(_role_message("director"))
 
 
 @tk.auth_allow_anonymous_access
@@ -314,7 +319,7 @@ def utt1service_request_renew(context: Context, data_dict: DataDict) -> AuthResu
     request = _request(data_dict)
     if "requester" in wf.roles(request, _user(context), data_dict.get("token")):
         return {"success": True}
-    return _deny(tk._(_ROLE_MESSAGES["requester"]))
+    return _deny(_role_message("requester"))
 
 
 def utt1service_request_change_grant(context: Context, data_dict: DataDict) -> AuthResult:
@@ -323,4 +328,4 @@ def utt1service_request_change_grant(context: Context, data_dict: DataDict) -> A
     user = _user(context)
     if authz.is_staff(user, request.owner_org) and not wf.is_requester(request, user, None):
         return {"success": True}
-    return _deny(tk._(_ROLE_MESSAGES["staff"]))
+    return _deny(_role_message("staff"))
