@@ -51,5 +51,31 @@ def send_mail(due_only: bool):
         raise SystemExit(1)
 
 
+@click.command("send-digests")
+@click.option("--dry-run", is_flag=True, help="Only count the reminders that would be sent.")
+def send_digests(dry_run: bool):
+    """Send today's reminders: one digest per person of the access requests
+    waiting for them (late first) and the escalations of requests late by
+    more than ckanext.utt1service.escalation_days. Idempotent: run again the
+    same (Bangkok) day, it sends nothing more. Run it from cron once a day."""
+    from ckanext.utt1service.access_requests import notify
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    result = tk.get_action("utt1service_request_send_digests")(
+        {"user": site_user["name"]}, {"dry_run": dry_run})
+    verb = "would be sent" if dry_run else "written"
+    click.echo(
+        f"{result['day']}: {result['digests']} digest(s) and {result['escalations']} "
+        f"escalation(s) {verb}; {result['already_sent']} already sent today."
+    )
+    click.echo(f"{result['expiry_notices']} notice(s) of access ending soon {verb}.")
+    if dry_run:
+        return
+    counts = notify.flush_pending()
+    click.echo(f"{counts['sent']} e-mail(s) sent, {counts['failed']} failed (tried again later).")
+    if counts["failed"]:
+        raise SystemExit(1)
+
+
 #: the ``ckan utt1service`` commands of access requests
-COMMANDS = [purge_personal_data, send_mail]
+COMMANDS = [purge_personal_data, send_mail, send_digests]

@@ -183,6 +183,9 @@ def valid_grant(
         .filter(
             AccessGrant.resource_id == resource_id,
             AccessGrant.revoked_at.is_(None),
+            # (conditions of use to accept first: no download yet)
+            or_(AccessRequest.conditions_required.is_(False),
+                AccessRequest.conditions_accepted_at.isnot(None)),
             AccessGrant.expires_at > utcnow(),
             or_(*who),
         )
@@ -275,6 +278,7 @@ def latest_request(
         "id": row.id,
         "reference": row.reference,
         "state": row.state,
+        "conditions_pending": row.conditions_pending,
         # the director revoked the access: said so, not "expired"
         "revoked_at": revoked_at,
         "expired_at": (

@@ -10,7 +10,7 @@ from sqlalchemy import func
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service.access_requests import gate
+from ckanext.utt1service.access_requests import gate, service_levels
 from ckanext.utt1service.access_requests import workflow as wf
 from ckanext.utt1service.access_requests.model import AccessRequest
 from ckanext.utt1service.common import authz, vocabularies
@@ -29,6 +29,8 @@ __all__ = [
     "utt1service_request_queue_url",
     "utt1service_intake_label",
     "utt1service_consent_label",
+    "utt1service_request_waiting",
+    "utt1service_service_step_label",
 ]
 
 
@@ -148,3 +150,28 @@ def utt1service_intake_label(channel: Optional[str]) -> str:
 def utt1service_consent_label(method: Optional[str]) -> str:
     """How the requester gave consent, in the user's language."""
     return vocabularies.CONSENT_METHODS.label(method)
+
+
+# --- service levels ---------------------------------------------------------------
+
+
+def utt1service_request_waiting() -> dict[str, Any]:
+    """What waits for the current user as staff and as director, with how
+    much is late (the action ``utt1service_request_waiting``); zeros for
+    anyone else."""
+    empty = {"count": 0, "late": 0, "due_soon": 0, "escalated": 0}
+    user = gate.current_user_obj()
+    if user is None:
+        return {"staff": empty, "director": empty, "decides": False}
+    try:
+        return tk.get_action("utt1service_request_waiting")(
+            {"user": user.name, "auth_user_obj": user}, {})
+    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
+        return {"staff": empty, "director": empty, "decides": False}
+
+
+def utt1service_service_step_label(step: Optional[str]) -> str:
+    """A step of the service levels (check, decision, delivery, overall) in
+    the user's language."""
+    label = service_levels.STEPS.get(step or "")
+    return tk._(label) if label else (step or "")

@@ -10,6 +10,7 @@ import uuid
 from typing import Any, Optional
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 
 from ckanext.utt1service.access_requests import notify
 from ckanext.utt1service.access_requests import workflow as wf
@@ -37,6 +38,7 @@ def _new_request(
         consent_retention_days=wf.retention_days(),
         created=now,
         modified=now,
+        state_since=now,
         **columns,
         **fields,
     )
@@ -102,5 +104,54 @@ def create_on_behalf(
     wf.audit(request, "create", actor, None, request.state, data={
         "on_behalf": True, "intake_channel": intake_channel, "consent_method": consent_method,
     })
+    model.Session.flush()
+    return request, _received(request)
+
+
+#: the states from which a request can be renewed (its access was given)
+RENEWABLE_STATES = ("approved", "delivered", "closed")
+
+
+def renewal_refusal(request: AccessRequest) -> Optional[str]:
+    """Why this request cannot be renewed now (None: it can): it must have
+    had its access given and not revoked, and no renewal of it may be open."""
+    if request.state not in RENEWABLE_STATES or not request.grants:
+        return tk._("Only a request whose access was given can be renewed.")
+    if any(g.revoked_at is not None for g in request.grants):
+        return tk._("The access of this request was revoked: send a new request instead.")
+    if request.anonymised_at is not None:
+        return tk._("Only a request whose access was given can be renewed.")
+    open_renewal = (
+        model.Session.query(AccessRequest.id)
+        .filter(AccessRequest.renewal_of == request.id,
+                AccessRequest.state.in_(("unconfirmed", "submitted", "returned", "checked")))
+        .first()
+    )
+    if open_renewal is not None:
+        return tk._("A renewal of this request is already in progress.")
+    return None
+
+
+def renew(original: AccessRequest, fields: dict[str, Any], resources: list[dict[str, Any]],
+          package: dict[str, Any], actor: Optional[model.User],
+          reason: str) -> tuple[AccessRequest, list[RequestMail]]:
+    """A renewal: a new request for the same files by the same requester,
+    filled in from the original (``fields`` may change the data wanted, the
+    intended use and the delivery), linked to it, straight into the queue
+    (the e-mail address was confirmed with the original)."""
+    now = wf.utcnow()
+    values = {key: getattr(original, key) for key in (
+        "first_name", "surname", "position", "agency", "agency_type", "affiliation",
+        "data_wanted", "intended_use", "delivery_channel", "email", "phone")}
+    values.update({k: v for k, v in fields.items() if v})
+    request = _new_request(
+        values, package, resources, now, user_id=original.user_id, state="submitted",
+        submitted_at=now, email_confirmed_at=now, renewal_of=original.id,
+        token_salt=wf.new_token_salt() if original.user_id is None else None,
+        intake_channel=original.intake_channel, consent_method=original.consent_method,
+    )
+    wf.assign_number(request)
+    wf.audit(request, "create", actor, None, request.state, comment=reason,
+             data={"renewal_of": original.id, "renewal_of_reference": original.reference})
     model.Session.flush()
     return request, _received(request)

@@ -12,6 +12,7 @@ import datetime
 from typing import Any, Optional
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -34,6 +35,7 @@ __all__ = [
     "AccessRequestResource",
     "AccessGrant",
     "RequestMail",
+    "Reminder",
     "REQUEST_STATES",
     "OPEN_STATES",
     "FINISHED_STATES",
@@ -105,6 +107,21 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     # the form asked for it. Not personal data: the purge keeps it.
     agency_type = Column(Text, nullable=True)
 
+    # When the request entered its current state (migration a7e8f9b0c1d2):
+    # the step it waits in counts its days from here (``service_levels``).
+    state_since = Column(DateTime(timezone=True), nullable=True)
+
+    # Conditions of use given with the approval (migration d1b2c3d4e5f6);
+    # when required, the requester accepts them once before downloading.
+    conditions = Column(Text, nullable=True)
+    conditions_required = Column(Boolean, nullable=False, default=False)
+    conditions_accepted_at = Column(DateTime(timezone=True), nullable=True)
+
+    # Renewals (migration e2f3a4b5c6d7): the request this one renews, and
+    # the end of access the requester was last told about.
+    renewal_of = Column(Text, nullable=True, index=True)
+    expiry_notified_for = Column(DateTime(timezone=True), nullable=True)
+
     resources = relationship(
         "AccessRequestResource",
         order_by="AccessRequestResource.position_",
@@ -158,6 +175,11 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.surname) if p)
+
+    @property
+    def conditions_pending(self) -> bool:
+        """The requester must still accept the conditions of use."""
+        return bool(self.conditions_required and self.conditions_accepted_at is None)
 
     def resource_ids(self) -> list[str]:
         return [r.resource_id for r in self.resources]
@@ -244,3 +266,24 @@ class RequestMail(tk.BaseModel):  # type: ignore[misc]
             "sent_at": self.sent_at.isoformat() if self.sent_at else None,
         }
 
+
+
+class Reminder(tk.BaseModel):  # type: ignore[misc]
+    """A daily digest or escalation sent to one address on one Bangkok day
+    (migration ``b8f9a0c1d2e3``): the unique key makes sending idempotent."""
+
+    __tablename__ = "utt1service_reminder"
+
+    id = Column(Text, primary_key=True, default=new_id)
+    day = Column(Date, nullable=False)
+    kind = Column(Text, nullable=False)
+    recipient_email = Column(Text, nullable=False)
+    user_id = Column(Text, nullable=True)
+    mail_id = Column(Text, nullable=True)
+    request_count = Column(Integer, nullable=False, default=0)
+    late_count = Column(Integer, nullable=False, default=0)
+    created = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("day", "kind", "recipient_email", name="utt1service_reminder_once_key"),
+    )

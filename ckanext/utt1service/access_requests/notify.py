@@ -54,6 +54,10 @@ SUBJECTS = {
     "approved": N_("Your data request %(ref)s was approved"),
     "rejected": N_("Your data request %(ref)s was not approved"),
     "revoked": N_("Access to the data of your request %(ref)s was withdrawn"),
+    "expiring": N_("Your access to the data of request %(ref)s ends soon"),
+    "grant_changed": N_("The end of your access to the data of request %(ref)s was changed"),
+    "digest": N_("Data requests waiting for you: %(count)s (%(late)s late)"),
+    "escalation": N_("Late data requests: %(count)s late by more than %(days)s days"),
 }
 
 def bilingual(kind: str, **variables: Any) -> tuple[str, str]:
@@ -63,13 +67,14 @@ def bilingual(kind: str, **variables: Any) -> tuple[str, str]:
 
 
 def queue(
-    request: AccessRequest,
+    request: Optional[AccessRequest],
     kind: str,
     recipients: Iterable[tuple[str, str]],
     **variables: Any,
 ) -> list[RequestMail]:
     """Write one outbox row per recipient (name, address) to the session;
-    the caller commits, then calls :func:`dispatch`."""
+    the caller commits, then calls :func:`dispatch`. A mail about several
+    requests (a digest) has no ``request``."""
     rows = []
     seen = set()
     for name, address in recipients:
@@ -78,7 +83,7 @@ def queue(
         seen.add(address.lower())
         subject, body = bilingual(kind, recipient_name=name, **variables)
         row = RequestMail(
-            request_id=request.id,
+            request_id=request.id if request is not None else None,
             kind=kind,
             recipient_name=name or address,
             recipient_email=address,

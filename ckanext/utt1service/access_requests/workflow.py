@@ -94,6 +94,8 @@ EVENTS: dict[str, str] = {
     "create": N_("Request sent"),
     "attach_signed_form": N_("Signed paper form attached"),
     "anonymise": N_("Personal data removed (retention period ended)"),
+    "accept_conditions": N_("Conditions of use accepted by the requester"),
+    "change_grant": N_("End of access changed"),
 }
 
 #: what a delivery may record besides its route (a paper copy: who received
@@ -134,7 +136,7 @@ def roles(request: AccessRequest, user: Optional[model.User], token: Optional[st
     if user is not None:
         if authz.is_staff(user, request.owner_org):
             found.add("staff")
-        if authz.is_director(user, request.owner_org):
+        if authz.may_decide(user, request.owner_org):
             found.add("director")
     return found
 
@@ -240,6 +242,8 @@ def mail_variables(request: AccessRequest, **extra: Any) -> dict[str, Any]:
         "requester_url": requester_link(request),
         "expires_at": max((g.expires_at for g in grants), default=None),
         "retention_days": request.consent_retention_days,
+        "conditions": request.conditions,
+        "conditions_required": request.conditions_required,
     }
     variables.update(extra)
     return variables
@@ -299,6 +303,7 @@ def apply(
     comment: Optional[str] = None,
     fields: Optional[dict[str, Any]] = None,
     data: Optional[dict[str, Any]] = None,
+    expect_state: Optional[str] = None,
 ) -> tuple[AccessRequest, list[RequestMail]]:
     """Move a request: lock its row, check the state, change it, audit it,
     and write the e-mails to the outbox. The caller commits (which releases
@@ -311,6 +316,9 @@ def apply(
     by default the way the requester wanted the data), in the request's
     ``delivered_via`` and in the audit row.
 
+    ``expect_state``: refuse (:class:`Conflict`) unless the request is in
+    this state once locked (a bulk decision names the state it saw).
+
     The row lock is what makes two people deciding at the same moment safe:
     the second waits for the first to commit, then finds the new state and
     gets a :class:`Conflict`.
@@ -319,7 +327,9 @@ def apply(
     request = AccessRequest.get_for_update(request_id)
     if request is None:
         raise tk.ObjectNotFound(tk._("Access request not found"))
-    if not possible(transition, request):
+    if not possible(transition, request) or (expect_state and request.state != expect_state):
+        # (``expect_state``: a bulk decision on requests that were still in
+        # this state when the director chose them)
         raise Conflict(request, transition)
 
     now = utcnow()
@@ -347,6 +357,15 @@ def apply(
             if value is not None:
                 data[key] = value.isoformat() if hasattr(value, "isoformat") else value
     elif name == "approve":
+        # the conditions of use given with the approval (and whether the
+        # requester must accept them before the first download)
+        request.conditions = (fields or {}).get("conditions") or None
+        request.conditions_required = bool(
+            request.conditions and (fields or {}).get("require_acceptance"))
+        request.conditions_accepted_at = None
+        if request.conditions:
+            data = dict(data or {}, conditions=request.conditions,
+                        conditions_required=request.conditions_required)
         expires = now + datetime.timedelta(days=grant_days())
         for res in request.resources:
             request.grants.append(
@@ -368,10 +387,26 @@ def apply(
 
     request.state = transition.target
     request.modified = now
+    request.state_since = now
+    acting_for = None
+    if transition.role == "director" and actor is not None and not authz.is_director(
+            actor, org):
+        appointment = authz.acting_appointment(actor, org)
+        if appointment is not None:
+            # (the decision of an acting approver says for whom)
+            acting_for = (model.User.get(appointment.for_user_id)
+                          if appointment.for_user_id else None)
+            data = dict(data or {}, acting_for=appointment.for_user_id,
+                        acting_for_name=acting_for.display_name if acting_for else None,
+                        acting_appointment=appointment.id)
     audit(request, name, actor, source, transition.target, comment, data)
     model.Session.flush()
 
     variables = mail_variables(request, comment=comment)
+    if transition.role == "director" and actor is not None:
+        variables["decided_by"] = actor.display_name
+        variables["acting"] = bool(data and "acting_appointment" in data)
+        variables["acting_for"] = (data or {}).get("acting_for_name")
     if name in ("confirm", "resubmit"):
         kind = "new" if name == "confirm" else "resubmitted"
         mails += notify.queue(request, kind, staff_recipients(org), **variables)
@@ -382,6 +417,64 @@ def apply(
         kind = {"return": "returned", "approve": "approved", "reject": "rejected",
                 "revoke": "revoked"}[name]
         mails += notify.queue(request, kind, requester_recipient(request), **variables)
+    return request, mails
+
+
+def accept_conditions(request_id: str, actor: Optional[model.User]) -> AccessRequest:
+    """The requester accepts the conditions of use of an approval, once:
+    the time is recorded (and audited); then the files may be downloaded.
+    The caller commits."""
+    request = AccessRequest.get_for_update(request_id)
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Access request not found"))
+    if not request.conditions_required or request.state not in ("approved", "delivered"):
+        raise tk.ValidationError({"state": [
+            tk._("This request has no conditions of use to accept.")]})
+    if request.conditions_accepted_at is not None:
+        from flask import has_request_context
+
+        lang = "en" if has_request_context() and tk.h.lang() == "en" else "th"
+        raise tk.ValidationError({"state": [
+            tk._("The conditions of use were already accepted on %(date)s.")
+            % {"date": thaidate.format_datetime(request.conditions_accepted_at, lang)}]})
+    now = utcnow()
+    request.conditions_accepted_at = now
+    audit(request, "accept_conditions", actor, None, None,
+          data={"conditions": request.conditions, "accepted_at": now.isoformat()})
+    model.Session.flush()
+    return request
+
+
+def change_grant(request_id: str, actor: Optional[model.User], until: datetime.date,
+                 comment: str) -> tuple[AccessRequest, list[RequestMail]]:
+    """Staff or director extend or shorten the access of a request: every
+    grant that was not revoked now ends at the end of the Bangkok day
+    ``until`` (audited with the old and new ends and the reason; the
+    requester is told). The caller commits."""
+    request = AccessRequest.get_for_update(request_id)
+    if request is None:
+        raise tk.ObjectNotFound(tk._("Access request not found"))
+    grants = [g for g in request.grants if g.revoked_at is None]
+    if request.state not in ("approved", "delivered", "closed") or not grants:
+        raise tk.ValidationError({"state": [
+            tk._("Only the access of an approved request that was not revoked can be "
+                 "changed.")]})
+    today = thaidate.to_bangkok(utcnow()).date()
+    if until < today:
+        raise tk.ValidationError({"expires_on": [
+            tk._("Choose today or a later day.")]})
+    new_end = datetime.datetime.combine(
+        until + datetime.timedelta(days=1), datetime.time(0, 0), tzinfo=thaidate.BANGKOK)
+    old_end = max(g.expires_at for g in grants)
+    for grant in grants:
+        grant.expires_at = new_end
+    request.modified = utcnow()
+    request.expiry_notified_for = None  # (a new end: a new notice before it)
+    audit(request, "change_grant", actor, None, None, comment,
+          data={"from": old_end.isoformat(), "to": new_end.isoformat()})
+    model.Session.flush()
+    variables = mail_variables(request, comment=comment)
+    mails = notify.queue(request, "grant_changed", requester_recipient(request), **variables)
     return request, mails
 
 

@@ -21,6 +21,12 @@ Roles
       about its datasets.
     - *director* of a service organization: its admins. They approve, reject
       and revoke its access requests and see its service report.
+    - *acting approver* (ผู้รักษาราชการแทน) of a service organization: a
+      member of its staff the director (or a sysadmin) named for a range of
+      Bangkok days (``common/acting.py``). During it, and only then, they
+      approve, reject and revoke its access requests (``may_decide``);
+      they do not get the director's other rights (the report, naming
+      acting approvers).
     - *the office's staff* (editors and admins of the office's organization)
       see the whole complaints register.
     - *member* (any capacity, in any organization): only the download gate
@@ -43,6 +49,8 @@ from sqlalchemy import or_
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.utt1service.common import acting
+
 __all__ = [
     "STAFF_CAPACITIES",
     "DIRECTOR_CAPACITIES",
@@ -56,16 +64,20 @@ __all__ = [
     "is_member",
     "is_staff",
     "is_director",
+    "may_decide",
+    "acting_appointment",
     "is_office_staff",
     "is_any_staff",
     "staff_organization_ids",
     "handled_organization_ids",
+    "decided_organization_ids",
     "sees_whole_register",
     "handles_organization",
     "sees_whole_report",
     "sees_report",
     "staff_users",
     "director_users",
+    "sysadmin_users",
 ]
 
 STAFF_CAPACITIES = ("editor", "admin")
@@ -229,6 +241,26 @@ def is_director(user: Any, org_id: Optional[str]) -> bool:
     return _service_capacity(user, org_id) in DIRECTOR_CAPACITIES
 
 
+def acting_appointment(user: Any, org_id: Optional[str]) -> Optional[acting.ActingApprover]:
+    """The appointment that makes the user acting approver of this service
+    organization now (None for everyone else, also outside its days)."""
+    found = user_object(user)
+    org = _organization_id(org_id)
+    if found is None or org is None or org not in service_organization_ids():
+        return None
+    appointment = acting.acting_for(found.id, org)
+    # (only while still staff of the organization)
+    if appointment is None or capacity(found, org) not in STAFF_CAPACITIES:
+        return None
+    return appointment
+
+
+def may_decide(user: Any, org_id: Optional[str]) -> bool:
+    """Who approves, rejects and revokes the organization's access requests:
+    its directors, sysadmins, and its acting approver during the days named."""
+    return is_director(user, org_id) or acting_appointment(user, org_id) is not None
+
+
 def is_office_staff(user: Any) -> bool:
     """Editors and admins of the office's organization, and sysadmins."""
     if is_sysadmin(user):
@@ -265,6 +297,22 @@ def handled_organization_ids(user: Any) -> list[str]:
         ).order_by(model.Group.name)
         return [r[0] for r in rows]
     return _organizations_where(found, STAFF_CAPACITIES)
+
+
+def decided_organization_ids(user: Any) -> list[str]:
+    """The organizations whose checked access requests wait for the user's
+    decision: the service organizations where the user is an admin; for
+    sysadmins every active organization (as ``handled_organization_ids``)."""
+    found = user_object(user)
+    if found is None:
+        return []
+    if found.sysadmin:
+        return handled_organization_ids(found)
+    own = _organizations_where(found, DIRECTOR_CAPACITIES)
+    for org in _organizations_where(found, STAFF_CAPACITIES):
+        if org not in own and acting_appointment(found, org) is not None:
+            own.append(org)
+    return own
 
 
 def sees_whole_register(user: Any) -> bool:
@@ -336,7 +384,21 @@ def staff_users(org_id: Optional[str]) -> list[model.User]:
 
 def director_users(org_id: Optional[str]) -> list[model.User]:
     """Who is asked to decide a request of this organization: its admins
-    when it takes part; the sysadmins when it does not."""
+    and, during their days, its acting approvers, when it takes part; the
+    sysadmins when it does not."""
     if not takes_part(org_id):
         return _sysadmins()
-    return _users(org_id, DIRECTOR_CAPACITIES)
+    users = _users(org_id, DIRECTOR_CAPACITIES)
+    org = _organization_id(org_id)
+    for appointment in acting.active(org):
+        user = model.User.get(appointment.user_id)
+        if (user is not None and user not in users and user.state == "active"
+                and capacity(user, org) in STAFF_CAPACITIES):
+            users.append(user)
+    return users
+
+
+def sysadmin_users() -> list[model.User]:
+    """Who is told when requests are late beyond the escalation days (and no
+    escalation address is configured): the active sysadmins."""
+    return _sysadmins()

@@ -19,7 +19,14 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.utt1service.access_requests import delivery, gate, intake, notify
+from ckanext.utt1service.access_requests import (
+    delivery,
+    gate,
+    intake,
+    notify,
+    reminders,
+    service_levels,
+)
 from ckanext.utt1service.access_requests import workflow as wf
 from ckanext.utt1service.access_requests.logic import schema as schemas
 from ckanext.utt1service.access_requests.model import (
@@ -54,8 +61,21 @@ __all__ = [
     "utt1service_request_send_by_email",
     "utt1service_request_attach_signed_form",
     "utt1service_request_file_show",
+    "utt1service_request_waiting",
+    "utt1service_request_service_levels",
+    "utt1service_request_send_digests",
+    "utt1service_acting_approver_create",
+    "utt1service_acting_approver_list",
+    "utt1service_acting_approver_end",
+    "utt1service_request_accept_conditions",
+    "utt1service_request_bulk_decide",
+    "utt1service_request_renew",
+    "utt1service_request_change_grant",
 ]
 
+
+#: context key of a bulk decision: the state each request must still be in
+BULK_EXPECT_STATE = "utt1service_expect_state"
 
 # Unconfirmed anonymous requests one e-mail address may have open in a day.
 UNCONFIRMED_PER_DAY = 3
@@ -243,12 +263,31 @@ def request_dictize(
         "handed_over_on": request.handed_over_on.isoformat() if request.handed_over_on else None,
         "signed_form_name": request.signed_form_name,
         "revoked_at": _iso(max(revoked)) if revoked else None,
+        "conditions": request.conditions,
+        "conditions_required": bool(request.conditions_required),
+        "conditions_accepted_at": _iso(request.conditions_accepted_at),
+        "conditions_pending": request.conditions_pending,
+        "renewal_of": request.renewal_of,
     }
+    # (where it stands against its service levels; None when it waits for
+    # no one at the office)
+    level = service_levels.status(request) if request.anonymised_at is None else None
+    data["service_level"] = level.as_dict() if level is not None else None
     if detail:
         data["resources"] = _resource_details(request)
         data["audit"] = _trail(request)
         data["allowed_actions"] = wf.allowed_transitions(request, user, token)
         data["viewer_is_requester"] = wf.is_requester(request, user, token)
+        original = AccessRequest.get(request.renewal_of) if request.renewal_of else None
+        data["renewal_of_reference"] = original.reference if original is not None else None
+        data["renewals"] = [
+            {"id": r.id, "reference": r.reference, "state": r.state}
+            for r in model.Session.query(AccessRequest)
+            .filter(AccessRequest.renewal_of == request.id)
+            .order_by(AccessRequest.created)
+        ]
+        data["renewable"] = bool(
+            data["viewer_is_requester"] and intake.renewal_refusal(request) is None)
         data["revocation"] = next(
             (e for e in reversed(data["audit"]) if e["action"] == "revoke"), None
         ) if revoked else None
@@ -526,6 +565,8 @@ def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, A
             data_dict.setdefault(key, getattr(request, key))
         data_dict["email"] = request.email
         data_dict.update(account_identity(wf.user_from_context(context)))
+    elif name == "approve":
+        schema = schemas.approve_schema()
     else:
         schema = schemas.transition_schema(transition.comment_required)
     data = _validate(data_dict, schema, context)
@@ -533,8 +574,16 @@ def _transition(name: str, context: Context, data_dict: DataDict) -> dict[str, A
     fields = None
     if name == "resubmit":
         fields = {k: data.get(k) for k in schemas.request_form_schema() if k != "email"}
+    elif name == "approve":
+        if data.get("require_acceptance") and not (data.get("conditions") or "").strip():
+            raise tk.ValidationError({"conditions": [
+                tk._("Write the conditions of use the requester must accept.")]})
+        fields = {"conditions": (data.get("conditions") or "").strip() or None,
+                  "require_acceptance": data.get("require_acceptance")}
+    expect = context.get(BULK_EXPECT_STATE)
     return _commit_and_tell(
-        name, lambda: wf.apply(name, data["id"], actor, data.get("comment"), fields),
+        name, lambda: wf.apply(name, data["id"], actor, data.get("comment"), fields,
+                               expect_state=expect),
         actor, data.get("token"),
     )
 
@@ -586,13 +635,18 @@ def utt1service_request_resubmit(context: Context, data_dict: DataDict) -> dict[
     return _transition("resubmit", context, data_dict)
 
 
-@declares(_transition_schema("approve"))
+@declares(schemas.approve_schema)
 def utt1service_request_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The director approves a checked request: the requester may download
     the files named in it for ``ckanext.utt1service.grant_days`` days.
 
     :param id: the request's id
-    :param comment: a note (optional)
+    :param comment: a message to the requester (optional; in the e-mail)
+    :param conditions: conditions of use of the data (optional; shown on
+        the request page and in the e-mail)
+    :param require_acceptance: the requester must accept the conditions
+        (once, recorded with the time) before the first download
+    :type require_acceptance: bool
     :rtype: dictionary
     """
     return _transition("approve", context, data_dict)
@@ -857,6 +911,10 @@ def utt1service_request_send_by_email(context: Context, data_dict: DataDict) -> 
     if request.delivery_channel != "email" or not request.email:
         raise tk.ValidationError({"delivery_channel": [
             tk._("The requester did not ask for delivery by e-mail.")]})
+    if request.conditions_pending:
+        raise tk.ValidationError({"state": [
+            tk._("The requester has not accepted the conditions of use yet: the files "
+                 "cannot be sent before.")]})
     plan = delivery.plan_email_delivery(request)
     if not plan:
         raise tk.ValidationError({"state": [tk._("No approved file can be sent.")]})
@@ -935,3 +993,473 @@ def utt1service_request_file_show(context: Context, data_dict: DataDict) -> dict
     if reason == "ok":
         _path, result["name"], result["size"] = delivery.resource_path(data["resource_id"])
     return result
+
+
+# --- service levels ---------------------------------------------------------------
+
+
+def _organization_filter(ref: Optional[str], allowed: list[str]) -> list[str]:
+    if not ref:
+        return allowed
+    org = model.Group.get(ref)
+    if org is None:
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+    return [o for o in allowed if o == org.id]
+
+
+@tk.side_effect_free
+@declares(schemas.waiting_schema)
+def utt1service_request_waiting(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """What waits for the calling user, per role: as staff (requests to
+    check, approved requests to deliver by e-mail or on paper) and as
+    director (checked requests to decide), with how many are late, due
+    soon, and late beyond ``ckanext.utt1service.escalation_days``.
+
+    :param owner_org: only this organization (id or name)
+    :type owner_org: string
+    :returns: ``staff`` and ``director``, each ``count``, ``late``,
+        ``due_soon`` and ``escalated``; ``decides`` (whether the user
+        decides requests at all), ``targets`` (days per step) and
+        ``working_days``
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_waiting", context, data_dict)
+    data = _validate(data_dict, schemas.waiting_schema(), context)
+    user = wf.user_from_context(context)
+    staff_orgs = _organization_filter(data.get("owner_org"),
+                                      authz.handled_organization_ids(user))
+    director_orgs = _organization_filter(data.get("owner_org"),
+                                         authz.decided_organization_ids(user))
+    orgs = set(staff_orgs) | set(director_orgs)
+    rows = (
+        model.Session.query(AccessRequest)
+        .filter(AccessRequest.state.in_(service_levels.WAITING_STATES),
+                AccessRequest.owner_org.in_(orgs))
+        .all()
+    ) if orgs else []
+    counts = {
+        "staff": service_levels.summary(r for r in rows if r.owner_org in staff_orgs)["staff"],
+        "director": service_levels.summary(
+            r for r in rows if r.owner_org in director_orgs)["director"],
+    }
+    return dict(counts, decides=bool(director_orgs), targets=service_levels.targets(),
+                working_days=bool(tk.config.get("ckanext.utt1service.service_working_days")))
+
+
+@tk.side_effect_free
+@declares(schemas.service_levels_schema)
+def utt1service_request_service_levels(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Service-level statistics of the access requests received in a fiscal
+    year (or half year): for each step (check, decision, delivery, the whole
+    service) how many requests went through it, how many within the target
+    and late, and the mean and median days taken; and the requests waiting
+    now with how many are late. The service report reads these figures.
+
+    Sysadmins see the whole office or any organization; the directors of a
+    service organization see their organization (as the service report).
+
+    :param fiscal_year: the fiscal year in the Buddhist Era (default: the
+        current one)
+    :type fiscal_year: int
+    :param half: 1 (October–March) or 2 (April–September); empty for the
+        whole year
+    :type half: int
+    :param owner_org: only this organization (id or name); empty for the
+        whole office (sysadmins only)
+    :type owner_org: string
+    :returns: ``fiscal_year``, ``half``, ``owner_org``, ``targets``,
+        ``working_days``, ``received`` (requests received in the period),
+        ``steps`` (per step: ``count``, ``on_time``, ``late``,
+        ``target_days``, ``mean_days``, ``median_days``) and ``waiting``
+        (now, per role: ``count``, ``late``, ``due_soon``, ``escalated``)
+    :rtype: dictionary
+    """
+    from ckanext.utt1service.common import thaidate
+
+    tk.check_access("utt1service_request_service_levels", context, data_dict)
+    data = _validate(data_dict, schemas.service_levels_schema(), context)
+    fiscal_year = data.get("fiscal_year") or thaidate.fiscal_year_of(wf.utcnow())
+    half = data.get("half") or None
+    start, end = thaidate.fiscal_year_bounds(fiscal_year, half)
+    org = model.Group.get(data["owner_org"]) if data.get("owner_org") else None
+    if data.get("owner_org") and org is None:
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+
+    q = model.Session.query(AccessRequest).filter(
+        AccessRequest.submitted_at >= start, AccessRequest.submitted_at < end)
+    waiting = model.Session.query(AccessRequest).filter(
+        AccessRequest.state.in_(service_levels.WAITING_STATES))
+    if org is not None:
+        q = q.filter(AccessRequest.owner_org == org.id)
+        waiting = waiting.filter(AccessRequest.owner_org == org.id)
+    requests = q.all()
+    times: dict[tuple[str, str], datetime.datetime] = {}
+    ids = [r.id for r in requests]
+    if ids:
+        for object_id, action, last in (
+            model.Session.query(AuditEvent.object_id, AuditEvent.action,
+                                func.max(AuditEvent.created))
+            .filter(AuditEvent.object_type == wf.OBJECT_TYPE, AuditEvent.object_id.in_(ids),
+                    AuditEvent.action.in_(("check", "approve", "reject", "deliver")))
+            .group_by(AuditEvent.object_id, AuditEvent.action)
+        ):
+            times[(object_id, action)] = last
+    rows = []
+    for r in requests:
+        approved = times.get((r.id, "approve"))
+        decided = [t for t in (approved, times.get((r.id, "reject"))) if t]
+        rows.append({
+            "received": r.submitted_at,
+            "checked": times.get((r.id, "check")),
+            "approved": approved,
+            "decided": max(decided) if decided else None,
+            "delivered": times.get((r.id, "deliver")),
+            "delivery_channel": r.delivery_channel,
+        })
+    return {
+        "fiscal_year": fiscal_year,
+        "half": half,
+        "owner_org": org.id if org is not None else None,
+        "targets": service_levels.targets(),
+        "working_days": bool(tk.config.get("ckanext.utt1service.service_working_days")),
+        "received": len(requests),
+        "steps": service_levels.finished_steps(rows),
+        "waiting": service_levels.summary(waiting.all()),
+    }
+
+
+@declares(schemas.send_digests_schema)
+def utt1service_request_send_digests(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Write the daily reminders to the outbox: one digest per person of the
+    requests waiting for them (late first), and an escalation of requests
+    late by more than ``ckanext.utt1service.escalation_days`` to
+    ``ckanext.utt1service.escalation_email`` (or the sysadmins). Once per
+    address, kind and Bangkok day: a second call the same day writes
+    nothing more. Sysadmins only; ``ckan utt1service send-digests`` (cron)
+    calls it and then sends the outbox.
+
+    :param day: the Bangkok day (ISO date; default today)
+    :type day: string
+    :param dry_run: only count what would be sent
+    :type dry_run: bool
+    :returns: ``day``, ``digests`` and ``escalations`` written now,
+        ``already_sent`` (recipients who had theirs of that day),
+        ``dry_run``
+    :rtype: dictionary
+    """
+    from ckanext.utt1service.common import workdays
+
+    tk.check_access("utt1service_request_send_digests", context, data_dict)
+    data = _validate(data_dict, schemas.send_digests_schema(), context)
+    day = data.get("day") or workdays.today()
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    try:
+        counts = reminders.send(day, dry_run=data["dry_run"])
+        if data["dry_run"]:
+            model.Session.rollback()
+        else:
+            model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    notify.dispatch(counts.pop("mails"))
+    return dict(counts, day=day.isoformat(), dry_run=data["dry_run"])
+
+
+# --- acting approvers (ผู้รักษาราชการแทน) ----------------------------------------
+
+
+def _service_org(ref: Any) -> model.Group:
+    org = model.Group.get(ref) if ref else None
+    if org is None or not org.is_organization or org.state != "active":
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+    return org
+
+
+@declares(schemas.acting_create_schema)
+def utt1service_acting_approver_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The director (or a sysadmin) names an acting approver
+    (ผู้รักษาราชการแทน): a member of the organization's staff (an editor or
+    admin) who may approve, reject and revoke its access requests from
+    ``starts_on`` to ``ends_on``, Bangkok days, both included. Each of their
+    decisions records for whom they acted; the requester's e-mails say who
+    decided.
+
+    :param owner_org: the organization (id or name)
+    :param user: the acting approver (user id or name)
+    :param for_user: the director they act for (default: the director
+        naming them, or the organization's first admin)
+    :param starts_on: first day (ISO date, Bangkok)
+    :param ends_on: last day (ISO date, Bangkok)
+    :param comment: why (optional)
+    :returns: the appointment
+    :rtype: dictionary
+    """
+    from ckanext.utt1service.common.acting import ActingApprover
+
+    tk.check_access("utt1service_acting_approver_create", context, data_dict)
+    data = _validate(data_dict, schemas.acting_create_schema(), context)
+    org = _service_org(data["owner_org"])
+    actor = wf.user_from_context(context)
+    errors: dict[str, list[str]] = {}
+    acting_user = model.User.get(data["user"])
+    if (acting_user is None or acting_user.state != "active"
+            or authz.capacity(acting_user, org.id) not in authz.STAFF_CAPACITIES):
+        errors["user"] = [tk._("The acting approver must be an editor or admin of the "
+                               "organization.")]
+    directors = [u for u in authz.director_users(org.id) if authz.is_director(u, org.id)]
+    if data.get("for_user"):
+        for_user = model.User.get(data["for_user"])
+        if for_user is None or not authz.is_director(for_user, org.id):
+            errors["for_user"] = [tk._("Name a director (an admin) of the organization.")]
+    else:
+        for_user = actor if actor in directors else (directors[0] if directors else None)
+    if acting_user is not None and for_user is not None and acting_user.id == for_user.id:
+        errors.setdefault("user", []).append(
+            tk._("A director cannot act for themselves."))
+    if data["ends_on"] < data["starts_on"]:
+        errors["ends_on"] = [tk._("The last day cannot come before the first day.")]
+    if errors:
+        raise tk.ValidationError(errors)
+    try:
+        appointment = ActingApprover(
+            owner_org=org.id, user_id=acting_user.id,
+            for_user_id=for_user.id if for_user is not None else None,
+            starts_on=data["starts_on"], ends_on=data["ends_on"],
+            comment=data.get("comment") or None,
+            created_by=actor.id if actor is not None else None,
+        )
+        model.Session.add(appointment)
+        model.Session.flush()
+        AuditEvent.record("acting_approver", appointment.id, "appoint",
+                          actor_id=actor.id if actor is not None else None,
+                          comment=data.get("comment") or None,
+                          data={"owner_org": org.id, "user_id": acting_user.id,
+                                "for_user_id": appointment.for_user_id,
+                                "starts_on": appointment.starts_on.isoformat(),
+                                "ends_on": appointment.ends_on.isoformat()})
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    return appointment.as_dict()
+
+
+@tk.side_effect_free
+@declares(schemas.acting_list_schema)
+def utt1service_acting_approver_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The acting approvers of an organization, the latest first (the staff
+    and director of the organization, sysadmins).
+
+    :param owner_org: the organization (id or name)
+    :returns: ``results``: appointments with ``active`` (holds now)
+    :rtype: dictionary
+    """
+    from ckanext.utt1service.common.acting import ActingApprover
+
+    tk.check_access("utt1service_acting_approver_list", context, data_dict)
+    data = _validate(data_dict, schemas.acting_list_schema(), context)
+    org = _service_org(data["owner_org"])
+    rows = (model.Session.query(ActingApprover)
+            .filter(ActingApprover.owner_org == org.id)
+            .order_by(ActingApprover.starts_on.desc(), ActingApprover.created.desc())
+            .limit(50).all())
+    return {"results": [r.as_dict() for r in rows]}
+
+
+@declares(schemas.acting_end_schema)
+def utt1service_acting_approver_end(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """End an acting appointment now (the director is back early), or
+    cancel one that has not started (audited).
+
+    :param id: the appointment's id
+    :param comment: why (optional)
+    :rtype: dictionary
+    """
+    from ckanext.utt1service.common import acting
+
+    tk.check_access("utt1service_acting_approver_end", context, data_dict)
+    data = _validate(data_dict, schemas.acting_end_schema(), context)
+    appointment = model.Session.get(acting.ActingApprover, data["id"])
+    if appointment is None:
+        raise tk.ObjectNotFound(tk._("Acting appointment not found"))
+    if appointment.ended_at is not None:
+        raise tk.ValidationError({"id": [tk._("This appointment has already ended.")]})
+    actor = wf.user_from_context(context)
+    try:
+        appointment.ended_at = acting.now()
+        AuditEvent.record("acting_approver", appointment.id, "end",
+                          actor_id=actor.id if actor is not None else None,
+                          comment=data.get("comment") or None)
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+    return appointment.as_dict()
+
+
+# --- decision messages: conditions of use -----------------------------------------
+
+
+@declares(schemas.accept_conditions_schema)
+def utt1service_request_accept_conditions(
+    context: Context, data_dict: DataDict
+) -> dict[str, Any]:
+    """The requester accepts the conditions of use the director gave with
+    the approval (once; the time is recorded and audited). Until then the
+    files of a request whose approval requires it cannot be downloaded or
+    sent by e-mail.
+
+    :param id: the request's id
+    :param token: the private tracking token (requesters without an account)
+    :returns: the request; ``conditions_accepted_at`` is set
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_accept_conditions", context, data_dict)
+    data = _validate(data_dict, schemas.accept_conditions_schema(), context)
+    actor = wf.user_from_context(context)
+    return _commit_and_tell(
+        "accept_conditions", lambda: (wf.accept_conditions(data["id"], actor), []),
+        actor, data.get("token"))
+
+
+# --- bulk decisions -------------------------------------------------------------------
+
+
+@declares(schemas.bulk_decide_schema)
+def utt1service_request_bulk_decide(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The director approves or rejects several checked requests in one
+    step (one reason for all rejections; one message and conditions of use
+    for all approvals). Each request is decided by its own
+    ``utt1service_request_approve`` or ``_reject`` call, with its own audit
+    row, e-mail and webhook, and only if it is still ``checked`` once its
+    row is locked: a request that changed meanwhile (decided by someone
+    else, returned, withdrawn) is skipped and reported, never decided twice.
+
+    :param ids: the requests' ids (at most 100)
+    :type ids: list of strings
+    :param decision: ``approve`` or ``reject``
+    :param comment: the message to every requester (required to reject)
+    :param conditions: with an approval, conditions of use (optional)
+    :param require_acceptance: with an approval, the requesters must accept
+        the conditions before the first download
+    :type require_acceptance: bool
+    :returns: ``decided`` (``id``, ``reference``, ``state``) and ``skipped``
+        (``id``, ``reference``, ``state``, ``reason``)
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_bulk_decide", context, data_dict)
+    data = _validate(data_dict, schemas.bulk_decide_schema(), context)
+    if not data.get("ids"):
+        raise tk.ValidationError({"ids": [tk._("Choose at least one checked request.")]})
+    decision = data["decision"]
+    if decision == "reject" and not (data.get("comment") or "").strip():
+        raise tk.ValidationError({"comment": [
+            tk._("Give the reason of the rejection (sent to every requester).")]})
+    single = {"comment": data.get("comment") or ""}
+    if decision == "approve":
+        single.update(conditions=data.get("conditions") or "",
+                      require_acceptance=data["require_acceptance"])
+    decided: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    for request_id in data["ids"]:
+        one = {k: v for k, v in context.items() if k in ("user", "auth_user_obj", "ignore_auth")}
+        one[BULK_EXPECT_STATE] = "checked"
+        try:
+            result = tk.get_action(f"utt1service_request_{decision}")(
+                one, dict(single, id=request_id))
+        except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as error:
+            model.Session.rollback()
+            request = AccessRequest.get(request_id)
+            if isinstance(error, tk.ValidationError):
+                reason = " ".join(" ".join(map(str, v)) if isinstance(v, list) else str(v)
+                                  for v in error.error_dict.values())
+            else:
+                reason = str(error) or tk._("Not authorized")
+            skipped.append({
+                "id": request_id,
+                "reference": request.reference if request is not None else None,
+                "state": request.state if request is not None else None,
+                "reason": reason,
+            })
+            continue
+        decided.append({"id": result["id"], "reference": result["reference"],
+                        "state": result["state"]})
+    return {"decision": decision, "decided": decided, "skipped": skipped}
+
+
+# --- renewals and changes of the end of access ---------------------------------------
+
+
+@declares(schemas.renew_schema)
+def utt1service_request_renew(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The requester asks for a renewal of an approved request (its access
+    ends or ended): a new request for the same files, filled in from the
+    original, linked to it (``renewal_of``), which goes through check and
+    approval like any request.
+
+    :param id: the original request's id
+    :param token: the private tracking token (requesters without an account)
+    :param comment: why the data is still needed (required)
+    :param data_wanted: the data wanted (default: as in the original)
+    :param intended_use: the intended use (default: as in the original)
+    :param delivery_channel: ``download``, ``email`` or ``paper`` (default:
+        as in the original)
+    :returns: the new request
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_renew", context, data_dict)
+    data = _validate(data_dict, schemas.renew_schema(), context)
+    original = _request_from(data)
+    refusal = intake.renewal_refusal(original)
+    if refusal:
+        raise tk.ValidationError({"state": [refusal]})
+    actor = wf.user_from_context(context)
+    errors: dict[str, list[str]] = {}
+    pkg, chosen = dataset_and_files(
+        {"user": context.get("user")}, actor,
+        {"package_id": original.package_id, "resource_ids": original.resource_ids()}, errors)
+    if original.user_id and chosen and not errors:
+        # another request of the same person for these files still in
+        # progress (a grant still running does not stop a renewal: that is
+        # its point)
+        busy = (
+            model.Session.query(AccessRequest.id)
+            .join(AccessRequestResource, AccessRequestResource.request_id == AccessRequest.id)
+            .filter(AccessRequest.user_id == original.user_id,
+                    AccessRequest.state.in_(OPEN_STATES),
+                    AccessRequestResource.resource_id.in_([r["id"] for r in chosen]))
+            .first()
+        )
+        if busy is not None:
+            errors["state"] = [tk._("A renewal of this request is already in progress.")]
+    if errors:
+        raise tk.ValidationError(errors)
+    fields = {k: data.get(k) for k in ("data_wanted", "intended_use", "delivery_channel")}
+    return _commit_and_tell(
+        "create",
+        lambda: intake.renew(original, fields, chosen, pkg, actor, data["comment"]),
+        actor, data.get("token"))
+
+
+@declares(schemas.change_grant_schema)
+def utt1service_request_change_grant(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Staff or director extend or shorten the access of an approved
+    request: every grant not revoked ends at the end of the Bangkok day
+    ``expires_on``; the reason is audited and sent to the requester.
+
+    :param id: the request's id
+    :param expires_on: the last day of access (ISO date; today or later)
+    :param comment: the reason (required)
+    :rtype: dictionary
+    """
+    tk.check_access("utt1service_request_change_grant", context, data_dict)
+    data = _validate(data_dict, schemas.change_grant_schema(), context)
+    day = data["expires_on"]
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    actor = wf.user_from_context(context)
+    request = _request_from(data)
+    return _commit_and_tell(
+        "change_grant", lambda: wf.change_grant(request.id, actor, day, data["comment"]), actor)

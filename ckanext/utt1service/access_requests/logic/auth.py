@@ -41,6 +41,16 @@ __all__ = [
     "utt1service_request_send_by_email",
     "utt1service_request_attach_signed_form",
     "utt1service_request_file_show",
+    "utt1service_request_waiting",
+    "utt1service_request_service_levels",
+    "utt1service_request_send_digests",
+    "utt1service_acting_approver_create",
+    "utt1service_acting_approver_list",
+    "utt1service_acting_approver_end",
+    "utt1service_request_accept_conditions",
+    "utt1service_request_bulk_decide",
+    "utt1service_request_renew",
+    "utt1service_request_change_grant",
 ]
 
 
@@ -117,6 +127,11 @@ _ROLE_MESSAGES = {
     "director": N_("Only the director (an admin of the organization that owns the dataset) "
                    "can do this (and not on their own request)."),
 }
+
+
+def _role_message(role: str) -> str:
+    """Who may do it, in the user's language."""
+    return tk._(_ROLE_MESSAGES[role])
 
 
 def _transition_auth(name: str, context: Context, data_dict: DataDict) -> AuthResult:
@@ -218,3 +233,99 @@ def utt1service_request_file_show(context: Context, data_dict: DataDict) -> Auth
     # The personal link is the key: the action checks its signature (and,
     # for a request made with an account, that its owner is asking).
     return {"success": True}
+
+
+# --- service levels ---------------------------------------------------------------
+
+
+def utt1service_request_waiting(context: Context, data_dict: DataDict) -> AuthResult:
+    # Any logged-in user: the counts are of what the user handles (nothing
+    # for someone who handles no requests).
+    if _user(context) is None:
+        return _deny(tk._("Please log in."))
+    return {"success": True}
+
+
+def utt1service_request_service_levels(context: Context, data_dict: DataDict) -> AuthResult:
+    # As the service report: sysadmins the whole office, the directors of a
+    # service organization that organization (sysadmins pass before this).
+    ref = (data_dict or {}).get("owner_org")
+    org = model.Group.get(ref) if isinstance(ref, str) and ref else None
+    if org is not None and org.is_organization and authz.sees_report(_user(context), org.id):
+        return {"success": True}
+    return _deny(tk._("Only the admins of this organization can see its service report"))
+
+
+def utt1service_request_send_digests(context: Context, data_dict: DataDict) -> AuthResult:
+    # Sysadmins only (they pass before this is called): cron's command.
+    return {"success": False}
+
+
+# --- acting approvers ---------------------------------------------------------------
+
+
+def _org_ref(data_dict: DataDict) -> Any:
+    ref = (data_dict or {}).get("owner_org")
+    org = model.Group.get(ref) if isinstance(ref, str) and ref else None
+    return org.id if org is not None and org.is_organization else None
+
+
+def utt1service_acting_approver_create(context: Context, data_dict: DataDict) -> AuthResult:
+    # The director (an admin) of the organization; sysadmins pass before.
+    if authz.is_director(_user(context), _org_ref(data_dict)):
+        return {"success": True}
+    return _deny(_role_message("director"))
+
+
+def utt1service_acting_approver_list(context: Context, data_dict: DataDict) -> AuthResult:
+    if authz.is_staff(_user(context), _org_ref(data_dict)):
+        return {"success": True}
+    return _deny(tk._("Only the staff and director of the organization can see its access "
+                      "requests."))
+
+
+def utt1service_acting_approver_end(context: Context, data_dict: DataDict) -> AuthResult:
+    from ckanext.utt1service.common.acting import ActingApprover
+
+    ref = (data_dict or {}).get("id")
+    appointment = model.Session.get(ActingApprover, ref) if isinstance(ref, str) and ref else None
+    if appointment is None:
+        raise tk.ObjectNotFound(tk._("Acting appointment not found"))
+    if authz.is_director(_user(context), appointment.owner_org):
+        return {"success": True}
+    return _deny(_role_message("director"))
+
+
+@tk.auth_allow_anonymous_access
+def utt1service_request_accept_conditions(context: Context, data_dict: DataDict) -> AuthResult:
+    # The requester alone (the account, or the holder of the tracking link).
+    request = _request(data_dict)
+    if "requester" in wf.roles(request, _user(context), data_dict.get("token")):
+        return {"success": True}
+    return _deny(_role_message("requester"))
+
+
+def utt1service_request_bulk_decide(context: Context, data_dict: DataDict) -> AuthResult:
+    # Whoever decides requests somewhere (directors, acting approvers during
+    # their days); each request's own decision then checks its auth.
+    if authz.decided_organization_ids(_user(context)):
+        return {"success": True}
+    return _deny(_role_message("director"))
+
+
+@tk.auth_allow_anonymous_access
+def utt1service_request_renew(context: Context, data_dict: DataDict) -> AuthResult:
+    # The requester of the original request alone.
+    request = _request(data_dict)
+    if "requester" in wf.roles(request, _user(context), data_dict.get("token")):
+        return {"success": True}
+    return _deny(_role_message("requester"))
+
+
+def utt1service_request_change_grant(context: Context, data_dict: DataDict) -> AuthResult:
+    # Staff and director of the organization (never on their own request).
+    request = _request(data_dict)
+    user = _user(context)
+    if authz.is_staff(user, request.owner_org) and not wf.is_requester(request, user, None):
+        return {"success": True}
+    return _deny(_role_message("staff"))

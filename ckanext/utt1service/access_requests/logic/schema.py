@@ -188,3 +188,104 @@ def purge_schema() -> Schema:
         "days": [_v("ignore_missing"), _v("utt1service_whole_number")(0, DAYS_MAX)],
         "dry_run": [_v("default")(False), _v("utt1service_boolean")],
     }
+
+
+def waiting_schema() -> Schema:
+    """What waits for the caller (the dashboard's counts)."""
+    return {"owner_org": [_v("ignore_missing"), _v("utt1service_id")]}
+
+
+def service_levels_schema() -> Schema:
+    """The service-level statistics of a fiscal year (or half year)."""
+    return {
+        "owner_org": [_v("ignore_missing"), _v("utt1service_id")],
+        "fiscal_year": [_v("ignore_missing"), _v("utt1service_fiscal_year")],
+        "half": [_v("utt1service_ignore_empty"), _v("utt1service_half")],
+    }
+
+
+def send_digests_schema() -> Schema:
+    """The daily reminders (``ckan utt1service send-digests``)."""
+    return {
+        "day": [_v("ignore_missing"), _v("utt1service_date")],
+        "dry_run": [_v("default")(False), _v("utt1service_boolean")],
+    }
+
+
+def acting_create_schema() -> Schema:
+    """An acting approver (ผู้รักษาราชการแทน) for a range of Bangkok days."""
+    an_id = _v("utt1service_id")
+    return {
+        "owner_org": [_v("not_empty"), an_id],
+        "user": [_v("not_empty"), an_id],
+        "for_user": [_v("ignore_missing"), an_id],
+        "starts_on": [_v("not_empty"), _v("utt1service_date")],
+        "ends_on": [_v("not_empty"), _v("utt1service_date")],
+        "comment": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+    }
+
+
+def acting_list_schema() -> Schema:
+    return {"owner_org": [_v("not_empty"), _v("utt1service_id")]}
+
+
+def acting_end_schema() -> Schema:
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "comment": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+    }
+
+
+def approve_schema() -> Schema:
+    """An approval: a message (``comment``), and the conditions of use the
+    requester may have to accept before the first download."""
+    schema = transition_schema()
+    schema.update({
+        "conditions": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+        "require_acceptance": [_v("default")(False), _v("utt1service_boolean")],
+    })
+    return schema
+
+
+def accept_conditions_schema() -> Schema:
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "token": [_v("ignore_missing"), _v("utt1service_id")],
+    }
+
+
+#: decisions of the bulk form
+BULK_DECISIONS = ("approve", "reject")
+
+
+def bulk_decide_schema() -> Schema:
+    """The director's decision on several checked requests at once."""
+    return {
+        "ids": [_v("utt1service_id_list")],
+        "decision": [_v("not_missing"), choice(
+            BULK_DECISIONS, lambda: tk._("Choose to approve or to reject."))],
+        "comment": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+        "conditions": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+        "require_acceptance": [_v("default")(False), _v("utt1service_boolean")],
+    }
+
+
+def renew_schema() -> Schema:
+    """A renewal: the reason, and what may change from the original."""
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "token": [_v("ignore_missing"), _v("utt1service_id")],
+        "comment": [_v("utt1service_required"), _v("utt1service_text"), _long_text],
+        "data_wanted": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+        "intended_use": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
+        "delivery_channel": [_v("utt1service_ignore_empty"), _v("utt1service_delivery_channel")],
+    }
+
+
+def change_grant_schema() -> Schema:
+    """Extend or shorten the access of a request."""
+    return {
+        "id": [_v("not_empty"), _v("utt1service_id")],
+        "expires_on": [_v("not_empty"), _v("utt1service_date")],
+        "comment": [_v("utt1service_required"), _v("utt1service_text"), _long_text],
+    }

@@ -356,9 +356,12 @@ def act(id: str, action: str) -> Any:
     transition = wf.TRANSITIONS.get(action)
     if transition is None or not transition.button:
         return tk.abort(404)
+    data = {"comment": request.form.get("comment", ""), "token": _token_for(id)}
+    if action == "approve":
+        data["conditions"] = request.form.get("conditions", "")
+        data["require_acceptance"] = request.form.get("require_acceptance") == "true"
     return post_from_request_page(
-        id, f"utt1service_request_{action}",
-        {"comment": request.form.get("comment", ""), "token": _token_for(id)},
+        id, f"utt1service_request_{action}", data,
         lambda result: tk._("Done: the request is now “%(state)s”.")
         % {"state": vocabularies.REQUEST_STATES.label(result["state"])},
     )
@@ -493,12 +496,17 @@ def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> An
         items_per_page=limit,
         presliced_list=True,
     )
+    user = _user()
     variables = {
         "result": result,
         "params": params,
         "pager": pager,
         "mail": result["mail"],
         "states": list(vocabularies.REQUEST_STATES.codes()),
+        # the director's bulk decision on the checked requests
+        "bulk": params["state"] == "checked" and bool(result["results"]) and (
+            authz.may_decide(user, owner_org) if owner_org
+            else bool(authz.decided_organization_ids(user))),
     }
     variables.update(extra)
     return _no_store(tk.render(template, variables))
@@ -518,6 +526,19 @@ def organization_queue(id: str) -> Any:
         return tk.abort(404, tk._("Organization not found"))
     extra = {"group_dict": group_dict, "group_type": group_dict.get("type", "organization")}
     g.group_dict = group_dict
+    if authz.is_director(_user(), group_dict["id"]):
+        # (the director names acting approvers here)
+        try:
+            extra["acting"] = tk.get_action("utt1service_acting_approver_list")(
+                _context(), {"owner_org": group_dict["id"]})["results"]
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            extra["acting"] = None
+        people = authz.staff_users(group_dict["id"]) + authz.director_users(group_dict["id"])
+        extra["acting_candidates"] = [
+            {"name": u.name, "display_name": u.display_name}
+            for i, u in enumerate(people)
+            if u not in people[:i] and u.id != getattr(_user(), "id", None)
+        ]
     return _queue("utt1service/request/organization_queue.html", extra, group_dict["id"])
 
 
@@ -544,3 +565,147 @@ utt1service_request.add_url_rule(
 )
 utt1service_request.add_url_rule("/dashboard/access-requests", view_func=my_requests)
 
+
+
+def _back_to_queue(id: str) -> Any:
+    return tk.redirect_to("utt1service_request.organization_queue", id=id)
+
+
+def _flash_errors(error: tk.ValidationError, labels: dict[str, str]) -> None:
+    for key, messages in error.error_dict.items():
+        text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
+        tk.h.flash_error(f"{labels.get(key, key)}: {text}")
+
+
+def acting_create(id: str) -> Any:
+    """The director's form on the queue page: name an acting approver."""
+    form = request.form
+    data = {"owner_org": id, "user": form.get("user", ""), "starts_on": form.get("starts_on", ""),
+            "ends_on": form.get("ends_on", ""), "comment": form.get("comment", "")}
+    try:
+        result = tk.get_action("utt1service_acting_approver_create")(_context(), data)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Organization not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        _flash_errors(e, {"user": tk._("Acting approver"), "starts_on": tk._("From"),
+                          "ends_on": tk._("To"), "for_user": tk._("Acting for")})
+        return _back_to_queue(id)
+    tk.h.flash_success(
+        tk._("%(name)s acts as approver from %(start)s to %(end)s.") % {
+            "name": result["user_display_name"],
+            "start": tk.h.utt1service_date(result["starts_on"], long=True),
+            "end": tk.h.utt1service_date(result["ends_on"], long=True)})
+    return _back_to_queue(id)
+
+
+def acting_end(id: str, appointment_id: str) -> Any:
+    try:
+        tk.get_action("utt1service_acting_approver_end")(
+            _context(), {"id": appointment_id, "comment": request.form.get("comment", "")})
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404, tk._("Acting appointment not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    tk.h.flash_success(tk._("The acting appointment has ended."))
+    return _back_to_queue(id)
+
+
+utt1service_request.add_url_rule(
+    "/organization/access-requests/<id>/acting", view_func=acting_create, methods=["POST"])
+utt1service_request.add_url_rule(
+    "/organization/access-requests/<id>/acting/<appointment_id>/end", view_func=acting_end,
+    methods=["POST"])
+
+
+def accept_conditions(id: str) -> Any:
+    """The requester's "I accept the conditions of use" on the request page."""
+    if request.form.get("accept") != "true":
+        tk.h.flash_error(tk._("Tick the box to accept the conditions of use."))
+        return tk.redirect_to("utt1service_request.read", id=id)
+    return post_from_request_page(
+        id, "utt1service_request_accept_conditions", {"token": _token_for(id)},
+        lambda _result: tk._("Thank you: you accepted the conditions of use and may now "
+                             "download the files."),
+    )
+
+
+utt1service_request.add_url_rule(
+    "/access-request/<id>/accept-conditions", view_func=accept_conditions, methods=["POST"])
+
+
+def bulk_decide() -> Any:
+    """The bulk form of the queue (checked requests): approve or reject the
+    ticked ones; what changed meanwhile is skipped and reported."""
+    owner_org = request.form.get("owner_org") or None
+    back = (tk.h.url_for("utt1service_request.organization_queue", id=owner_org, state="checked")
+            if owner_org else tk.h.url_for("utt1service_request.admin_queue", state="checked"))
+    data = {
+        "ids": request.form.getlist("ids"),
+        "decision": request.form.get("decision", ""),
+        "comment": request.form.get("comment", ""),
+        "conditions": request.form.get("conditions", ""),
+        "require_acceptance": request.form.get("require_acceptance") == "true",
+    }
+    try:
+        result = tk.get_action("utt1service_request_bulk_decide")(_context(), data)
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        _flash_errors(e, {"ids": tk._("Requests"), "decision": tk._("Decision"),
+                          "comment": tk._("Comment")})
+        return tk.redirect_to(back)
+    done = ", ".join(d["reference"] for d in result["decided"])
+    if result["decided"]:
+        message = (tk._("Approved: %(refs)s") if result["decision"] == "approve"
+                   else tk._("Rejected: %(refs)s")) % {"refs": done}
+        tk.h.flash_success(message)
+    for item in result["skipped"]:
+        tk.h.flash_error(tk._("Skipped %(ref)s: %(reason)s") % {
+            "ref": item["reference"] or item["id"], "reason": item["reason"]})
+    return tk.redirect_to(back)
+
+
+utt1service_request.add_url_rule(
+    "/access-request/bulk-decision", view_func=bulk_decide, methods=["POST"])
+
+
+def renew(id: str) -> Any:
+    """The requester's renewal form on the request page."""
+    form = request.form
+    data = {"token": _token_for(id), "comment": form.get("comment", ""),
+            "data_wanted": form.get("data_wanted", ""),
+            "intended_use": form.get("intended_use", "")}
+    try:
+        result = tk.get_action("utt1service_request_renew")(_context(), dict(data, id=id))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Access request not found"))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e) or tk._("Not authorized"))
+    except tk.ValidationError as e:
+        _flash_errors(e, dict(field_labels(), comment=tk._("Why you still need the data")))
+        return tk.redirect_to("utt1service_request.read", id=id)
+    if result.get("user_id"):
+        tk.h.flash_success(tk._("Your renewal %(ref)s was sent to the staff.")
+                           % {"ref": result["reference"]})
+        return tk.redirect_to("utt1service_request.read", id=result["id"])
+    tk.h.flash_success(tk._("Your renewal %(ref)s was sent to the staff; follow it through the "
+                            "link in the e-mail we sent you.") % {"ref": result["reference"]})
+    return tk.redirect_to("utt1service_request.read", id=id)
+
+
+def change_grant(id: str) -> Any:
+    """The staff's "change the end of access" form on the request page."""
+    return post_from_request_page(
+        id, "utt1service_request_change_grant",
+        {"expires_on": request.form.get("expires_on", ""),
+         "comment": request.form.get("comment", "")},
+        lambda result: tk._("The end of access was changed."),
+        labels={"expires_on": tk._("Last day of access")},
+    )
+
+
+utt1service_request.add_url_rule("/access-request/<id>/renew", view_func=renew, methods=["POST"])
+utt1service_request.add_url_rule(
+    "/access-request/<id>/change-grant", view_func=change_grant, methods=["POST"])

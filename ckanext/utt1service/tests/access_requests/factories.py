@@ -117,6 +117,7 @@ class AccessRequestFactory(_Model):
     created = factory.LazyFunction(_now)
     modified = factory.LazyFunction(_now)
     submitted_at = factory.LazyFunction(_now)
+    state_since = factory.LazyAttribute(lambda o: o.submitted_at)
     email_confirmed_at = factory.LazyFunction(_now)
     decided_at = factory.LazyAttribute(
         lambda o: _now() if o.state in GRANTED_STATES + ("rejected",) else None)

@@ -359,6 +359,29 @@ def test_request_decisions(app, world, role, action, state, after, allowed):
         assert state_of(request_id) == state
 
 
+# Service levels (issue 19)
+
+@pytest.mark.parametrize("role", ROLES)
+def test_what_waits_for_each_role_and_the_service_level_statistics(app, world, role):
+    w = world
+    new_request(w)  # waits for the staff
+    new_request(w, "checked")  # waits for the director
+    waiting = api_get(app, w, role, "utt1service_request_waiting")
+    stats = api_get(app, w, role, "utt1service_request_service_levels",
+                    owner_org=w.office["name"])
+    whole = api_get(app, w, role, "utt1service_request_service_levels")
+    if role == "anonymous":
+        assert waiting.status_code == 403
+    else:
+        counts = waiting.json["result"]
+        assert (counts["staff"]["count"] > 0) == (role in STAFF)
+        assert (counts["director"]["count"] > 0) == (role in DIRECTORS)
+        assert counts["decides"] == (role in DIRECTORS)
+    assert (stats.status_code == 200) == (role in DIRECTORS)
+    assert (whole.status_code == 200) == (role == "sysadmin")
+    assert stats.status_code in (200, 403) and whole.status_code in (200, 403)
+
+
 # The service report
 
 @pytest.mark.parametrize("role", ROLES)

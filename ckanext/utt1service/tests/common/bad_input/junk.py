@@ -159,25 +159,26 @@ def must_refuse(kind: str, value: Any) -> bool:
 FIELD_KINDS: dict[str, str] = {
     **dict.fromkeys(
         ("id", "token", "package_id", "resource_id", "request_id", "download_event_id",
-         "survey_response_id", "request_token", "owner_org", "sig"), "id"),
+         "survey_response_id", "request_token", "owner_org", "sig", "user", "for_user"), "id"),
     **dict.fromkeys(
         ("comment", "first_name", "surname", "position", "agency", "affiliation",
          "data_wanted", "intended_use", "email", "phone", "q", "received_by",
          "suggestion", "description", "package", "contact_name", "contact_email",
-         "contact_phone", "problems", "improvements", "resolution"), "text"),
+         "contact_phone", "problems", "improvements", "resolution", "conditions"), "text"),
     **dict.fromkeys(
         ("agency_type", "delivery_channel", "intake_channel", "consent_method", "order",
-         "channel", "category", "kind", "respondent_type", "mode", "via"), "choice"),
-    **dict.fromkeys(("consent", "mine", "dry_run", "include_withdrawn"), "bool"),
+         "channel", "category", "kind", "respondent_type", "mode", "via", "decision"), "choice"),
+    **dict.fromkeys(("consent", "mine", "dry_run", "include_withdrawn", "require_acceptance"), "bool"),
     **dict.fromkeys(("acknowledged_name", "acknowledged_position", "complaint_improvements", "reason"), "text"),
     "acknowledged_on": "date",
     "format": "choice",
     **dict.fromkeys(("limit", "offset", "days", "suggestion_limit"), "int"),
-    **dict.fromkeys(("handed_over_on", "answered_on"), "date"),
+    **dict.fromkeys(("handed_over_on", "answered_on", "day", "starts_on", "ends_on", "expires_on"), "date"),
     **dict.fromkeys(
         ("staff_courtesy", "staff_reception", "search_speed", "data_match", "data_quality"),
         "rating"),
     "resource_ids": "id_list",
+    "ids": "id_list",
     "fiscal_year": "year",
     "expires": "timestamp",
     "half": "half",

@@ -64,7 +64,17 @@ def baselines(w: Any) -> dict[str, dict[str, Any]]:
         "utt1service_request_check": {"id": approved, "comment": "ครบ"},
         "utt1service_request_return": {"id": approved, "comment": "ขาดข้อมูล"},
         "utt1service_request_resubmit": {"id": pending, "comment": "ครบแล้ว"},
-        "utt1service_request_approve": {"id": pending, "comment": "ok"},
+        "utt1service_request_approve": {"id": pending, "comment": "ok",
+                                        "conditions": "ใช้เพื่อการวิจัยเท่านั้น",
+                                        "require_acceptance": True},
+        "utt1service_request_bulk_decide": {"ids": [pending, approved], "decision": "reject",
+                                            "comment": "ไม่เข้าเกณฑ์"},  # (none checked)
+        "utt1service_request_renew": {"id": pending, "comment": "ยังต้องใช้ข้อมูล",
+                                      "data_wanted": "เหมือนเดิม", "intended_use": "วิจัย",
+                                      "delivery_channel": "download"},  # (not approved)
+        "utt1service_request_change_grant": {"id": pending, "expires_on": "2099-01-31",
+                                             "comment": "ขยายเวลา"},  # (not approved)
+        "utt1service_request_accept_conditions": {"id": approved, "token": "not-the-token"},
         "utt1service_request_reject": {"id": approved, "comment": "ไม่เข้าเกณฑ์"},
         "utt1service_request_deliver": {"id": pending, "comment": "ok"},
         "utt1service_request_close": {"id": pending, "comment": "ok"},
@@ -78,6 +88,15 @@ def baselines(w: Any) -> dict[str, dict[str, Any]]:
         "utt1service_request_attach_signed_form": {"id": pending},
         "utt1service_request_file_show": {"id": approved, "resource_id": w.restricted["id"],
                                           "expires": 4_102_444_800, "sig": "not-the-signature"},
+        "utt1service_request_waiting": {"owner_org": w.org["id"]},
+        "utt1service_request_service_levels": {"fiscal_year": 2569, "half": 1,
+                                               "owner_org": w.org["id"]},
+        "utt1service_request_send_digests": {"dry_run": True, "day": "2026-12-01"},
+        "utt1service_acting_approver_create": {
+            "owner_org": w.org["id"], "user": w.stranger["name"], "starts_on": "2026-12-01",
+            "ends_on": "2026-12-05", "comment": "ลาราชการ"},  # (not staff: refused)
+        "utt1service_acting_approver_list": {"owner_org": w.org["id"]},
+        "utt1service_acting_approver_end": {"id": "no-such-appointment", "comment": "กลับแล้ว"},
         "utt1service_download_event_create": {"resource_id": w.gone["id"], "channel": "email",
                                               "request_id": approved},
         "utt1service_download_count": {"resource_id": w.restricted["id"]},

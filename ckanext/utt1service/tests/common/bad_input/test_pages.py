@@ -43,7 +43,8 @@ FORM_FIELDS = tuple(sorted(
     set(request_views.FORM_FIELDS) | set(survey_views.FIELDS) | set(complaint_views.FIELDS)
     | {"resource_ids", "consent", "comment", "intake_channel", "consent_method", "received_by",
        "handed_over_on", "problems", "improvements", "fy", "half", "org", "state",
-       "resolution", "event", "next", "website", "token"}
+       "resolution", "event", "next", "website", "token", "user", "starts_on", "ends_on",
+       "expires_on", "conditions", "require_acceptance", "accept", "decision", "ids"}
 ))
 #: path segments that broke pages, besides generated ones
 PATH_JUNK = ("a\x00b", "x" * 3000, "99999999999999999999", " \r\n")
@@ -89,6 +90,7 @@ def path_value(rule: str, name: str, w: Any) -> str:
         "expires": "4102444800",
         "sig": "not-the-signature",
         "filename": "students-secret.csv",
+        "appointment_id": "no-such-appointment",
     }
     assert name in values, f"say in {__name__}.path_value what a valid {name!r} in {rule} is"
     return values[name]
