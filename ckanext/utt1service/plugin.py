@@ -98,6 +98,12 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "utt1service")
+        # People register here to request data and follow their requests:
+        # after logging in or registering they land on "My requests" (with
+        # the dashboard's other tabs), not on CKAN's empty "My datasets". A
+        # route the deployment set itself is kept.
+        if config.get("ckan.auth.route_after_login") in (None, "", "dashboard.datasets"):
+            config["ckan.auth.route_after_login"] = "utt1service_request.my_requests"
 
     # IFacets (catalogue search: catalog/search.py)
 
