@@ -96,6 +96,10 @@ CORE_STRINGS = (
     N_("Show More {facet_type}"),
     N_("Show Only Popular {facet_type}"),
     N_("There are no {facet_type} that match this search"),
+    # messages of CKAN's error pages (404, 403)
+    N_("Dataset not found or you have no permission to view it"),
+    N_("Group not found"),
+    N_("User not found"),
     # the sysadmin's pages
     N_("Admin"),
     N_("Config"),

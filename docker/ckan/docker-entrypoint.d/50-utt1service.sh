@@ -13,4 +13,7 @@
   echo "[utt1service] ckan db upgrade -p utt1service"
   ckan db upgrade -p utt1service
   ckan utt1service bootstrap-sysadmin
+  # the Thai of CKAN's scripts (and the extension's additions to it) for
+  # /api/i18n/th: uWSGI, unlike `ckan run`, does not build them
+  ckan translation js
 ) || { echo "[utt1service] start-up failed, see the messages above" >&2; exit 1; }
