@@ -39,7 +39,8 @@ FAILING_IMPACTS = ("critical", "serious", "moderate")
 #: names that have no Thai form in use. Compared case-sensitively.
 ALLOWED_LATIN = frozenset({
     # file formats and units
-    "CSV", "PDF", "XLSX", "XLS", "JSON", "XML", "PNG", "SVG", "ZIP", "DOCX", "TXT", "HTML",
+    "CSV", "PDF", "XLSX", "XLS", "JSON", "XML", "PNG", "JPEG", "JPG", "SVG", "ZIP", "DOCX", "TXT",
+    "HTML", "Excel",
     "A4",
     # codes and names of things people know by them
     "QR", "QR-Code", "O-NET", "NT", "RT", "DMC", "EMIS", "B-OBEC", "PDPA", "API", "LINE", "ID",
@@ -78,7 +79,7 @@ _COLLECT_TEXT = r"""
     if (!visible(el)) continue;
     out.push([node.textContent.trim(), el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : '')]);
   }
-  for (const el of document.querySelectorAll('[aria-label],[title],[alt],[placeholder],input[type=submit][value],input[type=button][value],[aria-roledescription]')) {
+  for (const el of document.body.querySelectorAll('[aria-label],[title],[alt],[placeholder],input[type=submit][value],input[type=button][value],[aria-roledescription]')) {
     if (skip(el)) continue;
     for (const a of ['aria-label', 'title', 'alt', 'placeholder', 'aria-roledescription']) {
       const v = el.getAttribute(a);
