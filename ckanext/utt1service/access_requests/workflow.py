@@ -240,6 +240,9 @@ def mail_variables(request: AccessRequest, **extra: Any) -> dict[str, Any]:
         "requester_url": requester_link(request),
         "expires_at": max((g.expires_at for g in grants), default=None),
         "retention_days": request.consent_retention_days,
+        # the satisfaction survey about this request (its link carries a
+        # token: only the requester answers it)
+        "survey_url": tk.h.utt1service_survey_url(request_id=request.id, qualified=True),
     }
     variables.update(extra)
     return variables

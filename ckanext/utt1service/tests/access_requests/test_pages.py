@@ -251,3 +251,16 @@ def test_what_the_pages_need_comes_from_the_actions(shared_world, app):
     mine = app.get("/api/3/action/utt1service_request_list", query_string={"mine": True},
                    headers=auth(w.requesters["approved"])).json
     assert "mail" not in mine["result"]
+
+
+def test_the_approved_requester_is_invited_to_the_survey_where_they_download(shared_world, app):
+    w = shared_world
+    approved = w.requests["approved"]
+    page = app.get(f"/access-request/{approved['id']}", headers=auth(w.requesters["approved"])).body
+    assert f"/survey/?request_id={approved['id']}&amp;token=" in page or \
+        f"/survey?request_id={approved['id']}&amp;token=" in page
+    assert "ประเมินความพึงพอใจ" in page
+    # not while the request waits
+    pending = w.requests["pending"]
+    assert "utt1-survey-invite" not in app.get(f"/access-request/{pending['id']}",
+                                               headers=auth(w.requesters["pending"])).body
