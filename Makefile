@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-fast test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report
+.PHONY: help dev setup test test-fast test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report bench-pages
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -73,3 +73,6 @@ bench-report:  ## benchmark the fiscal-year report on 1M synthetic downloads (ow
 	  CKAN_REDIS_URL="redis://127.0.0.1:$$REDIS_PORT/3" \
 	  CKAN_STORAGE_PATH="$$LOCAL/bench-storage" \
 	  "$$VENV/bin/python" bench/report.py $(ARGS)
+
+bench-pages:  ## page weight and requests on a phone, first and repeat visit, vs CKAN's cache policy (Chromium; exits 1 on a missed goal)
+	@CKAN_INI=$(CURDIR)/ckan.ini .venv/bin/python bench/page_weight.py

@@ -37,7 +37,7 @@ from ckanext.utt1service.catalog import helpers as catalog_helpers
 from ckanext.utt1service.catalog import search
 from ckanext.utt1service.catalog import validators as catalog_validators
 from ckanext.utt1service.catalog import views as catalog_views
-from ckanext.utt1service.common import db_session, protection, url_guard
+from ckanext.utt1service.common import db_session, protection, speed, url_guard
 from ckanext.utt1service.common import helpers as common_helpers
 from ckanext.utt1service.common import validators as common_validators
 from ckanext.utt1service.monitoring import helpers as monitoring_helpers
@@ -134,12 +134,14 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     # to the next one (common/db_session.py); NUL bytes in addresses and forms
     # are refused before any view (common/url_guard.py); CKAN's search page
     # shows a clear message, not a 500, while the search server is down
-    # (catalog/search.py).
+    # (catalog/search.py); fingerprinted assets are kept by browsers and text
+    # is compressed (common/speed.py).
 
     def make_middleware(self, app, config):
         url_guard.install(app)
         search.guard_search_views(app)
-        return db_session.install(app)
+        db_session.install(app)
+        return speed.install(app)
 
     # ISignal: downloads are counted (monitoring/subscriptions.py)
 
