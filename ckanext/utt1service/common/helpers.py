@@ -20,6 +20,7 @@ __all__ = [
     "utt1service_header_logo_url",
     "utt1service_favicon_url",
     "utt1service_error_page",
+    "utt1service_date_input",
 ]
 
 #: CKAN's own logo, the default of ckan.site_logo: the header shows the
@@ -116,3 +117,21 @@ def _werkzeug_description(code: int) -> str:
 
     exc = default_exceptions.get(code)
     return exc.description if exc is not None else ""
+
+
+def utt1service_date_input(value: Any = None) -> str:
+    """A day as the forms take it: day/month/Buddhist-Era year (25/11/2569);
+    today in Bangkok when ``value`` is None; a value the user typed (a string
+    that is not YYYY-MM-DD) is given back as typed."""
+    import datetime
+
+    if value is None or value == "":
+        day = datetime.datetime.now(thaidate.BANGKOK).date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    return f"{day.day}/{day.month}/{thaidate.be_year(day.year)}"
