@@ -303,3 +303,41 @@ def test_a_restricted_file_offers_request_access_on_the_phone(browser, live_serv
     assert item.locator(".utt1-request-access").is_visible()
     assert item.locator(".utt1-download").count() == 0
     page.context.close()
+
+
+# -- forms by keyboard alone -------------------------------------------------
+
+def _tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_survey_and_complaint_forms_work_with_the_keyboard_alone(browser, live_server, office, viewport):
+    page = anonymous(browser, live_server, viewport)
+    page.goto("/survey")
+    names = page.evaluate("() => [...new Set([...document.querySelectorAll('input[type=radio]')].map(e => e.name))]")
+    assert len(names) == 5 and page.locator("input[type=radio]").count() == 15
+    for name in names:
+        # Tab enters each group of radio buttons; Space picks the focused one
+        _tab_to(page, f"input[type=radio][name='{name}']")
+        assert page.evaluate("() => document.activeElement.labels[0].innerText.trim().length > 0")
+        page.keyboard.press("Space")
+    _tab_to(page, "form.utt1service-form button.btn-primary[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/survey/thanks**")
+
+    page.goto("/complaint")
+    _tab_to(page, "#field-category")
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#field-category")
+    _tab_to(page, "#field-description")
+    page.keyboard.type("ดาวน์โหลดไฟล์แล้วเปิดไม่ได้")
+    _tab_to(page, "form.utt1service-form button.btn-primary[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/complaint/thanks**")
+    page.context.close()
