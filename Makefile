@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-fast test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report bench-load bench-preview
+.PHONY: help dev setup test test-fast test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report bench-load bench-preview bench-pages
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -91,3 +91,6 @@ bench-preview:  ## table previews: a 100,000-row Thai CSV through xloader; datas
 	    && $$VENV/bin/ckan -c test.ini db upgrade -p utt1service; } >"$$LOG/bench-db.log" 2>&1 \
 	    || { echo "database migration failed, see $$LOG/bench-db.log"; exit 1; }; \
 	  $$VENV/bin/python bench/preview.py $(BENCH_ARGS)
+
+bench-pages:  ## page weight and requests on a phone, first and repeat visit, vs CKAN's cache policy (Chromium; exits 1 on a missed goal)
+	@CKAN_INI=$(CURDIR)/ckan.ini .venv/bin/python bench/page_weight.py

@@ -39,7 +39,7 @@ from ckanext.utt1service.catalog import gd, preview, search
 from ckanext.utt1service.catalog import helpers as catalog_helpers
 from ckanext.utt1service.catalog import validators as catalog_validators
 from ckanext.utt1service.catalog import views as catalog_views
-from ckanext.utt1service.common import db_session, protection, url_guard
+from ckanext.utt1service.common import db_session, protection, speed, url_guard
 from ckanext.utt1service.common import helpers as common_helpers
 from ckanext.utt1service.common import validators as common_validators
 from ckanext.utt1service.monitoring import datastore_reads, subscriptions
@@ -130,6 +130,12 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
                 del model.Package._license_register
         # Thai encodings in xloader's loader (catalog/preview.py)
         preview.install()
+        # People register here to request data and follow their requests:
+        # after logging in or registering they land on "My requests" (with
+        # the dashboard's other tabs), not on CKAN's empty "My datasets". A
+        # route the deployment set itself is kept.
+        if config.get("ckan.auth.route_after_login") in (None, "", "dashboard.datasets"):
+            config["ckan.auth.route_after_login"] = "utt1service_request.my_requests"
 
     # IFacets (catalogue search: catalog/search.py)
 
@@ -176,13 +182,15 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     # to the next one (common/db_session.py); NUL bytes in addresses and forms
     # are refused before any view (common/url_guard.py); CKAN's search page
     # shows a clear message, not a 500, while the search server is down
-    # (catalog/search.py).
+    # (catalog/search.py); fingerprinted assets are kept by browsers and text
+    # is compressed (common/speed.py).
 
     def make_middleware(self, app, config):
         url_guard.install(app)
         search.guard_search_views(app)
         preview.guard_table_views(app)
-        return db_session.install(app)
+        db_session.install(app)
+        return speed.install(app)
 
     # ISignal: downloads are counted (monitoring/subscriptions.py)
 

@@ -99,7 +99,7 @@ def utt1service_is_request_staff(org_id: Optional[str] = None) -> bool:
 
 
 def utt1service_request_queue_count(org_id: Optional[str] = None) -> int:
-    """Requests waiting for staff or director (submitted or checked)."""
+    """Requests waiting for the current user (``workflow.waiting_states``)."""
     user = gate.current_user_obj()
     if user is None:
         return 0
@@ -113,7 +113,7 @@ def utt1service_request_queue_count(org_id: Optional[str] = None) -> int:
         model.Session.query(func.count(AccessRequest.id))
         .filter(
             AccessRequest.owner_org.in_(org_ids),
-            AccessRequest.state.in_(("submitted", "checked")),
+            AccessRequest.state.in_(wf.waiting_states(user, org_id and org_ids[0])),
         )
         .scalar()
         or 0

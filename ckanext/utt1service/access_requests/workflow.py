@@ -244,6 +244,9 @@ def mail_variables(request: AccessRequest, **extra: Any) -> dict[str, Any]:
         "retention_days": request.consent_retention_days,
         "conditions": request.conditions,
         "conditions_required": request.conditions_required,
+        # the satisfaction survey about this request (its link carries a
+        # token: only the requester answers it)
+        "survey_url": tk.h.utt1service_survey_url(request_id=request.id, qualified=True),
     }
     variables.update(extra)
     return variables
@@ -544,3 +547,16 @@ def anonymise(request: AccessRequest, now: Optional[datetime.datetime] = None) -
         synchronize_session=False
     )
     AuditEvent.record(OBJECT_TYPE, request.id, "anonymise", data={"retention_days": retention_days()})
+
+
+def waiting_states(user: Any, org_id: Optional[str] = None) -> tuple[str, ...]:
+    """The states of the requests that wait for this user to act: a
+    director's (an organization's admin) are those checked by staff, awaiting
+    approval; staff's (editors) and sysadmins' those submitted, awaiting the
+    check. The queue opens on them and the dashboard counts them."""
+    if user is None or authz.is_sysadmin(user):
+        return ("submitted",)
+    org_ids = [org_id] if org_id else authz.handled_organization_ids(user)
+    if any(authz.capacity(user, o) in authz.DIRECTOR_CAPACITIES for o in org_ids):
+        return ("checked",)
+    return ("submitted",)

@@ -92,3 +92,17 @@ def most_downloaded(context: Context, limit: int = LIST_SIZE) -> tuple[list[dict
         if found:
             return found[:limit], True
     return _search(context, q="", rows=limit)["results"], False
+
+
+def landing(context: Context) -> dict[str, Any]:
+    """What the landing page shows (``/bigdata`` and the home page), with the
+    rights of the user in ``context``."""
+    most, counted = most_downloaded(context)
+    return {
+        "topics": topic_counts(context),
+        "topic_field": TOPIC_FIELD,
+        "dataset_count": dataset_count(context),
+        "newest": newest(context),
+        "most_downloaded": most,
+        "downloads_counted": counted,
+    }

@@ -8,7 +8,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError
 
-from ckanext.utt1service.catalog import dataset_schema, gd, search
+from ckanext.utt1service.catalog import bigdata, dataset_schema, gd, search
 from ckanext.utt1service.catalog.bigdata import (
     topic_categories as utt1service_topic_categories,
 )
@@ -24,6 +24,7 @@ __all__ = [
     "get_organization",
     "utt1service_gd_section",
     "utt1service_gd_field_names",
+    "utt1service_landing",
 ]
 
 # What the summary box of the dataset page shows, in this order.
@@ -172,3 +173,9 @@ def get_organization(next_helper, org=None, include_datasets=False):
             return organization_without_search({}, {"id": org})
         except (tk.ObjectNotFound, tk.ValidationError, tk.NotAuthorized):
             return {}
+
+
+def utt1service_landing() -> dict[str, Any]:
+    """What the landing page shows, for the home page (``home/index.html``):
+    topic counts, the newest and most-downloaded datasets the visitor may see."""
+    return bigdata.landing({"user": tk.current_user.name, "auth_user_obj": tk.current_user})

@@ -88,19 +88,7 @@ def _image(data: str, fmt: str, filename: str, shared: bool) -> Response:
 
 
 def index() -> str:
-    context = _context()
-    most, counted = landing.most_downloaded(context)
-    return tk.render(
-        "utt1service/bigdata/index.html",
-        {
-            "topics": landing.topic_counts(context),
-            "topic_field": landing.TOPIC_FIELD,
-            "dataset_count": landing.dataset_count(context),
-            "newest": landing.newest(context),
-            "most_downloaded": most,
-            "downloads_counted": counted,
-        },
-    )
+    return tk.render("utt1service/bigdata/index.html", landing.landing(_context()))
 
 
 def suggest() -> Response:

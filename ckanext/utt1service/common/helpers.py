@@ -3,17 +3,44 @@
 user's language (Buddhist Era in Thai), also for CKAN core's own dates."""
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
 
 from ckanext.utt1service.common import thaidate
+from ckanext.utt1service.common.i18n import N_
 
 __all__ = [
     "utt1service_office_name",
     "utt1service_date",
     "utt1service_datetime",
     "render_datetime",
+    "utt1service_emblem_url",
+    "utt1service_header_logo_url",
+    "utt1service_favicon_url",
+    "utt1service_error_page",
+    "utt1service_date_input",
 ]
+
+#: CKAN's own logo, the default of ckan.site_logo: the header shows the
+#: office's emblem instead (the sysadmin's own logo is shown as set).
+CKAN_DEFAULT_LOGO = "/base/images/ckan-logo.png"
+
+#: Thai (and English) titles and explanations of the error pages; werkzeug's
+#: own names and descriptions are English only.
+ERROR_PAGES = {
+    400: (N_("Bad request"), N_("The address or the form could not be understood. Go back and try again.")),
+    401: (N_("Please log in"), N_("This page is for logged-in users. Log in, then try again.")),
+    403: (N_("Not allowed"), N_("You do not have permission to see this page. If you think you should, log in or contact the office.")),
+    404: (N_("Page not found"), N_("There is no page at this address. It may have moved, or the address may be mistyped. Search the data or start from the home page.")),
+    405: (N_("Not allowed"), N_("This page cannot be used that way.")),
+    409: (N_("Conflict"), N_("The request conflicts with the current state of the data. Reload the page and try again.")),
+    413: (N_("File too large"), N_("The file is larger than the portal accepts.")),
+    429: (N_("Too many requests"), N_("Please wait a moment, then try again.")),
+    500: (N_("Something went wrong"), N_("The portal could not answer. Please try again later; if it happens again, tell the office.")),
+    503: (N_("Temporarily unavailable"), N_("The portal is busy or being maintained. Please try again in a minute.")),
+}
 
 
 def utt1service_office_name() -> str:
@@ -47,3 +74,64 @@ def render_datetime(next_helper, datetime_, date_format=None, with_hours=False, 
         return thaidate.format_date(datetime_, "th")
     except (TypeError, ValueError):
         return next_helper(datetime_, date_format, with_hours, with_seconds)
+
+
+def utt1service_emblem_url() -> str:
+    """The office's emblem (``ckanext.utt1service.emblem``) as a URL."""
+    return tk.h.url_for_static_or_external(tk.config.get("ckanext.utt1service.emblem"))
+
+
+def utt1service_header_logo_url() -> str:
+    """The image of the page header: the logo a sysadmin set
+    (``ckan.site_logo``) unless it is CKAN's own, else the office's emblem."""
+    logo = tk.config.get("ckan.site_logo") or ""
+    if logo and logo != CKAN_DEFAULT_LOGO:
+        return tk.h.url_for_static_or_external(logo)
+    return utt1service_emblem_url()
+
+
+def utt1service_favicon_url() -> str:
+    """The browser tab's icon (``ckanext.utt1service.favicon``) as a URL."""
+    return tk.h.url_for_static_or_external(tk.config.get("ckanext.utt1service.favicon"))
+
+
+def utt1service_error_page(code: Any, content: Any) -> dict[str, str]:
+    """Title and explanation of an error page in the user's language.
+
+    A message the portal gave (``tk.abort(404, _("Dataset not found"))``)
+    is kept as the explanation; werkzeug's English defaults are replaced."""
+    try:
+        number = int(code[0] if isinstance(code, (list, tuple)) else code)
+    except (TypeError, ValueError, IndexError):
+        number = 500
+    title, explanation = ERROR_PAGES.get(number, ERROR_PAGES[500 if number >= 500 else 400])
+    text = str(content or "")
+    default = _werkzeug_description(number)
+    if text and text != default and text != "Internal server error":
+        return {"code": str(number), "title": tk._(title), "explanation": text}
+    return {"code": str(number), "title": tk._(title), "explanation": tk._(explanation)}
+
+
+def _werkzeug_description(code: int) -> str:
+    from werkzeug.exceptions import default_exceptions
+
+    exc = default_exceptions.get(code)
+    return exc.description if exc is not None else ""
+
+
+def utt1service_date_input(value: Any = None) -> str:
+    """A day as the forms take it: day/month/Buddhist-Era year (25/11/2569);
+    today in Bangkok when ``value`` is None; a value the user typed (a string
+    that is not YYYY-MM-DD) is given back as typed."""
+    import datetime
+
+    if value is None or value == "":
+        day = datetime.datetime.now(thaidate.BANGKOK).date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    return f"{day.day}/{day.month}/{thaidate.be_year(day.year)}"

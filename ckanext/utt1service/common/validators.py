@@ -203,13 +203,34 @@ def utt1service_complaint_ref(value: Any, context: Optional[Context] = None) -> 
     return value
 
 
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+#: a four-digit year from this one on is a Buddhist-Era year (2400 BE = 1857)
+BE_FROM = 2400
+
+
+def parse_day(text: str) -> Optional[datetime.date]:
+    """A day as people in Thailand write it: day/month/year with a
+    Buddhist-Era year (25/11/2569; Thai digits too; a Gregorian year is
+    taken as well), or YYYY-MM-DD. None when it is not a day."""
+    text = text.strip().translate(_THAI_DIGITS)
+    found = _DAY_MONTH_YEAR.fullmatch(text)
+    try:
+        if found:
+            day, month, year = (int(g) for g in found.groups())
+            return datetime.date(year - 543 if year >= BE_FROM else year, month, day)
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def utt1service_date(value: Any, context: Optional[Context] = None) -> Any:
-    """A day as YYYY-MM-DD (a date or datetime passes through)."""
+    """A day: day/month/Buddhist-Era year as entered in the forms
+    (25/11/2569), or YYYY-MM-DD (the API); a date or datetime passes through."""
     if _absent(value) or isinstance(value, datetime.date):
         return value
     if isinstance(value, str) and len(value) <= 40:
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise tk.Invalid(tk._("Please enter a date such as 2026-11-25"))
+        day = parse_day(value)
+        if day is not None:
+            return day
+    raise tk.Invalid(tk._("Please enter a date as day/month/year (Buddhist Era), e.g. 25/11/2569"))

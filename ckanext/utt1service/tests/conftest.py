@@ -154,8 +154,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(scope="session")
+def _js_translations(_session_plugins):
+    """The Thai of CKAN's scripts ("Show more", the upload widget), which
+    /api/i18n/th serves from files ``ckan run`` (or ``ckan translation js``)
+    builds: built once for the browser tests, as a deployment does at start."""
+    from ckan.lib.i18n import build_js_translations
+
+    build_js_translations()
+
+
 @pytest.fixture()
-def live_server(app):
+def live_server(app, _js_translations):
     """The CKAN app of this test served over real HTTP on 127.0.0.1.
 
     Yields the base URL. The server runs in a thread of the test process, so

@@ -17,4 +17,7 @@
       "(make one: ckan utt1service xloader-token; see docker/.env.example)"
   fi
   ckan utt1service bootstrap-sysadmin
+  # the Thai of CKAN's scripts (and the extension's additions to it) for
+  # /api/i18n/th: uWSGI, unlike `ckan run`, does not build them
+  ckan translation js
 ) || { echo "[utt1service] start-up failed, see the messages above" >&2; exit 1; }

@@ -467,9 +467,19 @@ utt1service_request.add_url_rule(
 
 # Queues
 
+#: the queue's filter that shows every request ("All"); without a filter the
+#: queue opens on what waits for the viewer (helpers.waiting_states)
+ALL_STATES = "all"
+
+
 def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> Any:
+    state = request.args.get("state")
+    if state is None:
+        # a search or a dataset's requests look at all of them
+        searching = request.args.get("q") or request.args.get("package_id")
+        state = ALL_STATES if searching else wf.waiting_states(_user(), owner_org)[0]
     params = {
-        "state": request.args.get("state") or None,
+        "state": None if state in (ALL_STATES, "") else state,
         "q": request.args.get("q") or None,
         "package_id": request.args.get("package_id") or None,
         "owner_org": owner_org,
@@ -488,6 +498,7 @@ def _queue(template: str, extra: dict[str, Any], owner_org: Optional[str]) -> An
         return tk.abort(400, tk._("Invalid search"))
     link_args = dict(request.view_args or {})
     link_args.update({k: v for k, v in params.items() if v and k != "owner_org"})
+    link_args.setdefault("state", ALL_STATES)
     pager = Page(
         collection=result["results"],
         page=page,

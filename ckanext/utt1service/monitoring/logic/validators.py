@@ -85,10 +85,11 @@ def utt1service_contact_phone(value: Any) -> Any:
 
 
 def utt1service_past_date(value: Any, context: Any = None) -> datetime.date:
-    """A date (YYYY-MM-DD) that is not in the future (Bangkok time)."""
+    """A date (day/month/Buddhist-Era year or YYYY-MM-DD) that is not in the
+    future (Bangkok time)."""
     day = utt1service_date(value)
     if not isinstance(day, datetime.date):
-        raise tk.Invalid(tk._("Please enter a date such as 2026-11-25"))
+        raise tk.Invalid(tk._("Please enter a date as day/month/year (Buddhist Era), e.g. 25/11/2569"))
     if isinstance(day, datetime.datetime):
         day = day.date()
     if day > datetime.datetime.now(thaidate.BANGKOK).date():

@@ -3,6 +3,9 @@
 recorded by staff on the requester's behalf; paper hand-over."""
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
 
 import ckan.model as model
@@ -10,6 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.utt1service.access_requests.model import AccessRequest
+from ckanext.utt1service.common import thaidate
 from ckanext.utt1service.common.model import AuditEvent
 from ckanext.utt1service.tests.access_requests.conftest import (
     FORM,
@@ -180,11 +184,22 @@ def test_hand_over_button_on_the_request_page(app, world):
     req = world.requests["approved"]
     page = app.get(f"/access-request/{req['id']}", headers=auth(world.staff))
     assert "utt1-action-hand-over" in page.body
+    # the day is entered in the Buddhist Era, like every date of the portal
+    # (no native mm/dd/yyyy picker), today's date filled in
+    field = re.search(r'<input[^>]*id="field-handed_over_on"[^>]*>', page.body).group(0)
+    assert 'type="text"' in field
+    today = datetime.datetime.now(thaidate.BANGKOK).date()
+    assert f'value="{today.day}/{today.month}/{today.year + 543}"' in field
+    wrong = app.post(f"/access-request/{req['id']}/hand-over",
+                     data={"received_by": "นางรับ แทน", "handed_over_on": "11/31/2026x"},
+                     headers=auth(world.staff))
+    assert "วัน/เดือน/ปี พ.ศ." in wrong.body
     app.post(f"/access-request/{req['id']}/hand-over",
-             data={"received_by": "นางรับ แทน", "handed_over_on": "2026-11-21"},
+             data={"received_by": "นางรับ แทน", "handed_over_on": "๒๑/11/2569"},
              headers=auth(world.staff))
     page = app.get(f"/access-request/{req['id']}", headers=auth(world.staff))
     assert "utt1-handed-over" in page.body and "นางรับ แทน" in page.body
+    assert model.Session.get(AccessRequest, req["id"]).handed_over_on == datetime.date(2026, 11, 21)
     assert "utt1-action-hand-over" not in page.body
     # The requester does not get the button.
     page = app.get(f"/access-request/{req['id']}", headers=auth(world.requesters["approved"]))

@@ -59,6 +59,9 @@ def test_every_step_mails_the_right_people_in_thai_then_english(world, smtp_serv
     assert f"{expires.year + 543}" in text  # Buddhist Era in Thai ...
     assert f"{expires.day} " in text and str(expires.year) in text  # ... Gregorian in English
     assert "นักเรียนรายบุคคล.csv" in text
+    # the satisfaction survey about this request, with its token
+    assert "ประเมินความพึงพอใจ" in text
+    assert re.search(rf"/survey/?\?request_id={req['id']}&(amp;)?token=\S+", text)
     assert all(m.state == "sent" for m in model.Session.query(RequestMail))
 
 

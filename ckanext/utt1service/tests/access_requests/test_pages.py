@@ -142,7 +142,9 @@ def test_the_queue(shared_world, app):
     url = f"/organization/access-requests/{w.org['name']}"
     page = app.get(url, headers=auth(w.staff))
     assert page.status_code == 200
-    body = page.body
+    # The queue opens on what waits for staff (submitted, to check), not on all.
+    assert re.findall(r'utt1-queue-row" data-id="([^"]+)"', page.body) == [w.requests["pending"]["id"]]
+    body = app.get(url, query_string={"state": "all"}, headers=auth(w.staff)).body
     # Counts per state, oldest first, age in days.
     assert re.search(r'utt1-count-approved">\s*2<', body)
     assert re.search(r'utt1-count-submitted">\s*1<', body)
@@ -158,9 +160,9 @@ def test_the_queue(shared_world, app):
                         headers=auth(w.staff)).body
     assert re.findall(r'utt1-queue-row" data-id="([^"]+)"', by_number) == [w.requests["rejected"]["id"]]
     # Pages: past the last one the list is empty, a page that is not a number is the first.
-    beyond = app.get(url, query_string={"page": "2"}, headers=auth(w.staff)).body
+    beyond = app.get(url, query_string={"page": "2", "state": "all"}, headers=auth(w.staff)).body
     assert re.findall(r'utt1-queue-row" data-id="([^"]+)"', beyond) == []
-    garbled = app.get(url, query_string={"page": "๒x"}, headers=auth(w.staff))
+    garbled = app.get(url, query_string={"page": "๒x", "state": "all"}, headers=auth(w.staff))
     assert garbled.status_code == 200
     assert len(re.findall(r'utt1-queue-row" data-id="', garbled.body)) == len(rows)
     # Not for members of the organization or strangers.
@@ -249,3 +251,16 @@ def test_what_the_pages_need_comes_from_the_actions(shared_world, app):
     mine = app.get("/api/3/action/utt1service_request_list", query_string={"mine": True},
                    headers=auth(w.requesters["approved"])).json
     assert "mail" not in mine["result"]
+
+
+def test_the_approved_requester_is_invited_to_the_survey_where_they_download(shared_world, app):
+    w = shared_world
+    approved = w.requests["approved"]
+    page = app.get(f"/access-request/{approved['id']}", headers=auth(w.requesters["approved"])).body
+    assert f"/survey/?request_id={approved['id']}&amp;token=" in page or \
+        f"/survey?request_id={approved['id']}&amp;token=" in page
+    assert "ประเมินความพึงพอใจ" in page
+    # not while the request waits
+    pending = w.requests["pending"]
+    assert "utt1-survey-invite" not in app.get(f"/access-request/{pending['id']}",
+                                               headers=auth(w.requesters["pending"])).body

@@ -7,6 +7,8 @@ from bs4 import BeautifulSoup
 
 from ckan.tests import factories
 
+from ckanext.utt1service.tests.access_requests.conftest import upload
+
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
 OFFICE = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาอุทัยธานี เขต 1"
@@ -70,3 +72,20 @@ def test_poster_stylesheet_prints_on_one_a4_page(app):
 
     assert "@page { size: A4 portrait; margin: 0; }" in css
     assert ".utt1service-poster-toolbar { display: none; }" in css
+
+
+def test_a_restricted_datasets_poster_does_not_promise_a_download(app, org):
+    public = factories.Dataset(owner_org=org["id"], name="open-2568", title="สรุปจำนวนนักเรียน")
+    factories.Resource(package_id=public["id"], url="http://example.org/a.csv", format="CSV")
+    mixed = factories.Dataset(owner_org=org["id"], name="mixed-2568", title="นักเรียนรายบุคคล")
+    factories.Resource(package_id=mixed["id"], url="http://example.org/b.csv", format="CSV")
+    upload(mixed["id"], b"a,b\n", "c.csv", format="CSV", access_level="restricted")
+    closed = factories.Dataset(owner_org=org["id"], name="closed-2568", title="ข้อมูลส่วนบุคคล")
+    upload(closed["id"], b"a,b\n", "d.csv", format="CSV", access_level="restricted")
+
+    def kicker(name):
+        return _poster(app, f"/dataset/{name}/poster").select_one(".utt1service-poster-kicker").get_text(strip=True)
+
+    assert kicker("open-2568") == "ข้อมูลสารสนเทศทางการศึกษา ดาวน์โหลดได้"
+    assert "ยื่นคำขอ" in kicker("mixed-2568")
+    assert "ดาวน์โหลดได้" not in kicker("closed-2568") and "ยื่นคำขอ" in kicker("closed-2568")

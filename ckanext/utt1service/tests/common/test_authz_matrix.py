@@ -318,7 +318,8 @@ def test_the_request_queue(app, world, role):
     w = world
     request_id = new_request(w)
     listed = api_get(app, w, role, "utt1service_request_list")
-    queue = app.get(f"/organization/access-requests/{w.office['name']}",
+    # every state: who may see the queue (it opens on what waits for the role)
+    queue = app.get(f"/organization/access-requests/{w.office['name']}?state=all",
                     headers=auth(who(w, role)), follow_redirects=False)
     shown = api_get(app, w, role, "utt1service_request_show", id=request_id)
     own_queue = app.get(f"/organization/access-requests/{w.own_org['name']}",

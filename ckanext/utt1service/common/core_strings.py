@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+"""CKAN core's own interface strings that its Thai catalog leaves untranslated
+(or translates for another sense), which the portal's pages show.
+
+CKAN loads the catalog of each ITranslation plugin after its own and merges
+them (flask-babel: ``Translations.merge``, later catalogs win), so an entry of
+this extension's catalog with one of core's msgids gives that string its Thai
+on every core page too. Listing the msgids here keeps them in the extension's
+catalog when it is extracted again (``make i18n``); nothing reads this list at
+run time. The Thai is in ``i18n/th/LC_MESSAGES/ckanext-utt1service.po``.
+"""
+from __future__ import annotations
+
+from ckanext.utt1service.common.i18n import N_
+
+__all__ = ["CORE_STRINGS"]
+
+CORE_STRINGS = (
+    # page frame: skip link, landmarks and buttons screen readers name
+    N_("Skip to main content"),
+    N_("Breadcrumb"),
+    N_("Submit"),
+    N_("Toggle navigation"),
+    N_("Account"),
+    N_("About"),
+    N_("Search datasets"),
+    N_("Search datasets..."),
+    N_("Search Datasets..."),
+    N_("Profile settings"),
+    N_("View profile"),
+    N_("View dashboard"),
+    N_("Dashboard"),
+    N_("Sysadmin settings"),
+    N_("Log out"),
+    N_("Language"),
+    N_("Go"),
+    # log in and register
+    N_("Username or Email"),
+    N_("username"),
+    N_("Profile picture URL"),
+    N_("Profile picture"),
+    N_("Register for an Account"),
+    N_("Registration"),
+    N_("Full Name"),
+    N_("Confirm"),
+    N_("Remember me"),
+    N_("Forgot your password?"),
+    N_("Need an Account?"),
+    N_("Create an Account"),
+    N_("Then sign right up, it only takes a minute."),
+    N_("Forgotten your password?"),
+    N_("No problem, use our password recovery form to reset it."),
+    N_("Create Account"),
+    N_("Image URL"),
+    N_("Upload"),
+    N_("Link"),
+    N_("Remove"),
+    N_("Clear Upload"),
+    # dataset and resource pages
+    N_("Follow"),
+    N_("Unfollow"),
+    N_("Followers"),
+    N_("Dataset description:"),
+    N_("URL:"),
+    N_("Data last updated"),
+    N_("Metadata last updated"),
+    N_("Created"),
+    N_("Format"),
+    N_("License"),
+    N_("Additional Information"),
+    N_("Field"),
+    N_("Value"),
+    N_("Resources"),
+    N_("Explore"),
+    N_("More information"),
+    N_("Go to resource"),
+    N_("Preview"),
+    N_("Download"),
+    N_("There are no views created for this resource yet."),
+    N_("Not seeing the views you were expecting?"),
+    N_("Click here for more information."),
+    N_("Social"),
+    N_("No License Provided"),
+    N_("This dataset satisfies the Open Definition."),
+    # file sizes (CKAN's localised_filesize)
+    N_("{bytes} bytes"),
+    N_("{kibibytes} KiB"),
+    N_("{mebibytes} MiB"),
+    N_("{gibibytes} GiB"),
+    N_("{tebibytes} TiB"),
+    # search page
+    N_("Popular tags"),
+    N_("E.g. environment"),
+    N_("Filter Results"),
+    N_("Order by"),
+    N_("Show More {facet_type}"),
+    N_("Show Only Popular {facet_type}"),
+    N_("There are no {facet_type} that match this search"),
+    # messages of CKAN's error pages (404, 403)
+    N_("Dataset not found or you have no permission to view it"),
+    N_("Group not found"),
+    N_("User not found"),
+    # the sysadmin's pages
+    N_("Admin"),
+    N_("Config"),
+    N_("Trash"),
+    N_("Sysadmins"),
+    N_("Promote user to Sysadmin"),
+    N_("Revoke Sysadmin permission"),
+    N_("Administration"),
+    N_("Add"),
+    # dashboard
+    N_("News feed"),
+    N_("My Datasets"),
+    N_("My Organizations"),
+    N_("My Groups"),
+    N_("Activity from items that I'm following"),
+)

@@ -1,0 +1,343 @@
+# -*- coding: utf-8 -*-
+"""The office's own portal in a real Chromium, as its users meet it: the front
+door, registration, the dataset page on a phone, the survey invitation after a
+download, and every main page checked by axe-core (WCAG 2.1 A/AA: no
+critical, serious or moderate finding), for English words on Thai pages and
+for sideways scrolling at 360–414 px (``tests/browser.py``)."""
+from __future__ import annotations
+
+import re
+import types
+
+import pytest
+
+import ckan.model as model
+from ckan.tests import helpers
+
+from ckanext.utt1service.tests.access_requests.conftest import build_world, upload
+from ckanext.utt1service.tests.browser import (
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    assert_no_sideways_scroll,
+    check_page,
+    latin_words,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")]
+
+PASSWORD = "Portal-Passw0rd-utt1"
+THAI_NOTES = "จำนวนนักเรียนจำแนกตามระดับชั้นและโรงเรียน ข้อมูล ณ 10 มิถุนายน"
+
+
+@pytest.fixture()
+def office(monkeypatch, live_server) -> types.SimpleNamespace:
+    """The office's organization, a dataset with a public and a restricted
+    file (Thai content, as the office writes it), a requester with a pending
+    request, staff and the director, all able to log in."""
+    import ckan.plugins.toolkit as tk
+
+    monkeypatch.setitem(tk.config, "ckan.site_url", live_server)
+    w = build_world(("pending",))
+    sysadmin = {"user": w.sysadmin["name"], "ignore_auth": True}
+    helpers.call_action("resource_delete", context=dict(sysadmin), id=w.link["id"])
+    helpers.call_action("package_patch", context=dict(sysadmin), id=w.dataset["id"], notes=THAI_NOTES,
+                        title="ข้อมูลนักเรียนรายบุคคล ปีการศึกษา 2568")
+    helpers.call_action("organization_patch", context=dict(sysadmin), id=w.org["id"],
+                        description="กลุ่มนโยบายและแผน สำนักงานเขตพื้นที่การศึกษา")
+    helpers.call_action("resource_patch", context=dict(sysadmin), id=w.public["id"], name="สรุปจำนวนนักเรียน.csv",
+                        description="สรุปจำนวนนักเรียนรายโรงเรียน")
+    w.requester = w.requesters["pending"]
+    for user, fullname in ((w.requester, "สมชาย ใจดี"), (w.sysadmin, "ผู้ดูแล ระบบ")):
+        helpers.call_action("user_patch", context=dict(sysadmin), id=user["id"], fullname=fullname)
+    for user in (w.requester, w.staff, w.director, w.sysadmin):
+        obj = model.User.get(user["id"])
+        obj.password = PASSWORD
+    model.Session.commit()
+    model.Session.remove()
+    # user names and e-mail addresses are data the user typed, not words of
+    # the interface
+    w.names = {u["name"] for u in (w.requester, w.staff, w.director, w.sysadmin, w.member, w.stranger)}
+    w.names.add(tk.config["ckan.site_id"])  # the site's own user, listed among the sysadmins
+    w.names.add("pending")  # the requester's name as the request recorded it ("ผู้ขอ pending")
+    return w
+
+
+def login(browser, live_server, user, viewport=DESKTOP):
+    context = browser.new_context(base_url=live_server, locale="th-TH", viewport=viewport,
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    page.goto("/user/login")
+    page.fill("#field-login", user["name"])
+    page.fill("#field-password", PASSWORD)
+    page.locator("form .form-actions button[type=submit]").click()
+    page.wait_for_load_state()
+    return page
+
+
+def anonymous(browser, live_server, viewport=DESKTOP):
+    context = browser.new_context(base_url=live_server, locale="th-TH", viewport=viewport,
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    return page
+
+
+# -- the office's portal, not stock CKAN -------------------------------------
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_home_page_is_the_offices_front_door(browser, live_server, office, viewport):
+    page = anonymous(browser, live_server, viewport)
+    page.goto("/")
+    body = page.inner_text("body")
+    # the office's name, emblem and site title, not CKAN's placeholder home
+    assert "ข้อมูลสารสนเทศทางการศึกษา" in page.inner_text("h1")
+    assert "สำนักงานเขตพื้นที่การศึกษา" in body
+    assert page.locator("img.utt1service-hero-emblem").get_attribute("alt").startswith("ตราสัญลักษณ์")
+    assert "นี่คือส่วนที่แนะนำ" not in body and "420 x 220" not in page.content()
+    assert "Popular tags" not in body and "E.g. environment" not in page.content()
+    # the landing content: search, topics, the newest datasets
+    assert page.locator("form[role=search] input[name=q]").get_attribute("placeholder").startswith("ค้นหาข้อมูล")
+    assert page.locator(".utt1service-bigdata-newest a", has_text="ข้อมูลนักเรียนรายบุคคล").count() == 1
+    # the office's icon and header image, not CKAN's logo
+    assert page.locator("link[rel=icon]").get_attribute("href").endswith("/utt1service/favicon.svg")
+    assert "ckan-logo" not in page.locator("header.masthead").inner_html()
+    # the footer in Thai, without CKAN's own links
+    footer = page.inner_text("footer")
+    assert "Powered by" not in footer and "CKAN Association" not in footer and "CKAN API" not in footer
+    assert "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาอุทัยธานี เขต 1" in footer
+    check_page(page)
+    page.context.close()
+
+
+def test_about_is_translated_as_about_not_as_subject(browser, live_server, office):
+    page = anonymous(browser, live_server)
+    page.goto("/")
+    menu = page.inner_text("header.masthead nav")
+    assert "เกี่ยวกับ" in menu
+    assert not re.search(r"(^|\s)เรื่อง(\s|$)", menu)
+    page.goto("/about")
+    assert page.inner_text("h1").startswith("เกี่ยวกับ")
+    assert "คำขอ" in page.inner_text("main, [role=main]")
+    check_page(page)
+    page.context.close()
+
+
+def test_registration_is_to_request_data_and_lands_on_my_requests(browser, live_server, office):
+    page = anonymous(browser, live_server, PHONE)
+    page.goto("/user/register")
+    text = page.inner_text("body")
+    assert "ขอใช้ข้อมูล" in text
+    assert "Create datasets" not in text and "กลุ่ม และอื่น" not in text
+    check_page(page)
+    page.fill("#field-username", "newparent")
+    page.fill("#field-fullname", "ผู้ปกครอง ใหม่")
+    page.fill("#field-email", "newparent@example.org")
+    page.fill("#field-password", PASSWORD)
+    page.fill("#field-confirm-password", PASSWORD)
+    page.locator("form .form-actions button[type=submit]").click()
+    page.wait_for_url("**/dashboard/access-requests")
+    assert page.inner_text("h1").strip() == "คำขอของฉัน"
+    check_page(page, allowed={"newparent"})
+    page.context.close()
+
+
+def test_the_error_page_is_thai_with_ways_on(browser, live_server, office):
+    page = anonymous(browser, live_server)
+    response = page.goto("/dataset/no-such-dataset-here")
+    assert response.status == 404
+    assert "Not Found" not in page.inner_text("body")
+    assert page.locator("main a[href='/']").count() == 1
+    check_page(page)
+    page.context.close()
+
+
+# -- phone first -------------------------------------------------------------
+
+def test_dataset_page_on_a_phone_shows_the_files_with_buttons_first(browser, live_server, office):
+    page = anonymous(browser, live_server, PHONE)
+    page.goto(f"/dataset/{office.dataset['name']}")
+    download = page.locator(".resource-item .utt1-download").first
+    request = page.locator(".resource-item .utt1-request-access").first
+    assert download.is_visible() and request.is_visible()
+    assert "ดาวน์โหลด" in download.inner_text() and "ขอใช้ข้อมูล" in request.inner_text()
+    sidebar_top = page.locator("aside.secondary").bounding_box()["y"]
+    for button in (download, request):
+        assert button.bounding_box()["y"] < sidebar_top
+    # title, description, then the files: the first button within the first
+    # two screens, not 1,500 px down under the sidebar
+    assert page.locator("h1").count() == 1
+    assert page.locator("h1").bounding_box()["y"] < page.locator(".resource-item").first.bounding_box()["y"]
+    assert min(download.bounding_box()["y"], request.bounding_box()["y"]) < 2 * PHONE["height"]
+    check_page(page)
+    page.goto(f"/dataset/{office.dataset['name']}/resource/{office.public['id']}")
+    check_page(page)
+    assert_no_sideways_scroll(page)
+    page.context.close()
+
+
+def test_survey_invitation_appears_where_the_user_is_and_is_announced(browser, live_server, office):
+    page = anonymous(browser, live_server, PHONE)
+    page.goto(f"/dataset/{office.dataset['name']}")
+    invite = page.locator("[data-utt1service-invite]")
+    assert invite.is_hidden()
+    download = page.locator(".resource-item .utt1-download").first
+    download.scroll_into_view_if_needed()
+    with page.expect_download():
+        download.click()
+    invite.wait_for(state="visible")
+    box = invite.bounding_box()
+    # inside the window the user is looking at, not at the top of the page
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"] + 1
+    live = page.locator("[data-invite-live]")
+    assert live.get_attribute("aria-live") == "polite"
+    page.wait_for_function("document.querySelector('[data-invite-live]').textContent.length > 0")
+    assert "ขอบคุณ" in live.text_content()
+    assert_accessible(page)
+    page.keyboard.press("Escape")
+    invite.wait_for(state="hidden")
+    page.context.close()
+
+
+# -- every main page: axe, Thai, no sideways scroll --------------------------
+
+def _pages_of(office) -> dict[str, list[str]]:
+    ds = office.dataset["name"]
+    form = f"/dataset/{ds}/request-access?resource_id={office.restricted['id']}"
+    return {
+        "anonymous": [
+            "/", "/bigdata", "/dataset/", "/dataset/?q=นักเรียน", f"/dataset/{ds}",
+            f"/dataset/{ds}/resource/{office.public['id']}",
+            f"/dataset/{ds}/resource/{office.restricted['id']}",
+            "/survey", "/complaint", "/user/login", "/user/register", "/about",
+        ],
+        "requester": [
+            form, f"/access-request/{office.requests['pending']['id']}", "/dashboard/access-requests",
+        ],
+        "staff": [
+            f"/organization/access-requests/{office.org['name']}",
+            f"/access-request/{office.requests['pending']['id']}",
+            "/complaint/register", "/survey/responses",
+        ],
+        "director": [
+            f"/organization/service-report/{office.org['name']}",
+            f"/organization/access-requests/{office.org['name']}",
+        ],
+        "sysadmin": ["/ckan-admin", "/ckan-admin/access-requests", "/ckan-admin/service-report"],
+    }
+
+
+def _walk(page, paths, *, thai, allowed):
+    failures = []
+    for path in paths:
+        response = page.goto(path if thai else "/en" + path)
+        assert response.status == 200, f"{path}: {response.status}"
+        try:
+            check_page(page, thai=thai, allowed=allowed)
+        except AssertionError as error:
+            failures.append(str(error))
+    return failures
+
+
+def _forms_with_errors(page, office, *, thai, allowed):
+    """The request, survey and complaint forms sent empty: their error
+    messages are checked too (colour contrast, names)."""
+    failures = []
+    prefix = "" if thai else "/en"
+    for path, submit in (
+        (f"/dataset/{office.dataset['name']}/request-access?resource_id={office.restricted['id']}",
+         "form.utt1-form button.btn-primary[type=submit]"),
+        ("/survey", "form.utt1service-form button.btn-primary[type=submit]"),
+        ("/complaint", "form.utt1service-form button.btn-primary[type=submit]"),
+    ):
+        page.goto(prefix + path)
+        page.evaluate("document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))")
+        page.locator(submit).last.click()
+        page.wait_for_load_state()
+        assert page.locator(".error-explanation, .alert-error, .alert-danger, .error-block, .error-inline").count() > 0, path
+        try:
+            check_page(page, thai=thai, allowed=allowed)
+        except AssertionError as error:
+            failures.append(str(error))
+    return failures
+
+
+@pytest.mark.parametrize("lang", ["thai", "english"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_main_pages_are_accessible_and_thai(browser, live_server, office, viewport, lang):
+    thai = lang == "thai"
+    pages = _pages_of(office)
+    failures = []
+    page = anonymous(browser, live_server, viewport)
+    failures += _walk(page, pages["anonymous"], thai=thai, allowed=office.names)
+    page.context.close()
+    for who, user in (("requester", office.requester), ("staff", office.staff),
+                      ("director", office.director), ("sysadmin", office.sysadmin)):
+        page = login(browser, live_server, user, viewport)
+        failures += _walk(page, pages[who], thai=thai, allowed=office.names)
+        if who == "requester":
+            failures += _forms_with_errors(page, office, thai=thai, allowed=office.names)
+        page.context.close()
+    assert not failures, "\n\n".join(failures)
+
+
+def test_the_english_word_check_can_fail(browser, live_server, office):
+    """The check finds an English word of the interface (and lets the
+    allow-list and typed data through)."""
+    page = anonymous(browser, live_server)
+    page.set_content('<p>ไฟล์ CSV และ PDF</p><button aria-label="Submit">ส่ง</button>'
+                     '<p data-latin-ok>somchai@example.org</p>')
+    assert [w for w, _where, _text in latin_words(page)] == ["Submit"]
+    page.context.close()
+
+
+def test_a_restricted_file_offers_request_access_on_the_phone(browser, live_server, office):
+    """A file uploaded restricted: the phone shows 'request access', never a
+    download button, for a visitor who may not have it."""
+    extra = upload(office.dataset["id"], b"a,b\n1,2\n", "secret2.csv", access_level="restricted",
+                   format="CSV", name="ไฟล์จำกัดสิทธิ์ที่สอง.csv")
+    page = anonymous(browser, live_server, PHONE)
+    page.goto(f"/dataset/{office.dataset['name']}")
+    item = page.locator(f".resource-item[data-id='{extra['id']}']")
+    assert item.locator(".utt1-request-access").is_visible()
+    assert item.locator(".utt1-download").count() == 0
+    page.context.close()
+
+
+# -- forms by keyboard alone -------------------------------------------------
+
+def _tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_survey_and_complaint_forms_work_with_the_keyboard_alone(browser, live_server, office, viewport):
+    page = anonymous(browser, live_server, viewport)
+    page.goto("/survey")
+    names = page.evaluate("() => [...new Set([...document.querySelectorAll('input[type=radio]')].map(e => e.name))]")
+    assert len(names) == 5 and page.locator("input[type=radio]").count() == 15
+    for name in names:
+        # Tab enters each group of radio buttons; Space picks the focused one
+        _tab_to(page, f"input[type=radio][name='{name}']")
+        assert page.evaluate("() => document.activeElement.labels[0].innerText.trim().length > 0")
+        page.keyboard.press("Space")
+    _tab_to(page, "form.utt1service-form button.btn-primary[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/survey/thanks**")
+
+    page.goto("/complaint")
+    _tab_to(page, "#field-category")
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#field-category")
+    _tab_to(page, "#field-description")
+    page.keyboard.type("ดาวน์โหลดไฟล์แล้วเปิดไม่ได้")
+    _tab_to(page, "form.utt1service-form button.btn-primary[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/complaint/thanks**")
+    page.context.close()
