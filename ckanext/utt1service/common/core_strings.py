@@ -11,7 +11,7 @@ run time. The Thai is in ``i18n/th/LC_MESSAGES/ckanext-utt1service.po``.
 """
 from __future__ import annotations
 
-from ckanext.utt1service.common.i18n import N_
+from ckanext.utt1service.common.i18n import N_, N_plural
 
 __all__ = ["CORE_STRINGS"]
 
@@ -30,6 +30,7 @@ CORE_STRINGS = (
     N_("View profile"),
     N_("View dashboard"),
     N_("Dashboard"),
+    N_plural("Dashboard (%(num)d new item)", "Dashboard (%(num)d new items)"),
     N_("Sysadmin settings"),
     N_("Log out"),
     N_("Language"),
@@ -105,6 +106,7 @@ CORE_STRINGS = (
     N_("Config"),
     N_("Trash"),
     N_("Sysadmins"),
+    N_("Sysadmin"),
     N_("Promote user to Sysadmin"),
     N_("Revoke Sysadmin permission"),
     N_("Administration"),

@@ -19,21 +19,22 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.utt1service.common import thaidate
+from ckanext.utt1service.common.i18n import N_
 from ckanext.utt1service.common.spreadsheet import append_row
 
 __all__ = ["activities", "FIELDS", "field_label", "purge_label", "xlsx", "print_html", "when_label"]
 
 #: the columns of the record, in order: (key, label)
 FIELDS = (
-    ("name", "Processing activity"),
-    ("purpose", "Purpose"),
-    ("legal_basis", "Legal basis"),
-    ("subjects", "Data subjects"),
-    ("categories", "Categories of personal data"),
-    ("recipients", "Who sees it"),
-    ("retention", "Retention"),
-    ("deletion", "How it is deleted"),
-    ("security", "Security measures"),
+    ("name", N_("Processing activity")),
+    ("purpose", N_("Purpose")),
+    ("legal_basis", N_("Legal basis")),
+    ("subjects", N_("Data subjects")),
+    ("categories", N_("Categories of personal data")),
+    ("recipients", N_("Who sees it")),
+    ("retention", N_("Retention")),
+    ("deletion", N_("How it is deleted")),
+    ("security", N_("Security measures")),
 )
 
 
