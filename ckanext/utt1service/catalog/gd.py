@@ -498,8 +498,7 @@ STATUS_TEXT = {
                   "(restricted files are described, never handed over)."),
     "private": N_("Consent is given, but the dataset is private: GD Catalog's harvester "
                   "cannot see it until it is public."),
-    "no_consent": N_("Not offered to GD Catalog: the agency has not given its consent "
-                     "(allow_harvest)."),
+    "no_consent": N_("Not offered to GD Catalog: the agency has not given its consent."),
     "inactive": N_("Not offered to GD Catalog: the dataset is not published."),
 }
 

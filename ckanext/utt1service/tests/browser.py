@@ -46,6 +46,8 @@ ALLOWED_LATIN = frozenset({
     "QR", "QR-Code", "O-NET", "NT", "RT", "DMC", "EMIS", "B-OBEC", "PDPA", "API", "LINE", "ID",
     "Big", "Data",
     "CKAN", "Facebook", "Google", "OK",
+    # the national Government Data Catalog is known by its name, in Thai too
+    "GD", "Catalog", "GD-Catalog",
     # the language selector names each language in itself
     "English",
 })

@@ -23,9 +23,17 @@ def test_each_role_sees_what_waits_for_them(world, app):
     assert rows(app.get(url, headers=auth(w.staff)).body) == [w.requests["pending"]["id"]]
     assert rows(app.get(url, headers=auth(w.director)).body) == [checked["id"]]
     assert len(rows(app.get(url, query_string={"state": "all"}, headers=auth(w.director)).body)) == 3
-    badge = r'คำขอที่รอพิจารณา\s*<span class="badge[^"]*">\s*(\d+)<'
-    assert re.search(badge, app.get("/dashboard/access-requests", headers=auth(w.director)).body).group(1) == "1"
-    assert re.search(badge, app.get("/dashboard/access-requests", headers=auth(w.staff)).body).group(1) == "1"
+    staff_badge = r'utt1-waiting-staff">\s*รอตรวจสอบหรือส่งมอบ: (\d+)'
+    director_badge = r'utt1-waiting-director">\s*รอพิจารณาอนุมัติ: (\d+)'
+
+    def badge(pattern: str, user: dict) -> "str | None":
+        found = re.search(pattern, app.get("/dashboard/access-requests", headers=auth(user)).body)
+        return found.group(1) if found else None
+
+    assert badge(director_badge, w.director) == "1"
+    assert badge(director_badge, w.staff) is None  # staff do not decide
+    staff_before = int(badge(staff_badge, w.staff))
+    assert staff_before >= 1
     move(w.staff, "check", w.requests["pending"]["id"])
-    assert re.search(badge, app.get("/dashboard/access-requests", headers=auth(w.director)).body).group(1) == "2"
-    assert re.search(badge, app.get("/dashboard/access-requests", headers=auth(w.staff)).body).group(1) == "0"
+    assert badge(director_badge, w.director) == "2"
+    assert int(badge(staff_badge, w.staff)) == staff_before - 1
