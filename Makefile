@@ -68,7 +68,10 @@ bench-download-counting:  ## median public-download time with download counting 
 bench-report:  ## the fiscal-year report at SIZES="1M 10M" events side by side with the growth factor (own databases ckan_bench_report_<size>; ARGS=--regenerate; exits 1 on a missed goal)
 	@bin/setup --no-demo >/dev/null
 	@ROOT="$(CURDIR)"; . bin/lib.sh; bin/services createdb ckan_bench >/dev/null; \
+	  bin/services datastore ckan_bench datastore_bench_report >/dev/null; \
 	  CKAN_SQLALCHEMY_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/ckan_bench" \
+	  CKAN_DATASTORE_WRITE_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/datastore_bench_report" \
+	  CKAN_DATASTORE_READ_URL="postgresql://$$DS_RO_USER:$$DS_RO_PASSWORD@127.0.0.1:$$PG_PORT/datastore_bench_report" \
 	  CKAN_SOLR_URL="http://127.0.0.1:$$SOLR_PORT/solr/ckan_test" \
 	  CKAN_REDIS_URL="redis://127.0.0.1:$$REDIS_PORT/3" \
 	  CKAN_STORAGE_PATH="$$LOCAL/bench-storage" \

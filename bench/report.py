@@ -13,6 +13,10 @@ over WSGI as a sysadmin:
 - the report page (warm: median of several runs), and the page of FY 2568
   (the same amount of activity with no year before it: the history factor),
 - the XLSX export and the PDF (median of a few warm runs),
+- publishing the fiscal year (issue 15: build, PDF, XLSX and CSV made once
+  and stored; median of a few runs, each unpublishing the previous one) and
+  the anonymous public page ``/service-reports`` (warm), with a stored
+  published PDF served for scale,
 - beside a bare ``SELECT count(*)`` over the events table (the floor), one
   raw pass over a year of events, CKAN's own ``/ckan-admin`` page, and the
   bytes per event all in.
@@ -20,6 +24,7 @@ over WSGI as a sysadmin:
 Each size runs in a child process (one CKAN app per database); the parent
 prints the sizes side by side with the growth factor. Goals (issue 20):
 page ≤ 300 ms, XLSX ≤ 2 s, PDF ≤ 5 s at every size, ≤ 200 bytes per event;
+issue 15: public page ≤ 300 ms, publication ≤ 10 s;
 the last line says whether they were met and the exit status is 1 if not.
 
     make bench-report                       # 1M
@@ -46,7 +51,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 INI = ROOT / "test.ini"
 FY = 2569
 
-TARGETS = {"page": 0.300, "xlsx": 2.0, "pdf": 5.0}
+TARGETS = {"page": 0.300, "xlsx": 2.0, "pdf": 5.0, "public": 0.300, "publish": 10.0}
 
 
 def log(message: str) -> None:
@@ -308,6 +313,9 @@ ROWS = [
     ("report page (HTML, all tables)", "page", TARGETS["page"]),
     ("XLSX export", "xlsx", TARGETS["xlsx"]),
     ("PDF report", "pdf", TARGETS["pdf"]),
+    ("publish the FY (build, PDF, XLSX, CSV, store)", "publish", TARGETS["publish"]),
+    ("public page /service-reports (anonymous)", "public", TARGETS["public"]),
+    ("(a published PDF, as stored)", "public_pdf", None),
 ]
 #: bytes per event, all in (table, TOAST and every index)
 BYTES_PER_EVENT = 200
@@ -399,6 +407,40 @@ def measure_one(args: argparse.Namespace) -> dict[str, Any]:
     pdf_size = len(get(f"/ckan-admin/service-report/export/pdf?fy={FY}"))
     results["pdf"], cpu["pdf"], _ = timed(
         lambda: get(f"/ckan-admin/service-report/export/pdf?fy={FY}"), args.export_runs, 0)
+
+    # Publication (issue 15): publish the whole office's FY report (build,
+    # PDF, XLSX and CSV made once and stored), then the anonymous public page.
+    def api(action: str, data: dict) -> Any:
+        response = client.post(f"/api/3/action/{action}", data=json.dumps(data),
+                               content_type="application/json", headers=headers)
+        body = json.loads(response.data)
+        if not body.get("success"):
+            raise SystemExit(f"{action}: {body.get('error')}")
+        return body["result"]
+
+    for item in api("utt1service_report_publication_list", {}):
+        api("utt1service_report_unpublish", {"id": item["id"], "reason": "bench: a new run"})
+    published: list[str] = []
+
+    def publish() -> None:
+        if published:
+            api("utt1service_report_unpublish", {"id": published.pop(), "reason": "bench"})
+        published.append(api("utt1service_report_publish", {
+            "fiscal_year": FY, "acknowledged_name": "นายทดสอบ ประสิทธิภาพ",
+            "acknowledged_position": "ผู้อำนวยการ", "acknowledged_on": "2026-10-20",
+            "complaint_improvements": "ปรับปรุงการค้นหา"})["id"])
+
+    results["publish"], cpu["publish"], _ = timed(publish, args.export_runs, 0)
+
+    def anonymous(path: str) -> None:
+        response = client.get(path)  # no Authorization header: an anonymous visitor
+        if response.status_code != 200:
+            raise SystemExit(f"{path} (anonymous): HTTP {response.status_code}")
+
+    results["public"], cpu["public"], public_runs = timed(
+        lambda: anonymous("/service-reports"), args.runs)
+    results["public_pdf"], cpu["public_pdf"], _ = timed(
+        lambda: anonymous(f"/service-reports/{published[-1]}/pdf"), args.runs)
     load_after = os.getloadavg()[0]
 
     with engine.connect() as conn:
@@ -425,6 +467,7 @@ def measure_one(args: argparse.Namespace) -> dict[str, Any]:
         "wall": results,
         "cpu": cpu,
         "page_runs": page_runs,
+        "public_runs": public_runs,
         "xlsx_bytes": xlsx_size,
         "pdf_bytes": pdf_size,
     }
@@ -479,7 +522,8 @@ def report(figures: list[dict[str, Any]]) -> bool:
         print(f"  {f['size']}: bytes per event: table {table:.0f}; indexes: {parts}")
     for f in figures:
         print(f"  {f['size']}: page runs (ms): {', '.join(f'{t * 1000:.0f}' for t in f['page_runs'])}; "
-              f"XLSX {f['xlsx_bytes'] / 1024:.0f} KiB, PDF {f['pdf_bytes'] / 1024:.0f} KiB")
+              f"XLSX {f['xlsx_bytes'] / 1024:.0f} KiB, PDF {f['pdf_bytes'] / 1024:.0f} KiB; "
+              f"public page runs (ms): {', '.join(f'{t * 1000:.0f}' for t in f['public_runs'])}")
     for f in figures:
         print(f"  {f['size']}: history factor (FY {FY} beside {FY - 1}, after a year of history, ÷ FY "
               f"{FY - 1} beside {FY - 2}, after none): {f['wall']['page'] / f['wall']['page_first']:.2f}")

@@ -39,7 +39,7 @@ from ckanext.utt1service.catalog import gd, preview, search
 from ckanext.utt1service.catalog import helpers as catalog_helpers
 from ckanext.utt1service.catalog import validators as catalog_validators
 from ckanext.utt1service.catalog import views as catalog_views
-from ckanext.utt1service.common import db_session, protection, speed, url_guard
+from ckanext.utt1service.common import db_session, fonts, protection, speed, url_guard
 from ckanext.utt1service.common import helpers as common_helpers
 from ckanext.utt1service.common import validators as common_validators
 from ckanext.utt1service.monitoring import datastore_reads, subscriptions
@@ -62,7 +62,7 @@ VALIDATORS = (common_validators, catalog_validators, access_requests_validators,
               monitoring_validators, report_validators)
 HELPERS = (common_helpers, catalog_helpers, access_requests_helpers, monitoring_helpers,
            report_helpers)
-VIEWS = (protection, catalog_views, access_requests_views, access_requests_staff_views,
+VIEWS = (protection, fonts, catalog_views, access_requests_views, access_requests_staff_views,
          survey_views, complaint_views, download_views, report_views)
 
 

@@ -89,3 +89,39 @@ def test_a_restricted_datasets_poster_does_not_promise_a_download(app, org):
     assert kicker("open-2568") == "ข้อมูลสารสนเทศทางการศึกษา ดาวน์โหลดได้"
     assert "ยื่นคำขอ" in kicker("mixed-2568")
     assert "ดาวน์โหลดได้" not in kicker("closed-2568") and "ยื่นคำขอ" in kicker("closed-2568")
+
+
+def _printed(page, path: str, tmp_path) -> tuple[str, str]:
+    """The page printed to PDF by Chromium as a visitor would (A4, print
+    CSS) once its fonts are loaded: its text (pdftotext, whitespace
+    collapsed) and its fonts (pdffonts)."""
+    import subprocess
+
+    response = page.goto(path)
+    assert response.status == 200
+    page.evaluate("document.fonts.ready.then(() => true)")
+    target = tmp_path / "printed.pdf"
+    target.write_bytes(page.pdf(format="A4", print_background=True))
+    text = subprocess.run(["pdftotext", str(target), "-"], check=True, capture_output=True)
+    fonts = subprocess.run(["pdffonts", str(target)], check=True, capture_output=True)
+    return " ".join(text.stdout.decode("utf-8").split()), fonts.stdout.decode()
+
+
+def test_a_printed_poster_keeps_its_thai_text(page, tmp_path):
+    """The poster loads Sarabun from the extension, so the PDF a visitor's
+    browser prints reads back the Thai as typed (TLWG fonts do not)."""
+    text, fonts = _printed(page, "/bigdata/poster", tmp_path)
+
+    for typed in (OFFICE, "สแกน QR-Code", "เปิดกล้อง", "ดาวน์โหลด", "พิมพ์เมื่อ"):
+        assert typed in text, typed
+    assert "Sarabun" in fonts, fonts
+
+
+def test_the_sarabun_faces_are_served_and_nothing_else(app):
+    response = app.get("/utt1service/fonts/Sarabun-Regular.ttf")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "font/ttf"
+    assert response.data[:4] == b"\x00\x01\x00\x00"  # a TrueType font
+    assert "max-age" in response.headers["Cache-Control"]
+    for name in ("Sarabun-Thin.ttf", "..%2F__init__.py", "OFL.txt", "nothing"):
+        app.get(f"/utt1service/fonts/{name}", status=404)

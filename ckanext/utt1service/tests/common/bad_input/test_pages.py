@@ -91,6 +91,7 @@ def path_value(rule: str, name: str, w: Any) -> str:
         "sig": "not-the-signature",
         "filename": "students-secret.csv",
         "appointment_id": "no-such-appointment",
+        "name": "Sarabun-Regular.ttf",  # (a face of the web font, common/fonts.py)
     }
     assert name in values, f"say in {__name__}.path_value what a valid {name!r} in {rule} is"
     return values[name]
