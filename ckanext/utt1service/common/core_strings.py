@@ -117,4 +117,58 @@ CORE_STRINGS = (
     N_("My Organizations"),
     N_("My Groups"),
     N_("Activity from items that I'm following"),
+    # the sysadmin's config and trash pages, the profile edit form
+    # the help beside /ckan-admin/config (core's admin/config.html, one trans block)
+    N_(
+        '<p><strong>Site Title:</strong> This is the title of this CKAN instance It appears in '
+        'various places throughout CKAN.</p> <p><strong>Custom Stylesheet:</strong> Define an '
+        'alternative main CSS file.</p> <p><strong>Site Tag Logo:</strong> This is the logo that '
+        'appears in the header of all the CKAN instance templates.</p> '
+        '<p><strong>About:</strong> This text will appear on this CKAN instances <a '
+        'href="%(about_url)s">about page</a>.</p> <p><strong>Intro Text:</strong> This text will '
+        'appear on this CKAN instances <a href="%(home_url)s">home page</a> as a welcome to '
+        'visitors.</p> <p><strong>Custom CSS:</strong> This is a block of CSS that appears in '
+        '<code>&lt;head&gt;</code> tag of every page. If you wish to customize the templates '
+        'more fully we recommend <a href="%(docs_url)s" target="_blank" rel="noreferrer">reading '
+        'the documentation</a>.</p>'
+    ),
+    N_("Custom Stylesheet"),
+    N_("Site logo"),
+    # the note under every Markdown field (core's macros/form/markdown.html)
+    N_(
+        'You can use <a href="#markdown" title="Markdown quick reference" '
+        'data-bs-toggle="popover" data-bs-content="%(markdown_tooltip)s" '
+        'data-bs-html="true">Markdown formatting</a> here'
+    ),
+    N_("Old Password"),
+    N_("Purge deleted datasets, organizations or groups forever and irreversibly."),
+    N_("Purge all"),
+    N_("Purge"),
+    N_("Deleted datasets"),
+    N_("Deleted organizations"),
+    N_("Deleted groups"),
+    N_("There are no datasets to purge"),
+    N_("There are no organizations to purge"),
+    N_("There are no groups to purge"),
+    N_("Are you sure you want to purge everything?"),
+    N_("Are you sure you want to purge datasets?"),
+    N_("Are you sure you want to purge organizations?"),
+    N_("Are you sure you want to purge groups?"),
+    N_("{number} datasets have been purged"),
+    N_("{number} organizations have been purged"),
+    N_("{number} groups have been purged"),
+    N_("Massive purge complete"),
+    # the resource page's data preview (DataStore, DataTables view)
+    N_("Fullscreen"),
+    N_("Add Filter"),
+    N_("Filters"),
+    N_("Data Dictionary"),
+    N_("Refit"),
+    N_("Close"),
+    N_("Width"),
+    N_("Height"),
+    N_("You can copy and paste the embed code into a CMS or blog software that supports raw HTML"),
+    # the picture/logo upload widget (core's image-upload.js)
+    N_("Link to a URL on the internet (you can also link to an API)"),
+    N_("Please select the file to upload again"),
 )

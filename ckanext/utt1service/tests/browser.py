@@ -40,14 +40,15 @@ FAILING_IMPACTS = ("critical", "serious", "moderate")
 ALLOWED_LATIN = frozenset({
     # file formats and units
     "CSV", "PDF", "XLSX", "XLS", "JSON", "XML", "PNG", "JPEG", "JPG", "SVG", "ZIP", "DOCX", "TXT",
-    "HTML", "Excel",
+    "HTML", "CSS", "Excel",
     "A4",
     # codes and names of things people know by them
     "QR", "QR-Code", "O-NET", "NT", "RT", "DMC", "EMIS", "B-OBEC", "PDPA", "API", "LINE", "ID",
     "Big", "Data",
     "CKAN", "Facebook", "Google", "OK",
-    # the national Government Data Catalog is known by its name, in Thai too
-    "GD", "Catalog", "GD-Catalog",
+    # the government data catalogue the office's datasets are offered to, and
+    # the text format CKAN's long fields take
+    "GD", "Catalog", "GD-Catalog", "Markdown",
     # the language selector names each language in itself
     "English",
 })
@@ -56,6 +57,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z]")
 # what is not a word of the interface: addresses, e-mail addresses, file names
 _NOT_WORDS = re.compile(
     r"https?://\S+|\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b|\b[\w.-]+\.(csv|pdf|xlsx?|json|xml|png|svg|zip|txt|docx?)\b"
+    r"|(?<![\w.])\.(csv|pdf|xlsx?|json|xml|png|svg|zip|txt|docx?)\b"  # a bare extension: "(.xlsx)"
     r"|/[\w./?=&%-]+",
     re.IGNORECASE,
 )

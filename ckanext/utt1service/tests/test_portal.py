@@ -12,9 +12,14 @@ import types
 import pytest
 
 import ckan.model as model
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
-from ckanext.utt1service.tests.access_requests.conftest import build_world, upload
+from ckanext.utt1service.tests.access_requests.conftest import (
+    build_world,
+    move,
+    submit,
+    upload,
+)
 from ckanext.utt1service.tests.browser import (
     DESKTOP,
     PHONE,
@@ -48,8 +53,14 @@ def office(monkeypatch, live_server) -> types.SimpleNamespace:
     helpers.call_action("resource_patch", context=dict(sysadmin), id=w.public["id"], name="สรุปจำนวนนักเรียน.csv",
                         description="สรุปจำนวนนักเรียนรายโรงเรียน")
     w.requester = w.requesters["pending"]
+    # a request staff have checked: the director's queue opens on it, with
+    # the bulk decision form
+    w.checker = factories.User(fullname="ผู้ขอ ตรวจแล้ว")
+    w.checked = submit(w.checker, w.dataset, [w.restricted["id"]])
+    move(w.staff, "check", w.checked["id"])
     for user, fullname in ((w.requester, "สมชาย ใจดี"), (w.sysadmin, "ผู้ดูแล ระบบ")):
-        helpers.call_action("user_patch", context=dict(sysadmin), id=user["id"], fullname=fullname)
+        helpers.call_action("user_patch", context=dict(sysadmin), id=user["id"], fullname=fullname,
+                            about="ผู้ใช้บริการข้อมูลสารสนเทศทางการศึกษา")
     for user in (w.requester, w.staff, w.director, w.sysadmin):
         obj = model.User.get(user["id"])
         obj.password = PASSWORD
@@ -57,7 +68,8 @@ def office(monkeypatch, live_server) -> types.SimpleNamespace:
     model.Session.remove()
     # user names and e-mail addresses are data the user typed, not words of
     # the interface
-    w.names = {u["name"] for u in (w.requester, w.staff, w.director, w.sysadmin, w.member, w.stranger)}
+    w.names = {u["name"] for u in (w.requester, w.staff, w.director, w.sysadmin, w.member, w.stranger,
+                                   w.checker)}
     w.names.add(tk.config["ckan.site_id"])  # the site's own user, listed among the sysadmins
     w.names.add("pending")  # the requester's name as the request recorded it ("ผู้ขอ pending")
     return w
@@ -214,6 +226,7 @@ def _pages_of(office) -> dict[str, list[str]]:
         ],
         "requester": [
             form, f"/access-request/{office.requests['pending']['id']}", "/dashboard/access-requests",
+            f"/user/edit/{office.requester['name']}",
         ],
         "staff": [
             f"/organization/access-requests/{office.org['name']}",
@@ -222,9 +235,12 @@ def _pages_of(office) -> dict[str, list[str]]:
         ],
         "director": [
             f"/organization/service-report/{office.org['name']}",
+            f"/access-request/{office.checked['id']}",
             f"/organization/access-requests/{office.org['name']}",
         ],
-        "sysadmin": ["/ckan-admin", "/ckan-admin/access-requests", "/ckan-admin/service-report"],
+        "sysadmin": ["/ckan-admin", "/ckan-admin/config", "/ckan-admin/trash",
+                     f"/user/edit/{office.sysadmin['name']}", "/ckan-admin/access-requests",
+                     "/ckan-admin/service-report", "/service-reports", "/dataset-excel"],
     }
 
 
@@ -245,7 +261,7 @@ def _forms_with_errors(page, office, *, thai, allowed):
     messages are checked too (colour contrast, names)."""
     failures = []
     prefix = "" if thai else "/en"
-    for path, submit in (
+    for path, button in (
         (f"/dataset/{office.dataset['name']}/request-access?resource_id={office.restricted['id']}",
          "form.utt1-form button.btn-primary[type=submit]"),
         ("/survey", "form.utt1service-form button.btn-primary[type=submit]"),
@@ -253,7 +269,7 @@ def _forms_with_errors(page, office, *, thai, allowed):
     ):
         page.goto(prefix + path)
         page.evaluate("document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))")
-        page.locator(submit).last.click()
+        page.locator(button).last.click()
         page.wait_for_load_state()
         assert page.locator(".error-explanation, .alert-error, .alert-danger, .error-block, .error-inline").count() > 0, path
         try:
@@ -278,6 +294,10 @@ def test_main_pages_are_accessible_and_thai(browser, live_server, office, viewpo
         failures += _walk(page, pages[who], thai=thai, allowed=office.names)
         if who == "requester":
             failures += _forms_with_errors(page, office, thai=thai, allowed=office.names)
+        if who == "director":
+            # the queue the director's walk checked held the bulk decision form
+            page.goto(("" if thai else "/en") + f"/organization/access-requests/{office.org['name']}")
+            assert page.locator("form.utt1-bulk").count() == 1
         page.context.close()
     assert not failures, "\n\n".join(failures)
 
@@ -286,7 +306,7 @@ def test_the_english_word_check_can_fail(browser, live_server, office):
     """The check finds an English word of the interface (and lets the
     allow-list and typed data through)."""
     page = anonymous(browser, live_server)
-    page.set_content('<p>ไฟล์ CSV และ PDF</p><button aria-label="Submit">ส่ง</button>'
+    page.set_content('<p>ไฟล์ CSV และ PDF (.xlsx)</p><button aria-label="Submit">ส่ง</button>'
                      '<p data-latin-ok>somchai@example.org</p>')
     assert [w for w, _where, _text in latin_words(page)] == ["Submit"]
     page.context.close()
