@@ -296,13 +296,17 @@ def utt1service_acting_approver_end(context: Context, data_dict: DataDict) -> Au
     return _deny(_role_message("director"))
 
 
-@tk.auth_allow_anonymous_access
-def utt1service_request_accept_conditions(context: Context, data_dict: DataDict) -> AuthResult:
-    # The requester alone (the account, or the holder of the tracking link).
+def _requester_only(context: Context, data_dict: DataDict) -> AuthResult:
+    """The requester alone (the account, or the holder of the tracking link)."""
     request = _request(data_dict)
     if "requester" in wf.roles(request, _user(context), data_dict.get("token")):
         return {"success": True}
     return _deny(_role_message("requester"))
+
+
+@tk.auth_allow_anonymous_access
+def utt1service_request_accept_conditions(context: Context, data_dict: DataDict) -> AuthResult:
+    return _requester_only(context, data_dict)
 
 
 def utt1service_request_bulk_decide(context: Context, data_dict: DataDict) -> AuthResult:
@@ -316,10 +320,7 @@ def utt1service_request_bulk_decide(context: Context, data_dict: DataDict) -> Au
 @tk.auth_allow_anonymous_access
 def utt1service_request_renew(context: Context, data_dict: DataDict) -> AuthResult:
     # The requester of the original request alone.
-    request = _request(data_dict)
-    if "requester" in wf.roles(request, _user(context), data_dict.get("token")):
-        return {"success": True}
-    return _deny(_role_message("requester"))
+    return _requester_only(context, data_dict)
 
 
 def utt1service_request_change_grant(context: Context, data_dict: DataDict) -> AuthResult:

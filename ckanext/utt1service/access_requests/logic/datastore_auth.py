@@ -77,16 +77,14 @@ def datastore_search_sql(next_auth: AuthFunction, context: Context,
 
 def _writing(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
     resource_id = _resource_id(data_dict)
-    if not resource_id and isinstance((data_dict or {}).get("resource"), dict):
-        resource_id = None  # a new resource: its access level is checked below
-        if gate.is_restricted(data_dict["resource"]):
-            return {"success": False, "msg": tk._(
-                "Restricted files are not loaded into the DataStore")}
     if resource_id:
         info = gate.resource_info(str(resource_id))
-        if info is not None and info.restricted:
-            return {"success": False, "msg": tk._(
-                "Restricted files are not loaded into the DataStore")}
+        restricted = info is not None and info.restricted
+    else:  # a new resource given whole: its own access level
+        new_resource = (data_dict or {}).get("resource")
+        restricted = isinstance(new_resource, dict) and gate.is_restricted(new_resource)
+    if restricted:
+        return {"success": False, "msg": tk._("Restricted files are not loaded into the DataStore")}
     return next_auth(context, data_dict)
 
 
