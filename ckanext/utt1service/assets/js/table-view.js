@@ -50,6 +50,9 @@
 
   function readByName (settings) {
     const internal = $.fn.dataTable.ext.internal
+    if (!internal || typeof internal._fnColumnOptions !== 'function') {
+      return // another DataTables: tests/catalog/test_e2e_preview.py says so
+    }
     settings.aoColumns.forEach(function (col, i) {
       if (typeof col.mData === 'string' && PATH.test(col.mData)) {
         // the column's options computed again with the new "data" (this
