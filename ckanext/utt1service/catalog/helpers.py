@@ -12,6 +12,7 @@ from ckanext.utt1service.catalog import bigdata, dataset_schema, gd, search
 from ckanext.utt1service.catalog.bigdata import (
     topic_categories as utt1service_topic_categories,
 )
+from ckanext.utt1service.common import vocabularies
 
 __all__ = [
     "utt1service_topic_category_choices",
@@ -25,6 +26,7 @@ __all__ = [
     "utt1service_gd_section",
     "utt1service_gd_field_names",
     "utt1service_landing",
+    "utt1service_column_type_labels",
 ]
 
 # What the summary box of the dataset page shows, in this order.
@@ -179,3 +181,9 @@ def utt1service_landing() -> dict[str, Any]:
     """What the landing page shows, for the home page (``home/index.html``):
     topic counts, the newest and most-downloaded datasets the visitor may see."""
     return bigdata.landing({"user": tk.current_user.name, "auth_user_obj": tk.current_user})
+
+
+def utt1service_column_type_labels() -> dict[str, str]:
+    """The DataStore's column types with their names in the page's language
+    (``common/vocabularies.COLUMN_TYPES``), for a file's data dictionary."""
+    return dict(vocabularies.COLUMN_TYPES.choices())

@@ -22,7 +22,12 @@ leaves it:
 
 Never compressed or buffered: downloads (anything sent as an attachment, any
 type not listed, e.g. CSV, XLSX, PDF) — they stream as before, and a
-download is counted only when sent whole (``common/counting.py``).
+download is counted only when sent whole (``common/counting.py``). Nor is a
+response without a ``Content-Length`` (werkzeug sets one for every body it
+holds whole; a streamed body, such as the DataStore's dump
+``/datastore/dump/<id>?format=json`` that CKAN writes row by row, has none),
+nor one larger than ``MAX_SIZE``: compressing them here would hold the whole
+body in memory first.
 """
 from __future__ import annotations
 
@@ -44,6 +49,8 @@ COMPRESSIBLE = (
 )
 #: smaller bodies gain nothing from gzip
 MIN_SIZE = 1024
+#: larger bodies are sent as they are rather than held in memory to compress
+MAX_SIZE = 4 * 1024 * 1024
 #: static files that are not fingerprinted: CKAN's base images and fonts, the
 #: extension's public folder
 STATIC_PREFIXES = ("/base/", "/utt1service/")
@@ -90,7 +97,13 @@ class SpeedMiddleware:
         if _header(headers, "Content-Encoding") or "attachment" in (_header(headers, "Content-Disposition") or ""):
             return False
         ctype = (_header(headers, "Content-Type") or "").split(";")[0].strip().lower()
-        return ctype in COMPRESSIBLE
+        if ctype not in COMPRESSIBLE:
+            return False
+        # streamed (no length known before the end) or too large to hold
+        length = _header(headers, "Content-Length")
+        if length is None or not length.strip().isdigit():
+            return False
+        return int(length) <= MAX_SIZE
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         captured: dict[str, Any] = {}

@@ -54,6 +54,7 @@ __all__ = [
     "COMPLAINT_CATEGORIES",
     "COMPLAINT_SOURCES",
     "COMPLAINT_STATES",
+    "COLUMN_TYPES",
     "BY_NAME",
     "survey_groups",
 ]
@@ -243,6 +244,26 @@ COMPLAINT_STATES = Vocabulary("complaint_states", (
 ))
 
 
+# --- table previews -----------------------------------------------------------
+
+#: the DataStore's column types as the data dictionary of a file's page shows
+#: them (PostgreSQL's names; xloader makes text, numeric and timestamp)
+COLUMN_TYPES = Vocabulary("column_types", (
+    ("text", N_("Text")),
+    ("numeric", N_("Numeric")),
+    ("int", N_("Whole number")),
+    ("int4", N_("Whole number")),
+    ("int8", N_("Whole number")),
+    ("float8", N_("Numeric")),
+    ("bool", N_("Yes or no")),
+    ("date", N_("Date")),
+    ("time", N_("Time of day")),
+    ("timestamp", N_("Date and time")),
+    ("timestamptz", N_("Date and time")),
+    ("json", N_("Structured data (JSON)")),
+))
+
+
 #: every vocabulary by its name (the template helper ``utt1service_label``)
 BY_NAME: dict[str, Vocabulary] = {
     v.name: v
@@ -250,5 +271,6 @@ BY_NAME: dict[str, Vocabulary] = {
         REQUEST_STATES, DELIVERY_METHODS, INTAKE_METHODS, CONSENT_METHODS, AGENCY_TYPES,
         SERVICE_CHANNELS, STAFF_DELIVERY_CHANNELS, RATINGS, RESPONDENT_TYPES, SURVEY_MODES,
         SURVEY_ITEMS, COMPLAINT_KINDS, COMPLAINT_CATEGORIES, COMPLAINT_SOURCES, COMPLAINT_STATES,
+        COLUMN_TYPES,
     )
 }

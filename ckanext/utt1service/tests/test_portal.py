@@ -302,6 +302,68 @@ def test_main_pages_are_accessible_and_thai(browser, live_server, office, viewpo
     assert not failures, "\n\n".join(failures)
 
 
+# -- the table preview: the resource page with its frame, the view page ------
+
+PREVIEW_ROWS = [("บ้านหนองฉาง", "หนองฉาง", 123), ("อนุบาลอุทัยธานี", "เมืองอุทัยธานี", 456)]
+
+
+@pytest.fixture()
+def previewed(office):
+    """The office's public file with a DataStore table (as xloader leaves
+    it) and CKAN's DataTables view of it."""
+    site = {"user": office.sysadmin["name"], "ignore_auth": True}
+    rid = office.public["id"]
+    helpers.call_action("datastore_create", context=dict(site), resource_id=rid, force=True,
+                        fields=[{"id": "โรงเรียน", "type": "text"}, {"id": "อำเภอ", "type": "text"},
+                                {"id": "นักเรียน", "type": "numeric"}],
+                        records=[dict(zip(("โรงเรียน", "อำเภอ", "นักเรียน"), r)) for r in PREVIEW_ROWS])
+    views = [v for v in helpers.call_action("resource_view_list", context=dict(site), id=rid)
+             if v["view_type"] == "datatables_view"]
+    office.view = views[0] if views else helpers.call_action(
+        "resource_view_create", context=dict(site), resource_id=rid, view_type="datatables_view",
+        title="ตารางนักเรียนรายโรงเรียน")
+    model.Session.remove()
+    return office
+
+
+def _preview_failures(page, office, *, thai, allowed):
+    prefix = "" if thai else "/en"
+    resource = f"/dataset/{office.dataset['name']}/resource/{office.public['id']}"
+    failures = []
+    # the resource page that holds the view in its frame
+    assert page.goto(prefix + resource).status == 200
+    page.frame_locator("iframe").first.locator("table.dataTable tbody tr td").first.wait_for()
+    try:
+        check_page(page, thai=thai, allowed=allowed)
+    except AssertionError as error:
+        failures.append(str(error))
+    # the view page itself: the frame's address, the one "Embed" gives out
+    embed = page.locator("[data-module=resource-view-embed]").first.get_attribute("data-module-url")
+    assert page.goto(embed).status == 200
+    page.locator("table.dataTable tbody tr td").first.wait_for()
+    try:
+        check_page(page, thai=thai, allowed=allowed)
+    except AssertionError as error:
+        failures.append(str(error))
+    return failures
+
+
+@pytest.mark.parametrize("lang", ["thai", "english"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_table_preview_pages_are_accessible_and_thai(browser, live_server, previewed, viewport, lang):
+    """The DataTables view (CKAN's) passes the same checks as every page: in
+    its frame on the resource page and on its own, Thai and English, desktop
+    and phone; its column filters are named after their columns."""
+    thai = lang == "thai"
+    page = anonymous(browser, live_server, viewport)
+    failures = _preview_failures(page, previewed, thai=thai, allowed=previewed.names)
+    names = page.evaluate("() => [...document.querySelectorAll('thead input')].map(i => i.getAttribute('aria-label'))")
+    page.context.close()
+    assert not failures, "\n\n".join(failures)
+    label = "กรองคอลัมน์" if thai else "Filter column"
+    assert f"{label} โรงเรียน" in names and f"{label} นักเรียน" in names
+
+
 def test_the_english_word_check_can_fail(browser, live_server, office):
     """The check finds an English word of the interface (and lets the
     allow-list and typed data through)."""

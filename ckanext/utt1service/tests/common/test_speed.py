@@ -4,11 +4,12 @@ gzipped; downloads are neither compressed nor buffered (common/speed.py)."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
 
 import pytest
 
-from ckan.tests import factories
+from ckan.tests import factories, helpers
 
 from ckanext.utt1service.tests.access_requests.conftest import upload
 
@@ -62,3 +63,84 @@ def test_downloads_are_sent_as_they_are(app):
     assert response.status_code == 200
     assert response.headers.get("Content-Encoding") is None
     assert response.get_data() == content
+
+
+def _streamed_json(chunks: int, consumed: list[int]):
+    """A WSGI app answering JSON as a generator (no Content-Length), like
+    CKAN's DataStore dump; ``consumed`` counts the chunks read from it."""
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json; charset=utf-8")])
+
+        def body():
+            yield b"["
+            for i in range(chunks):
+                consumed[0] += 1
+                yield (b"," if i else b"") + b'{"school": "\xe0\xb8\x9a", "n": %d}' % i
+            yield b"]"
+        return body()
+    return app
+
+
+def _call(app, headers=None):
+    captured = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        captured.update(status=status, headers=dict(response_headers))
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/datastore/dump/x", "HTTP_ACCEPT_ENCODING": "gzip"}
+    environ.update(headers or {})
+    body = app(environ, start_response)
+    return captured, body
+
+
+def test_a_streamed_json_response_is_passed_on_as_a_stream_not_held_and_compressed():
+    from ckanext.utt1service.common.speed import SpeedMiddleware
+
+    consumed = [0]
+    captured, body = _call(SpeedMiddleware(_streamed_json(5000, consumed)))
+    # nothing of the body has been read yet: it goes out as it is produced
+    assert consumed[0] == 0
+    assert "Content-Encoding" not in captured["headers"]
+    first = next(iter(body))
+    assert first == b"[" and consumed[0] == 0
+    rest = b"".join(body)
+    rows = json.loads(first + rest)
+    assert len(rows) == 5000 and rows[-1] == {"school": "บ", "n": 4999}
+
+
+def test_a_json_body_larger_than_the_limit_is_not_compressed_in_memory():
+    from ckanext.utt1service.common import speed
+
+    big = b'{"rows": "' + b"x" * (speed.MAX_SIZE + 1) + b'"}'
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(big)))])
+        return [big]
+    captured, body = _call(speed.SpeedMiddleware(app))
+    assert "Content-Encoding" not in captured["headers"]
+    assert b"".join(body) == big
+
+    small = b'{"rows": "' + b"x" * 5000 + b'"}'
+
+    def small_app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(small)))])
+        return [small]
+    captured, body = _call(speed.SpeedMiddleware(small_app))
+    assert captured["headers"]["Content-Encoding"] == "gzip"
+    assert gzip.decompress(b"".join(body)) == small
+
+
+def test_the_datastore_dump_as_json_is_streamed_and_whole(app):
+    sysadmin = factories.Sysadmin()
+    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    resource = factories.Resource(package_id=dataset["id"], url="http://example.org/s.csv", format="CSV")
+    records = [{"โรงเรียน": f"บ้านหนองแก {i}", "นักเรียน": i} for i in range(3000)]
+    helpers.call_action("datastore_create", context={"user": sysadmin["name"], "ignore_auth": True},
+                        resource_id=resource["id"], force=True,
+                        fields=[{"id": "โรงเรียน", "type": "text"}, {"id": "นักเรียน", "type": "int"}],
+                        records=records)
+    response = app.get(f"/datastore/dump/{resource['id']}?format=json", headers=GZIP)
+    assert response.status_code == 200
+    assert response.headers.get("Content-Encoding") is None
+    assert response.is_streamed
+    dump = json.loads(response.get_data())
+    assert [r[1:] for r in dump["records"]] == [[r["โรงเรียน"], r["นักเรียน"]] for r in records]
