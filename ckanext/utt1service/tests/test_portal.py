@@ -212,6 +212,39 @@ def test_survey_invitation_appears_where_the_user_is_and_is_announced(browser, l
     page.context.close()
 
 
+def test_the_survey_is_not_offered_again_once_the_file_is_rated(browser, live_server, office):
+    """Download, the sheet invites, the user answers; a later download of
+    the same file brings no invitation (the server says no to the sheet's
+    script, and the pages do not show it)."""
+    page = anonymous(browser, live_server, PHONE)
+    dataset = f"/dataset/{office.dataset['name']}"
+    page.goto(dataset)
+    invite = page.locator("[data-utt1service-invite]")
+    download = page.locator(".resource-item .utt1-download").first
+    with page.expect_download():
+        download.click()
+    invite.wait_for(state="visible")
+    assert invite.get_attribute("data-invite-decided") == "yes"
+    page.locator("[data-invite-link]").click()
+    page.wait_for_url("**/survey/**")
+    assert page.locator("input[name=download_event_id]").count() == 1
+    for name in ("staff_courtesy", "staff_reception", "search_speed", "data_match", "data_quality"):
+        page.locator(f"input[type=radio][name={name}][value='3']").check(force=True)
+    page.locator("form.utt1service-form button.btn-primary[type=submit]").last.click()
+    page.wait_for_url("**/survey/thanks**")
+
+    page.goto(dataset)
+    assert invite.is_hidden()
+    download = page.locator(".resource-item .utt1-download").first
+    with page.expect_download():
+        download.click()
+    page.wait_for_function("document.querySelector('[data-utt1service-invite]').dataset.inviteDecided === 'no'")
+    assert invite.is_hidden()
+    page.goto(f"{dataset}/resource/{office.public['id']}")
+    assert invite.is_hidden()
+    page.context.close()
+
+
 # -- every main page: axe, Thai, no sideways scroll --------------------------
 
 def _pages_of(office) -> dict[str, list[str]]:
