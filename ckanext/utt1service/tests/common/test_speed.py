@@ -62,3 +62,21 @@ def test_downloads_are_sent_as_they_are(app):
     assert response.status_code == 200
     assert response.headers.get("Content-Encoding") is None
     assert response.get_data() == content
+
+
+def test_a_public_page_loads_only_the_small_script(app):
+    """The home page needs none of CKAN's JavaScript bundles (README "Only the
+    bundles a page needs"); a page with forms keeps them."""
+    urls = _asset_urls(app)
+    assert any(u.endswith("_light.js") for u in urls)
+    assert not [u for u in urls if "/vendor/" in u and u.endswith(".js") or "/base/" in u and u.endswith(".js")]
+    assert any(u.endswith("_fontawesome.css") for u in urls)  # the icons stay
+    survey = re.findall(r'src="(/webassets/[^"]+\.js)"', app.get("/survey/").body)
+    assert any("/base/" in u for u in survey) and not any(u.endswith("_light.js") for u in survey)
+
+
+@pytest.mark.ckan_config("ckanext.utt1service.light_pages", "false")
+def test_light_pages_can_be_turned_off(app):
+    urls = _asset_urls(app)
+    assert any("/base/" in u and u.endswith(".js") for u in urls)
+    assert not any(u.endswith("_light.js") for u in urls)
