@@ -72,6 +72,18 @@ def measure(browser, base: str, path: str) -> tuple[tuple[int, int], tuple[int, 
     return results[0], results[1]
 
 
+def _first_public_resource(dataset: str) -> str:
+    """The id of the dataset's first file that is not restricted (its page
+    shows the preview and the download button)."""
+    import ckan.model as model
+
+    package = model.Package.get(dataset)
+    for resource in package.resources:
+        if (resource.extras or {}).get("access_level") != "restricted":
+            return resource.id
+    return package.resources[0].id
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ini", default=os.environ.get("CKAN_INI", os.path.join(ROOT, "ckan.ini")))
@@ -104,6 +116,7 @@ def main() -> int:
         "home /": "/",
         "search /dataset/": "/dataset/",
         "dataset": f"/dataset/{args.dataset}",
+        "resource": f"/dataset/{args.dataset}/resource/{_first_public_resource(args.dataset)}",
         "log in": "/user/login",
     }
 

@@ -245,8 +245,11 @@ def mail_variables(request: AccessRequest, **extra: Any) -> dict[str, Any]:
         "conditions": request.conditions,
         "conditions_required": request.conditions_required,
         # the satisfaction survey about this request (its link carries a
-        # token: only the requester answers it)
-        "survey_url": tk.h.utt1service_survey_url(request_id=request.id, qualified=True),
+        # token: only the requester answers it); none once it was answered
+        "survey_url": (
+            None if tk.h.utt1service_survey_answered(request_id=request.id)
+            else tk.h.utt1service_survey_url(request_id=request.id, qualified=True)
+        ),
     }
     variables.update(extra)
     return variables

@@ -21,7 +21,31 @@ __all__ = [
     "utt1service_favicon_url",
     "utt1service_error_page",
     "utt1service_date_input",
+    "utt1service_light_scripts",
+    "utt1service_needs_ckan_scripts",
+    "utt1service_leave_out_ckan_scripts",
 ]
+
+#: Pages that need none of CKAN's JavaScript modules (jQuery, the vendor
+#: bundle with moment/select2/jed, htmx, CKAN's module system): they load
+#: the extension's small ``utt1service-light-js`` instead (collapsing menu,
+#: closing alerts, the sort order that submits itself). "anonymous": only
+#: for visitors who are not logged in (a logged-in user's dataset page has
+#: the follow button, which needs htmx, and the resource page the manage
+#: menu). A template on these pages that needs CKAN's modules says so with
+#: ``h.utt1service_needs_ckan_scripts()`` (the resource page with a data
+#: preview does).
+LIGHT_PAGES = {
+    "home.index": "everyone",
+    "home.about": "everyone",
+    "dataset.search": "everyone",
+    "utt1service_bigdata.index": "everyone",
+    "user.login": "anonymous",
+    "user.register": "anonymous",
+    "dataset.read": "anonymous",
+    "resource.read": "anonymous",
+    "dataset_resource.read": "anonymous",
+}
 
 #: CKAN's own logo, the default of ckan.site_logo: the header shows the
 #: office's emblem instead (the sysadmin's own logo is shown as set).
@@ -135,3 +159,56 @@ def utt1service_date_input(value: Any = None) -> str:
         except ValueError:
             return str(value)
     return f"{day.day}/{day.month}/{thaidate.be_year(day.year)}"
+
+
+def utt1service_light_scripts() -> bool:
+    """Whether this page loads only the extension's small script instead of
+    CKAN's bundles (``LIGHT_PAGES``; ``ckanext.utt1service.light_pages``)."""
+    from flask import g, has_request_context, request
+
+    if not has_request_context() or not tk.asbool(tk.config.get("ckanext.utt1service.light_pages", True)):
+        return False
+    if g.get("utt1service_ckan_scripts"):
+        return False
+    who = LIGHT_PAGES.get(request.endpoint or "")
+    if who is None:
+        return False
+    return who == "everyone" or not tk.current_user.is_authenticated
+
+
+#: CKAN's script bundles (and the plugins' that need them) a light page
+#: leaves out, even when a template asks for one unconditionally (the
+#: DataStore plugin's resource page adds its "Data API" script, which pulls
+#: CKAN's bundles in, to every resource page).
+CKAN_SCRIPT_BUNDLES = (
+    "base/main",
+    "base/ckan",
+    "vendor/vendor",
+    "vendor/jquery",
+    "vendor/htmx",
+    "vendor/bootstrap",
+    "ckanext-activity/activity",
+    "ckanext_datastore/datastore",
+)
+
+
+def utt1service_leave_out_ckan_scripts() -> str:
+    """On a light page (the scripts of its end, before the other plugins'
+    blocks add theirs): CKAN's script bundles count as included already, so
+    a later ``{% asset %}`` of one of them adds nothing. Returns ""."""
+    from flask import g
+
+    if not hasattr(g, "_webassets"):
+        g._webassets = {"style": [], "script": [], "included": set()}
+    g._webassets["included"].update(CKAN_SCRIPT_BUNDLES)
+    return ""
+
+
+def utt1service_needs_ckan_scripts() -> str:
+    """Called by a template of a light page that needs CKAN's JavaScript
+    modules (before the scripts at the end of the page): CKAN's bundles are
+    loaded after all. Returns "" (use it as ``{{ h.… }}``)."""
+    from flask import g
+
+    g.utt1service_ckan_scripts = True
+    return ""

@@ -85,6 +85,8 @@ __all__ = [
     "download_counts_by_resource",
     "recent_downloads",
     "forget_download",
+    "remember_surveyed",
+    "surveyed_resources",
     "mark_channel_from_request",
 ]
 
@@ -93,6 +95,9 @@ SESSION_CHANNEL = "utt1service_channel"
 SESSION_DOWNLOADS = "utt1service_downloads"
 #: How many recent downloads the session remembers for the survey invitation
 SESSION_DOWNLOADS_KEPT = 5
+SESSION_SURVEYED = "utt1service_surveyed"
+#: How many rated files the session remembers (no invitation for them again)
+SESSION_SURVEYED_KEPT = 30
 
 _crawler_detect: Any = None
 
@@ -404,6 +409,21 @@ def recent_downloads() -> list[dict[str, str]]:
 def forget_download(event_id: str) -> None:
     kept = [d for d in flask.session.get(SESSION_DOWNLOADS, []) if d.get("e") != event_id]
     flask.session[SESSION_DOWNLOADS] = kept
+
+
+def remember_surveyed(resource_id: str) -> None:
+    """This browser session answered the survey about ``resource_id``: it
+    is not invited again for that file (later downloads included)."""
+    kept = [r for r in flask.session.get(SESSION_SURVEYED, []) if r != resource_id]
+    kept.append(resource_id)
+    flask.session[SESSION_SURVEYED] = kept[-SESSION_SURVEYED_KEPT:]
+
+
+def surveyed_resources() -> list[str]:
+    """The files this browser session answered the survey about."""
+    if not flask.has_request_context():
+        return []
+    return list(flask.session.get(SESSION_SURVEYED, []))
 
 
 #: The counted delivery that a new one repeats: the same resource, channel

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import sqlalchemy as sa
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
@@ -20,6 +22,7 @@ __all__ = [
     "utt1service_complaint_url",
     "utt1service_problem_url",
     "utt1service_survey_invitation",
+    "utt1service_survey_answered",
     "utt1service_is_staff",
     "utt1service_label",
 ]
@@ -91,22 +94,61 @@ def utt1service_survey_invitation(
     package_id: Optional[str] = None, resource_id: Optional[str] = None
 ) -> Optional[dict[str, str]]:
     """The latest download of this browser session, of this resource or
-    dataset, that has no survey response yet: ``{"e", "r", "p"}`` or None."""
-    from ckanext.utt1service.monitoring.model.survey import SurveyResponse
-
+    dataset, whose file was not rated yet (``utt1service_survey_answered``):
+    ``{"e", "r", "p"}`` or None."""
     for item in reversed(downloads.recent_downloads()):
         if resource_id and item.get("r") != resource_id:
             continue
         if not resource_id and package_id and item.get("p") != package_id:
             continue
-        answered = (
-            model.Session.query(SurveyResponse.id)
-            .filter(SurveyResponse.download_event_id == item.get("e"))
-            .first()
-        )
-        if not answered:
+        if not utt1service_survey_answered(resource_id=item.get("r")):
             return item
     return None
+
+
+def utt1service_survey_answered(
+    resource_id: Optional[str] = None, request_id: Optional[str] = None
+) -> bool:
+    """Whether the survey was answered already, so that nothing invites to it
+    again (the server decides; the pages, the invitation sheet's script and
+    the delivery e-mail ask this):
+
+    - ``request_id``: the access request has its response;
+    - ``resource_id``: this browser session rated that file (or one of its
+      downloads, or the access request a download of it belonged to), or
+      the logged-in user rated a download of it today."""
+    from ckanext.utt1service.monitoring.model.download import DownloadEvent
+    from ckanext.utt1service.monitoring.model.survey import SurveyResponse
+
+    if request_id:
+        return (
+            model.Session.query(SurveyResponse.id).filter(SurveyResponse.request_id == request_id).first()
+            is not None
+        )
+    if not resource_id:
+        return False
+    if resource_id in downloads.surveyed_resources():
+        return True
+    events = [d["e"] for d in downloads.recent_downloads() if d.get("r") == resource_id and d.get("e")]
+    mine = [DownloadEvent.id.in_(events)] if events else []
+    if current_user.is_authenticated:
+        # the visitor key of a logged-in user is the user (per day)
+        mine.append(DownloadEvent.visitor_key == downloads.visitor_key())
+    if not mine:
+        return False
+    answered = (
+        model.Session.query(DownloadEvent.id)
+        .join(
+            SurveyResponse,
+            sa.or_(
+                SurveyResponse.download_event_id == DownloadEvent.id,
+                sa.and_(DownloadEvent.request_id.isnot(None), SurveyResponse.request_id == DownloadEvent.request_id),
+            ),
+        )
+        .filter(DownloadEvent.resource_id == resource_id, sa.or_(*mine))
+        .first()
+    )
+    return answered is not None
 
 
 def utt1service_is_staff() -> bool:

@@ -49,6 +49,10 @@ ALLOWED_LATIN = frozenset({
     # the government data catalogue the office's datasets are offered to, and
     # the text format CKAN's long fields take
     "GD", "Catalog", "GD-Catalog", "Markdown",
+    # the secure web protocol, and the government's integrity and
+    # transparency assessment, which Thai offices call by its initials
+    # (the RoPA page names both)
+    "HTTPS", "ITA",
     # the language selector names each language in itself
     "English",
 })
@@ -58,7 +62,8 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z]")
 _NOT_WORDS = re.compile(
     r"https?://\S+|\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b|\b[\w.-]+\.(csv|pdf|xlsx?|json|xml|png|svg|zip|txt|docx?)\b"
     r"|(?<![\w.])\.(csv|pdf|xlsx?|json|xml|png|svg|zip|txt|docx?)\b"  # a bare extension: "(.xlsx)"
-    r"|/[\w./?=&%-]+",
+    r"|/[\w./?=&%-]+"
+    r"|\bckan utt1service [a-z][\w-]*",  # a command the sysadmin types (the RoPA page)
     re.IGNORECASE,
 )
 

@@ -212,6 +212,99 @@ def test_survey_invitation_appears_where_the_user_is_and_is_announced(browser, l
     page.context.close()
 
 
+def test_the_survey_is_not_offered_again_once_the_file_is_rated(browser, live_server, office):
+    """Download, the sheet invites, the user answers; a later download of
+    the same file brings no invitation (the server says no to the sheet's
+    script, and the pages do not show it)."""
+    page = anonymous(browser, live_server, PHONE)
+    dataset = f"/dataset/{office.dataset['name']}"
+    page.goto(dataset)
+    invite = page.locator("[data-utt1service-invite]")
+    download = page.locator(".resource-item .utt1-download").first
+    with page.expect_download():
+        download.click()
+    invite.wait_for(state="visible")
+    assert invite.get_attribute("data-invite-decided") == "yes"
+    page.locator("[data-invite-link]").click()
+    page.wait_for_url("**/survey/**")
+    assert page.locator("input[name=download_event_id]").count() == 1
+    for name in ("staff_courtesy", "staff_reception", "search_speed", "data_match", "data_quality"):
+        page.locator(f"input[type=radio][name={name}][value='3']").check(force=True)
+    page.locator("form.utt1service-form button.btn-primary[type=submit]").last.click()
+    page.wait_for_url("**/survey/thanks**")
+
+    page.goto(dataset)
+    assert invite.is_hidden()
+    download = page.locator(".resource-item .utt1-download").first
+    with page.expect_download():
+        download.click()
+    page.wait_for_function("document.querySelector('[data-utt1service-invite]').dataset.inviteDecided === 'no'")
+    assert invite.is_hidden()
+    page.goto(f"{dataset}/resource/{office.public['id']}")
+    assert invite.is_hidden()
+    page.context.close()
+
+
+# -- only the bundles a page needs -------------------------------------------
+
+def _scripts(page) -> list[str]:
+    return page.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
+
+
+def test_public_pages_load_the_small_script_instead_of_ckans_bundles(browser, live_server, office):
+    """Home, search, dataset and resource pages on a phone: no jQuery, no
+    vendor bundle, no htmx, no CKAN modules; the menu still opens and closes,
+    the sort order still submits itself, the Go button stays hidden."""
+    page = anonymous(browser, live_server, PHONE)
+    ds = office.dataset["name"]
+    for path in ("/", "/dataset/", f"/dataset/{ds}", f"/dataset/{ds}/resource/{office.public['id']}"):
+        page.goto(path)
+        scripts = _scripts(page)
+        assert any("_light.js" in s for s in scripts), (path, scripts)
+        assert not [s for s in scripts if "/vendor/" in s or "/base/" in s or "activity" in s], (path, scripts)
+        assert page.evaluate("typeof window.jQuery === 'undefined' && typeof window.ckan === 'undefined'")
+        assert page.evaluate("document.documentElement.classList.contains('js')")
+
+    page.goto("/")
+    toggler = page.locator("button.navbar-toggler")
+    menu = page.locator("#main-navigation-toggle")
+    assert toggler.get_attribute("aria-expanded") == "false" and not menu.locator("a").first.is_visible()
+    toggler.click()
+    assert toggler.get_attribute("aria-expanded") == "true"
+    assert menu.locator("a").first.is_visible()
+    toggler.click()
+    assert toggler.get_attribute("aria-expanded") == "false"
+
+    # the resource page's extra rows stay folded behind "Show more", as CKAN's module does
+    page.goto(f"/dataset/{ds}/resource/{office.public['id']}")
+    extra = page.locator("table[data-module=table-toggle-more] tr.toggle-more")
+    assert extra.count() > 0 and extra.first.is_hidden()
+    page.locator("button.show-more").click()
+    assert extra.first.is_visible()
+    page.locator("button.show-less").click()
+    assert extra.first.is_hidden()
+
+    page.goto("/dataset/")
+    assert page.locator(".control-order-by button[type=submit]").is_hidden()
+    values = page.eval_on_selector_all("#field-order-by option", "os => os.map(o => o.value)")
+    with page.expect_navigation():
+        page.select_option("#field-order-by", values[-1])
+    assert "sort=" in page.url
+    page.context.close()
+
+
+def test_a_logged_in_user_keeps_ckans_bundles_where_the_page_needs_them(browser, live_server, office):
+    """The dataset page of a logged-in user has the follow button (htmx):
+    CKAN's bundles are loaded there; the home page stays light."""
+    page = login(browser, live_server, office.requester, PHONE)
+    page.goto(f"/dataset/{office.dataset['name']}")
+    assert any("/base/" in s for s in _scripts(page))
+    assert page.evaluate("typeof window.htmx !== 'undefined' && typeof window.ckan !== 'undefined'")
+    page.goto("/")
+    assert not any("/vendor/" in s for s in _scripts(page))
+    page.context.close()
+
+
 # -- every main page: axe, Thai, no sideways scroll --------------------------
 
 def _pages_of(office) -> dict[str, list[str]]:
@@ -232,6 +325,8 @@ def _pages_of(office) -> dict[str, list[str]]:
             f"/organization/access-requests/{office.org['name']}",
             f"/access-request/{office.requests['pending']['id']}",
             "/complaint/register", "/survey/responses",
+            # the Excel import and export as an editor of the organization
+            "/dataset-excel",
         ],
         "director": [
             f"/organization/service-report/{office.org['name']}",
@@ -240,7 +335,7 @@ def _pages_of(office) -> dict[str, list[str]]:
         ],
         "sysadmin": ["/ckan-admin", "/ckan-admin/config", "/ckan-admin/trash",
                      f"/user/edit/{office.sysadmin['name']}", "/ckan-admin/access-requests",
-                     "/ckan-admin/service-report", "/service-reports", "/dataset-excel"],
+                     "/ckan-admin/service-report", "/ckan-admin/ropa", "/service-reports", "/dataset-excel"],
     }
 
 
@@ -298,6 +393,12 @@ def test_main_pages_are_accessible_and_thai(browser, live_server, office, viewpo
             # the queue the director's walk checked held the bulk decision form
             page.goto(("" if thai else "/en") + f"/organization/access-requests/{office.org['name']}")
             assert page.locator("form.utt1-bulk").count() == 1
+        if who == "sysadmin":
+            # the sysadmin menu (CKAN's admin tabs) leads to the RoPA page
+            page.goto(("" if thai else "/en") + "/ckan-admin")
+            tab = page.locator(".page-header a[href$='/ckan-admin/ropa']")
+            assert tab.count() == 1
+            assert tab.inner_text().strip() == ("บันทึกการประมวลผลข้อมูลส่วนบุคคล" if thai else "Record of processing")
         page.context.close()
     assert not failures, "\n\n".join(failures)
 
@@ -369,7 +470,7 @@ def test_the_english_word_check_can_fail(browser, live_server, office):
     allow-list and typed data through)."""
     page = anonymous(browser, live_server)
     page.set_content('<p>ไฟล์ CSV และ PDF (.xlsx)</p><button aria-label="Submit">ส่ง</button>'
-                     '<p data-latin-ok>somchai@example.org</p>')
+                     '<p data-latin-ok>somchai@example.org</p><p>ใช้คำสั่ง ckan utt1service purge-personal-data</p>')
     assert [w for w, _where, _text in latin_words(page)] == ["Submit"]
     page.context.close()
 

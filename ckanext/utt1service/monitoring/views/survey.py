@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+import flask
 from flask import Blueprint
 from flask.views import MethodView
 
@@ -119,6 +120,10 @@ class SurveyView(MethodView):
     def get(self):
         data: dict[str, Any] = {}
         if request.args.get("request_id"):
+            if tk.h.utt1service_survey_answered(request_id=request.args["request_id"]):
+                # the link of the e-mail opened after answering on the request page
+                tk.h.flash_notice(tk._("This request has already been rated, thank you."))
+                return tk.redirect_to("utt1service_survey.thanks")
             data["request_id"] = request.args["request_id"]
             data["request_token"] = request.args.get("token", "")
         elif request.args.get("resource_id"):
@@ -149,6 +154,9 @@ class SurveyView(MethodView):
             return _render(data, e.error_dict)
         if event_id:
             downloads.forget_download(event_id)
+        if response.get("resource_id") and response["mode"] == "online":
+            # no invitation for this file again in this browser
+            downloads.remember_surveyed(response["resource_id"])
         if staff and response["mode"] != "online":
             tk.h.flash_success(tk._("The survey response was saved."))
             return tk.redirect_to("utt1service_survey.new")
@@ -161,6 +169,22 @@ def thanks():
     if package is not None and package.state != "active":
         package = None
     return tk.render("utt1service/survey/thanks.html", {"package": package})
+
+
+def invitation():
+    """Whether to invite this browser to the survey about a file it has just
+    downloaded (asked by the invitation sheet's script after a click on a
+    download link): ``{"invite": false}`` once the file was rated."""
+    resource_id = request.args.get("resource_id", "")
+    if not _UUID.fullmatch(resource_id):
+        return flask.jsonify({"error": tk._("Missing or invalid resource_id")}), 400
+    answered = tk.h.utt1service_survey_answered(resource_id=resource_id)
+    response = flask.jsonify({
+        "invite": not answered,
+        "url": tk.h.utt1service_survey_url(resource_id=resource_id),
+    })
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def dismiss():
@@ -204,5 +228,6 @@ def responses():
 
 survey.add_url_rule("/", view_func=SurveyView.as_view("new"), strict_slashes=False)
 survey.add_url_rule("/thanks", view_func=thanks, endpoint="thanks")
+survey.add_url_rule("/invitation", view_func=invitation, endpoint="invitation")
 survey.add_url_rule("/dismiss", view_func=dismiss, endpoint="dismiss", methods=["POST"])
 survey.add_url_rule("/responses", view_func=responses, endpoint="responses")

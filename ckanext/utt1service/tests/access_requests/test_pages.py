@@ -10,6 +10,7 @@ import re
 import pytest
 
 import ckan.model as model
+from ckan.tests import helpers
 
 from ckanext.utt1service.access_requests.model import AccessRequest
 from ckanext.utt1service.common import thaidate
@@ -264,3 +265,38 @@ def test_the_approved_requester_is_invited_to_the_survey_where_they_download(sha
     pending = w.requests["pending"]
     assert "utt1-survey-invite" not in app.get(f"/access-request/{pending['id']}",
                                                headers=auth(w.requesters["pending"])).body
+
+
+@pytest.mark.world("approved")
+def test_once_the_request_is_rated_it_is_not_offered_the_survey_again(world, app):
+    """After the requester answered the survey about the request: no
+    invitation on the request page, none in a later approval e-mail, and the
+    e-mail's earlier link says it was answered instead of showing the form."""
+    from ckanext.utt1service.access_requests import workflow as wf
+    from ckanext.utt1service.common import mail
+    from ckanext.utt1service.monitoring.logic.action import request_survey_token
+
+    req = world.requests["approved"]
+    requester = world.requesters["approved"]
+    page = app.get(f"/access-request/{req['id']}", headers=auth(requester)).body
+    assert "utt1-survey-invite" in page
+    helpers.call_action(
+        "utt1service_survey_response_create", context={"user": requester["name"], "ignore_auth": True},
+        request_id=req["id"], request_token=request_survey_token(req["id"]),
+        staff_courtesy=3, staff_reception=3, search_speed=3, data_match=3, data_quality=3,
+    )
+    page = app.get(f"/access-request/{req['id']}", headers=auth(requester)).body
+    assert "utt1-survey-invite" not in page and "/survey/?request_id=" not in page
+    assert "ท่านตอบแบบประเมินความพึงพอใจสำหรับคำขอนี้แล้ว" in page
+
+    variables = wf.mail_variables(model.Session.get(AccessRequest, req["id"]))
+    assert variables["survey_url"] is None
+    for lang in ("th", "en"):
+        body = mail.render("request_approved.txt", lang, recipient_name="x", **variables)
+        assert "/survey" not in body
+    assert "/survey" in mail.render("request_approved.txt", "en", recipient_name="x",
+                                    **dict(variables, survey_url="http://x/survey/?request_id=1"))
+
+    opened = app.get(f"/survey/?request_id={req['id']}&token={request_survey_token(req['id'])}",
+                     follow_redirects=False)
+    assert opened.status_code == 302 and "/survey/thanks" in opened.headers["Location"]

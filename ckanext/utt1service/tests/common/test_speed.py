@@ -144,3 +144,20 @@ def test_the_datastore_dump_as_json_is_streamed_and_whole(app):
     assert response.is_streamed
     dump = json.loads(response.get_data())
     assert [r[1:] for r in dump["records"]] == [[r["โรงเรียน"], r["นักเรียน"]] for r in records]
+
+def test_a_public_page_loads_only_the_small_script(app):
+    """The home page needs none of CKAN's JavaScript bundles (README "Only the
+    bundles a page needs"); a page with forms keeps them."""
+    urls = _asset_urls(app)
+    assert any(u.endswith("_light.js") for u in urls)
+    assert not [u for u in urls if "/vendor/" in u and u.endswith(".js") or "/base/" in u and u.endswith(".js")]
+    assert any(u.endswith("_fontawesome.css") for u in urls)  # the icons stay
+    survey = re.findall(r'src="(/webassets/[^"]+\.js)"', app.get("/survey/").body)
+    assert any("/base/" in u for u in survey) and not any(u.endswith("_light.js") for u in survey)
+
+
+@pytest.mark.ckan_config("ckanext.utt1service.light_pages", "false")
+def test_light_pages_can_be_turned_off(app):
+    urls = _asset_urls(app)
+    assert any("/base/" in u and u.endswith(".js") for u in urls)
+    assert not any(u.endswith("_light.js") for u in urls)

@@ -126,9 +126,13 @@ def test_a_request_accepts_one_response_with_its_link_token(app):
     [saved] = _responses()
     assert saved.request_id == "REQ-1"
 
-    second = form_post(
-        app.test_client(), url, dict(ANSWERS, request_id="REQ-1", request_token=request_survey_token("REQ-1"))
-    )
+    # the link opened again says so instead of showing the form ...
+    again = app.test_client()
+    assert "คำขอนี้ได้รับการประเมินแล้ว" in again.get(url, follow_redirects=True).get_data(as_text=True)
+    # ... and a second answer sent anyway is refused
+    token = csrf_token(again.get("/survey/", headers=browser_headers()).get_data(as_text=True))
+    second = again.post(url, data=dict(ANSWERS, request_id="REQ-1", request_token=request_survey_token("REQ-1"),
+                                       _csrf_token=token), headers=browser_headers())
     assert "คำขอนี้ได้รับการประเมินแล้ว" in second.get_data(as_text=True)
 
     forged = form_post(app.test_client(), "/survey/", dict(ANSWERS, request_id="REQ-2", request_token="guess"))
@@ -230,3 +234,51 @@ def test_the_invitation_goes_once_the_download_is_rated(app, public_file):
     form_post(client, f"/survey/?resource_id={public_file['resource']['id']}", dict(ANSWERS, download_event_id=event.id))
     body = client.get(page, headers=browser_headers()).get_data(as_text=True)
     assert "data-utt1service-invite hidden" in body
+
+
+def test_a_rated_file_is_not_offered_the_survey_again_after_a_new_download(app, public_file):
+    """Once this browser rated a file, a later download of it brings no
+    invitation: not on the dataset or resource page (server) and not from
+    the sheet's script, which asks /survey/invitation."""
+    client = app.test_client()
+    page = f"/dataset/{public_file['dataset']['name']}"
+    resource_id = public_file["resource"]["id"]
+    check = f"/survey/invitation?resource_id={resource_id}"
+    client.get(download_url(public_file), headers=browser_headers())
+    assert client.get(check, headers=browser_headers()).json["invite"] is True
+    [event] = model.Session.query(DownloadEvent).all()
+    form_post(client, f"/survey/?resource_id={resource_id}", dict(ANSWERS, download_event_id=event.id))
+
+    client.get(download_url(public_file), headers=browser_headers())
+    body = client.get(page, headers=browser_headers()).get_data(as_text=True)
+    assert "data-utt1service-invite hidden" in body
+    resource_page = client.get(f"{page}/resource/{resource_id}", headers=browser_headers()).get_data(as_text=True)
+    assert "data-utt1service-invite hidden" in resource_page
+    answer = client.get(check, headers=browser_headers())
+    assert answer.json["invite"] is False
+    assert "no-store" in answer.headers["Cache-Control"]
+    # another browser that downloads the file is still invited
+    other = app.test_client()
+    other.get(download_url(public_file), headers=browser_headers(), environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other.get(check, headers=browser_headers()).json["invite"] is True
+    assert "data-utt1service-invite role" in other.get(page, headers=browser_headers()).get_data(as_text=True)
+
+
+def test_a_logged_in_user_who_rated_a_file_is_not_invited_from_another_browser(app, public_file):
+    user = factories.UserWithToken()
+    headers = browser_headers(Authorization=user["token"])
+    resource_id = public_file["resource"]["id"]
+    first = app.test_client()
+    first.get(download_url(public_file), headers=headers)
+    [event] = model.Session.query(DownloadEvent).all()
+    helpers.call_action("utt1service_survey_response_create", context={"user": user["name"], "ignore_auth": True},
+                        download_event_id=event.id, **ANSWERS)
+    second = app.test_client()
+    second.get(download_url(public_file), headers=headers)
+    assert second.get(f"/survey/invitation?resource_id={resource_id}", headers=headers).json["invite"] is False
+
+
+def test_the_invitation_check_refuses_a_bad_resource_id(app):
+    response = app.get("/survey/invitation?resource_id=../../etc", status=400)
+    assert "resource_id" in response.json["error"]
+    app.get("/survey/invitation", status=400)
