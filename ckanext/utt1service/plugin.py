@@ -156,9 +156,17 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_search(self, search_results, search_params):
         return search.after_dataset_search(search_results, search_params)
 
+    def after_dataset_create(self, context, pkg_dict):
+        # The consented public datasets are the GD group (catalog/gd.py).
+        gd.sync_group(pkg_dict)
+
     def after_dataset_update(self, context, pkg_dict):
         # A file that became restricted loses its DataStore table at once.
         preview.drop_restricted_tables(pkg_dict)
+        gd.sync_group(pkg_dict)
+
+    def after_dataset_delete(self, context, pkg_dict):
+        gd.sync_group(pkg_dict)
 
     # IXloader: restricted files are never loaded (catalog/preview.py)
 
