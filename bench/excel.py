@@ -46,10 +46,11 @@ def main() -> int:
     app = make_app(conf)
 
     import openpyxl
+    from werkzeug.test import Client
 
     import ckan.plugins.toolkit as tk
+
     from ckanext.utt1service.catalog import excel
-    from werkzeug.test import Client
 
     stamp = int(time.time())
     with app._wsgi_app.test_request_context():
