@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-fast test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report bench-load bench-preview bench-pages
+.PHONY: help dev setup test test-fast test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report bench-load bench-preview bench-pages bench-excel
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -81,6 +81,20 @@ bench-load:  ## requests/s and p50/p95/p99 of four pages under gunicorn, this ex
 	@bin/setup >/dev/null
 	@ROOT="$(CURDIR)"; . bin/lib.sh; export CKAN_PORT CKAN_INI="$(CURDIR)/ckan.ini"; \
 	  "$$VENV/bin/python" bench/load.py $(BENCH_ARGS)
+
+bench-excel:  ## Excel import of 500 new datasets: dry run and apply through the pages vs CKAN's package_create through the API (exits 1 on a missed goal)
+	@bin/setup --no-demo >/dev/null
+	@ROOT="$(CURDIR)"; . bin/lib.sh; bin/services datastore ckan_bench datastore_bench; \
+	  export CKAN_SQLALCHEMY_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/ckan_bench" \
+	    CKAN_DATASTORE_WRITE_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/datastore_bench" \
+	    CKAN_DATASTORE_READ_URL="postgresql://$$DS_RO_USER:$$DS_RO_PASSWORD@127.0.0.1:$$PG_PORT/datastore_bench" \
+	    CKAN_SOLR_URL="http://127.0.0.1:$$SOLR_PORT/solr/ckan_test" \
+	    CKAN_REDIS_URL="redis://127.0.0.1:$$REDIS_PORT/2" CKAN_STORAGE_PATH="$$LOCAL/bench-storage"; \
+	  mkdir -p "$$LOCAL/bench-storage"; \
+	  { $$VENV/bin/ckan -c test.ini db init && $$VENV/bin/ckan -c test.ini db upgrade -p activity \
+	    && $$VENV/bin/ckan -c test.ini db upgrade -p utt1service; } >"$$LOG/bench-db.log" 2>&1 \
+	    || { echo "database migration failed, see $$LOG/bench-db.log"; exit 1; }; \
+	  $$VENV/bin/python bench/excel.py $(BENCH_ARGS)
 
 bench-preview:  ## table previews: a 100,000-row Thai CSV through xloader; datastore_search p50/p95 vs the raw download (exits 1 on a missed goal)
 	@bin/setup --no-demo >/dev/null

@@ -35,7 +35,7 @@ from ckanext.utt1service.access_requests.views import request as access_requests
 from ckanext.utt1service.access_requests.views import (
     staff as access_requests_staff_views,
 )
-from ckanext.utt1service.catalog import gd, preview, search
+from ckanext.utt1service.catalog import excel, gd, preview, search
 from ckanext.utt1service.catalog import helpers as catalog_helpers
 from ckanext.utt1service.catalog import validators as catalog_validators
 from ckanext.utt1service.catalog import views as catalog_views
@@ -130,6 +130,9 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
                 del model.Package._license_register
         # Thai encodings in xloader's loader (catalog/preview.py)
         preview.install()
+        # an Excel import commits the search index once, in its own thread
+        # only (catalog/excel.py)
+        excel.install()
         # People register here to request data and follow their requests:
         # after logging in or registering they land on "My requests" (with
         # the dashboard's other tabs), not on CKAN's empty "My datasets". A
@@ -156,9 +159,17 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_search(self, search_results, search_params):
         return search.after_dataset_search(search_results, search_params)
 
+    def after_dataset_create(self, context, pkg_dict):
+        # The consented public datasets are the GD group (catalog/gd.py).
+        gd.sync_group(pkg_dict)
+
     def after_dataset_update(self, context, pkg_dict):
         # A file that became restricted loses its DataStore table at once.
         preview.drop_restricted_tables(pkg_dict)
+        gd.sync_group(pkg_dict)
+
+    def after_dataset_delete(self, context, pkg_dict):
+        gd.sync_group(pkg_dict)
 
     # IXloader: restricted files are never loaded (catalog/preview.py)
 

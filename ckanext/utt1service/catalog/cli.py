@@ -56,12 +56,18 @@ def backfill(apply: bool, echo: Callable[[str], None]) -> tuple[int, int]:
     for dataset_id in ids:
         pkg = tk.get_action("package_show")(context(), {"id": dataset_id})
         changes = gd_changes(pkg)
-        if not changes:
+        # the group GD Catalog's harvester reads (saving the dataset puts it
+        # in or takes it out: gd.sync_group)
+        offered = gd.status({**pkg, **{k: v for k, (_, v) in changes.items()}}) == "offered"
+        in_group = any(g.get("name") == gd.group_name() for g in pkg.get("groups") or [])
+        if not changes and offered == in_group:
             continue
         changed += 1
         echo(f"{pkg['name']}:")
         for name, (old, new) in sorted(changes.items()):
             echo(f"    {name}: {_shown(old)} → {_shown(new)}")
+        if offered != in_group:
+            echo(f"    group {gd.group_name()}: {'join' if offered else 'leave'}")
         if apply:
             try:
                 tk.get_action("package_patch")(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import threading
 from typing import Any, Iterable, Optional
 
 import openpyxl
@@ -30,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import ckan.lib.plugins as lib_plugins
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.index import PackageSearchIndex
 
 from ckanext.utt1service.catalog import dataset_schema, gd
 from ckanext.utt1service.common.spreadsheet import append_row
@@ -44,6 +46,7 @@ __all__ = [
     "read",
     "plan",
     "apply",
+    "install",
 ]
 
 #: the columns of the template, in order (dataset fields, and the first
@@ -335,7 +338,7 @@ def _validate(user: str, data: dict[str, Any], action: str,
 
 
 def _plan_row(user: str, number: int, cells: dict[str, str], lang: str,
-              seen: set[str]) -> tuple[RowPlan, Optional[dict[str, Any]]]:
+              seen: set[str], lookups: "_Lookups") -> tuple[RowPlan, Optional[dict[str, Any]]]:
     errors: list[str] = []
     name = cells.get("name", "").strip()
     result = RowPlan(number, name, "error", {}, errors, cells.get("title", ""))
@@ -347,16 +350,18 @@ def _plan_row(user: str, number: int, cells: dict[str, str], lang: str,
         return result, None
     seen.add(name)
     fields = _fields(cells, errors, lang)
-    try:
-        existing = tk.get_action("package_show")(_context(user), {"id": name})
-    except tk.ObjectNotFound:
-        existing = None
-    except tk.NotAuthorized:
-        errors.append(tk._("You may not change this dataset"))
-        return result, None
+    existing = None
+    if name in lookups.existing:
+        try:
+            existing = tk.get_action("package_show")(_context(user), {"id": name})
+        except tk.ObjectNotFound:
+            existing = None
+        except tk.NotAuthorized:
+            errors.append(tk._("You may not change this dataset"))
+            return result, None
 
     if existing is None:
-        org = _organization(cells.get("owner_org", ""))
+        org = lookups.organization(cells.get("owner_org", ""))
         if org is None:
             errors.append(f"{_label('owner_org', lang)}: " + tk._("No such organization"))
             return result, None
@@ -364,9 +369,7 @@ def _plan_row(user: str, number: int, cells: dict[str, str], lang: str,
         contacts = _contacts(cells, [])
         if contacts:
             data["contacts"] = contacts
-        try:
-            tk.check_access("package_create", _context(user), data)
-        except tk.NotAuthorized:
+        if not lookups.may_create(data):
             errors.append(tk._("You may not add datasets to this organization"))
             return result, None
         if errors:
@@ -378,7 +381,7 @@ def _plan_row(user: str, number: int, cells: dict[str, str], lang: str,
         return result, {"action": "create", "data": data}
 
     if "owner_org" in cells:
-        org = _organization(cells["owner_org"])
+        org = lookups.organization(cells["owner_org"])
         if org is None:
             errors.append(f"{_label('owner_org', lang)}: " + tk._("No such organization"))
         elif org != existing.get("owner_org"):
@@ -411,17 +414,81 @@ def _plan_row(user: str, number: int, cells: dict[str, str], lang: str,
     return result, {"action": "update", "data": {"id": existing["id"], **changes}}
 
 
+class _Lookups:
+    """What an import looks up once instead of once a row: which of the
+    file's names are datasets already (one query), organizations by name or
+    title, and whether the user may add datasets to an organization (the
+    ``package_create`` auth depends only on the user and the organization)."""
+
+    def __init__(self, user: str, rows: list[tuple[int, dict[str, str]]]):
+        self.user = user
+        names = {cells.get("name", "").strip() for _n, cells in rows} - {""}
+        self.existing: set[str] = set()
+        for chunk in _chunks(sorted(names), 500):
+            for name, pkg_id in model.Session.query(model.Package.name, model.Package.id).filter(
+                    model.Package.name.in_(chunk) | model.Package.id.in_(chunk)):
+                self.existing.update((name, pkg_id))
+        self._orgs: dict[str, Optional[str]] = {}
+        self._may_create: dict[str, bool] = {}
+
+    def organization(self, text: str) -> Optional[str]:
+        if text not in self._orgs:
+            self._orgs[text] = _organization(text)
+        return self._orgs[text]
+
+    def may_create(self, data: dict[str, Any]) -> bool:
+        org = data["owner_org"]
+        if org not in self._may_create:
+            try:
+                tk.check_access("package_create", _context(self.user), {"owner_org": org})
+                self._may_create[org] = True
+            except tk.NotAuthorized:
+                self._may_create[org] = False
+        return self._may_create[org]
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
 def plan(user: str, rows: list[tuple[int, dict[str, str]]],
          lang: str) -> tuple[list[RowPlan], list[dict[str, Any]]]:
     """What each row would do (and its errors), and the work to apply."""
     seen: set[str] = set()
     plans, work = [], []
+    lookups = _Lookups(user, rows)
     for number, cells in rows:
-        row_plan, job = _plan_row(user, number, cells, lang, seen)
+        row_plan, job = _plan_row(user, number, cells, lang, seen, lookups)
         plans.append(row_plan)
         if job:
             work.append(job)
     return plans, work
+
+
+#: set while this thread applies an import (see :class:`_ImportIndex`)
+_importing = threading.local()
+
+
+def install() -> None:
+    """Use :class:`_ImportIndex` as CKAN's package search index (called
+    once by the plugin; it behaves as CKAN's own outside an import)."""
+    from ckan.lib import search
+
+    if search._INDICES.get("package") is PackageSearchIndex:
+        search._INDICES["package"] = _ImportIndex
+
+
+class _ImportIndex(PackageSearchIndex):
+    """CKAN's package index, except that while *this thread* applies an
+    Excel import the datasets it saves are sent to Solr without a commit
+    each; :func:`apply` commits once at the end. Other requests (other
+    threads) keep committing as configured: nothing process-wide is changed
+    (``ckan.search.solr_commit`` is left alone)."""
+
+    def index_package(self, pkg_dict: Any, defer_commit: bool = False) -> None:
+        return super().index_package(
+            pkg_dict, defer_commit or getattr(_importing, "active", False))
 
 
 def apply(user: str, work: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
@@ -429,16 +496,14 @@ def apply(user: str, work: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
     (created, updated, errors of rows that failed after all)."""
     from ckan.lib import search
 
-    created = updated = 0
     failures: list[str] = []
-    # one Solr commit at the end instead of two per dataset (each dataset is
-    # still indexed as it is saved); the setting is back before returning
-    solr_commit = tk.config.get("ckan.search.solr_commit")
-    tk.config["ckan.search.solr_commit"] = False
+    # each dataset is indexed as it is saved, but Solr commits once at the
+    # end instead of twice a dataset (only for this thread's saves)
+    _importing.active = True
     try:
         _apply_jobs(user, work, failures)
     finally:
-        tk.config["ckan.search.solr_commit"] = solr_commit
+        _importing.active = False
         search.commit()
     created = sum(1 for job in work if job.get("done") == "create")
     updated = sum(1 for job in work if job.get("done") == "update")
@@ -449,7 +514,9 @@ def _apply_jobs(user: str, work: list[dict[str, Any]], failures: list[str]) -> N
     for job in work:
         try:
             if job["action"] == "create":
-                tk.get_action("package_create")(_context(user), dict(job["data"]))
+                # (the new dataset's id is enough: no package_show of it)
+                tk.get_action("package_create")(dict(_context(user), return_id_only=True),
+                                                dict(job["data"]))
             else:
                 tk.get_action("package_patch")(_context(user), dict(job["data"]))
             job["done"] = job["action"]

@@ -50,6 +50,8 @@ __all__ = [
     "STATUS_TEXT",
     "rows",
     "shown_for",
+    "group_name",
+    "sync_group",
 ]
 
 #: the thai_gdc release whose schema this one matches
@@ -554,3 +556,62 @@ def rows(pkg: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             "markdown": f.get("display_snippet") == "markdown.html",
         })
     return out
+
+
+# ----------------------------------------------------------- the GD group
+#
+# The stock CKAN harvester of ckanext-harvest (which GD Catalog runs) has no
+# filter on a dataset field: it takes every public dataset the search API
+# returns, unless its source configuration names organizations or groups
+# (``groups_filter_include``). So the consented public datasets are kept as
+# the members of one CKAN group, ``gd-catalog``: a GD harvest source with
+# ``{"groups_filter_include": ["gd-catalog"]}`` gets exactly them. The
+# membership follows ``allow_harvest``, ``private`` and the state every time
+# a dataset is saved (the plugin's after-create/update hooks, in the same
+# transaction, so the search index has it); nobody edits the group by hand.
+
+#: the group's Thai and English title
+GROUP_TITLE = "GD Catalog (ชุดข้อมูลที่ยินยอมให้ GD Catalog เก็บเกี่ยว)"
+GROUP_DESCRIPTION = (
+    "ชุดข้อมูลสาธารณะที่หน่วยงานยินยอมให้นำไปใช้ที่ GD-Catalog (allow_harvest) "
+    "ระบบปรับสมาชิกของกลุ่มนี้ให้เองทุกครั้งที่บันทึกชุดข้อมูล อย่าแก้ไขด้วยมือ\n\n"
+    "The public datasets the office offers to GD Catalog; kept by the portal."
+)
+
+
+def group_name() -> str:
+    """The name of the group of consented datasets (option
+    ``ckanext.utt1service.gd_group``)."""
+    return tk.config.get("ckanext.utt1service.gd_group") or "gd-catalog"
+
+
+def sync_group(pkg_dict: dict[str, Any]) -> Optional[bool]:
+    """Make the dataset a member of the GD group exactly when GD Catalog's
+    harvester may take it (:func:`status` is ``offered``). Adds to the
+    current session (the caller's action commits). Returns whether it is a
+    member now, or None when nothing needed doing."""
+    import ckan.model as model
+
+    pkg = model.Package.get(pkg_dict.get("id") or "")
+    if pkg is None or pkg.type != "dataset":
+        return None
+    offered = status({**pkg_dict, "state": pkg.state, "private": pkg.private}) == "offered"
+    group = model.Group.by_name(group_name())
+    if group is None:
+        if not offered:
+            return None
+        group = model.Group(name=group_name(), title=GROUP_TITLE, description=GROUP_DESCRIPTION,
+                            type="group", is_organization=False, approval_status="approved")
+        model.Session.add(group)
+        model.Session.flush()
+    member = (model.Session.query(model.Member)
+              .filter_by(group_id=group.id, table_id=pkg.id, table_name="package").first())
+    is_member = member is not None and member.state == "active"
+    if offered == is_member:
+        return None
+    if member is None:
+        member = model.Member(group=group, table_id=pkg.id, table_name="package",
+                              capacity="public")
+        model.Session.add(member)
+    member.state = "active" if offered else "deleted"
+    return offered

@@ -94,3 +94,26 @@ def test_a_typed_value_is_never_overwritten():
     assert "data_source" not in output
     _run("--apply")
     assert helpers.call_action("package_show", id=dataset_id)["data_source"] == "ระบบของโรงเรียนเอง"
+
+
+def test_consented_datasets_saved_before_the_gd_group_join_it():
+    # a dataset consented before the group existed (issue 16's first part):
+    # GD Catalog's harvest source filters on the group, so backfill puts it in
+    org = factories.Organization(title="สพป.อุทัยธานี เขต 1")
+    dataset_id = _old_dataset(org, "old-offered")
+    helpers.call_action("package_patch", context={"user": factories.Sysadmin()["name"]},
+                        id=dataset_id, allow_harvest="True", tag_string="นักเรียน")
+    _run("--apply")
+    package = model.Package.get(dataset_id)
+    for member in model.Session.query(model.Member).filter_by(table_id=package.id):
+        model.Session.delete(member)
+    model.Session.commit()
+    rebuild(dataset_id)
+    assert helpers.call_action("package_search", fq="groups:gd-catalog")["count"] == 0
+
+    result = _run()
+    assert "old-offered:" in result.output and "group gd-catalog: join" in result.output
+    assert "1 dataset(s) would change" in result.output
+    assert _run("--apply").exit_code == 0
+    assert helpers.call_action("package_search", fq="groups:gd-catalog")["count"] == 1
+    assert "0 dataset(s) would change" in _run().output

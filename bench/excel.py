@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+"""Benchmark: the Excel import of dataset metadata (make bench-excel).
+
+In-process (the whole CKAN WSGI application, werkzeug test client, the real
+PostgreSQL, Solr and Redis of this checkout, its own database ``ckan_bench``),
+as an editor does it through the pages:
+
+1. **dry run**: upload an XLSX of N new datasets (default 500) to
+   ``/dataset-excel``: every row read, checked and validated, nothing saved;
+2. **apply**: ``/dataset-excel/apply`` (it checks the file again, then
+   creates every row through ``package_create``: validation, permissions,
+   activity, search index);
+3. **baseline**, in the same run: the same N datasets created one by one with
+   CKAN's own ``package_create`` through the API (as an API client would).
+
+Goals: the apply costs at most 1.2× the baseline (the import adds nothing
+much to CKAN's own save) and the dry run at most a third of the baseline.
+The last line says whether both were met; the command exits 1 if not.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import os
+import platform
+import re
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APPLY_GOAL = 1.2
+DRY_RUN_GOAL = 1 / 3
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=500)
+    args = parser.parse_args()
+
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    conf = load_config(os.path.join(ROOT, "test.ini"))
+    conf["ckan.site_id"] = "utt1service-bench"
+    app = make_app(conf)
+
+    import openpyxl
+    from werkzeug.test import Client
+
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.utt1service.catalog import excel
+
+    stamp = int(time.time())
+    with app._wsgi_app.test_request_context():
+        site = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+        context = {"user": site["name"], "ignore_auth": True}
+        editor = tk.get_action("user_create")(dict(context), {
+            "name": f"bench-editor-{stamp}", "email": f"e{stamp}@example.org",
+            "password": "bench-password-12345"})
+        token = tk.get_action("api_token_create")(dict(context), {
+            "user": editor["name"], "name": "bench"})["token"]
+        org = tk.get_action("organization_create")(dict(context), {
+            "name": f"bench-excel-{stamp}",
+            "users": [{"name": editor["name"], "capacity": "editor"}]})
+
+    def fields(i: int, prefix: str) -> dict:
+        return {"name": f"{prefix}-{stamp}-{i:04d}", "title": f"ข้อมูลโรงเรียน {i}",
+                "topic_category": "schools", "academic_year": 2568, "tag_string": "โรงเรียน",
+                "data_type": "ข้อมูลระเบียน"}
+
+    # the import's file
+    with app._wsgi_app.test_request_context():
+        wb = openpyxl.load_workbook(io.BytesIO(excel.template("th")))
+    sheet = wb["datasets"]
+    for i in range(args.rows):
+        row = dict(fields(i, "xl"), owner_org=org["name"], topic_category="สถานศึกษา")
+        sheet.append([row.get(name, "") for name in excel.COLUMNS])
+    out = io.BytesIO()
+    wb.save(out)
+
+    client = Client(app)
+    auth = {"Authorization": token}
+    t0 = time.perf_counter()
+    page = client.post("/dataset-excel", headers=auth,
+                       data={"file": (io.BytesIO(out.getvalue()), "datasets.xlsx")})
+    dry_s = time.perf_counter() - t0
+    body = page.get_data(as_text=True)
+    form_token = re.search(r'name="token" value="([0-9a-f]+)"', body).group(1)
+    t0 = time.perf_counter()
+    done = client.post("/dataset-excel/apply", headers=auth, data={"token": form_token})
+    apply_s = time.perf_counter() - t0
+    assert done.status_code in (302, 303), done.status_code
+
+    t0 = time.perf_counter()
+    for i in range(args.rows):
+        r = client.post("/api/3/action/package_create", headers=auth,
+                        json=dict(fields(i, "api"), owner_org=org["id"]))
+        assert r.status_code == 200, r.get_data(as_text=True)[:500]
+    base_s = time.perf_counter() - t0
+
+    with app._wsgi_app.test_request_context():
+        found = tk.get_action("package_search")({"ignore_auth": True}, {
+            "fq": f"organization:{org['name']} name:xl-{stamp}-*", "rows": 0})["count"]
+    assert found == args.rows, (found, args.rows)
+
+    load = os.getloadavg()[0]
+    print(f"bench-excel  {datetime.date.today()}  {platform.node()}  {os.cpu_count()} cores  "
+          f"load {load:.1f}  {args.rows} new datasets")
+    print(f"{'':28}{'total':>10}{'per row':>12}")
+    for label, seconds in [("dry run (/dataset-excel)", dry_s),
+                           ("apply (/dataset-excel/apply)", apply_s),
+                           ("baseline: package_create", base_s)]:
+        print(f"{label:28}{seconds:>9.1f}s{seconds / args.rows * 1000:>10.0f}ms")
+    ok = apply_s <= APPLY_GOAL * base_s and dry_s <= DRY_RUN_GOAL * base_s
+    print(f"apply {apply_s / base_s:.2f}× baseline (goal ≤ {APPLY_GOAL}×), dry run "
+          f"{dry_s / base_s:.2f}× (goal ≤ {DRY_RUN_GOAL:.2f}×): "
+          + ("goals met" if ok else "GOAL MISSED"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
