@@ -196,11 +196,13 @@ def waiting_schema() -> Schema:
 
 
 def service_levels_schema() -> Schema:
-    """The service-level statistics of a fiscal year (or half year)."""
+    """The service-level statistics of a fiscal year (or a half or quarter)."""
     return {
         "owner_org": [_v("ignore_missing"), _v("utt1service_id")],
         "fiscal_year": [_v("ignore_missing"), _v("utt1service_fiscal_year")],
         "half": [_v("utt1service_ignore_empty"), _v("utt1service_half")],
+        "quarter": [_v("utt1service_ignore_empty"), _v("utt1service_quarter")],
+        "waiting": [_v("default")(True), _v("utt1service_boolean")],
     }
 
 
