@@ -685,6 +685,16 @@ def utt1service_request_deliver(context: Context, data_dict: DataDict) -> dict[s
     data = _validate(data_dict, schemas.deliver_schema(), context)
     request = _request_from(data)
     via = data.get("via") or request.delivery_channel
+    if request.state == "approved" and request.conditions_pending:
+        # Nothing leaves the office before the requester accepted the
+        # conditions of use the approval requires: not a paper copy handed
+        # over at the counter, not a delivery marked by hand (the download
+        # gate and the e-mail delivery refuse it too). Acceptance cannot be
+        # taken back, so checking before the row lock is safe.
+        raise tk.ValidationError({"state": [tk._(
+            "The requester has not accepted the conditions of use yet: the data cannot be "
+            "handed over or delivered before. Ask them to accept the conditions on their "
+            "request page first.")]})
     errors: dict[str, list[str]] = {}
     if data.get("resource_id") and (
         via != "download" or data["resource_id"] not in request.resource_ids()
@@ -873,7 +883,9 @@ def utt1service_request_create_on_behalf(
 def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff hand the approved data over on paper: the request becomes
     delivered with route ``paper`` (``utt1service_request_deliver`` with
-    ``via`` ``paper``; here the receiver's name is required).
+    ``via`` ``paper``; here the receiver's name is required). Refused (409)
+    while the approval requires the requester to accept the conditions of
+    use and they have not accepted them yet.
 
     :param id: the request's id
     :type id: string
