@@ -1441,6 +1441,10 @@ def utt1service_request_renew(context: Context, data_dict: DataDict) -> dict[str
     :param intended_use: the intended use (default: as in the original)
     :param delivery_channel: ``download``, ``email`` or ``paper`` (default:
         as in the original)
+    :param consent: true: the requester consents (again, for the renewal)
+        to the processing of their personal data (required; the original's
+        consent is not reused)
+    :type consent: bool
     :returns: the new request
     :rtype: dictionary
     """

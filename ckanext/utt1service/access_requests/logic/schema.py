@@ -281,6 +281,10 @@ def renew_schema() -> Schema:
         "data_wanted": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
         "intended_use": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
         "delivery_channel": [_v("utt1service_ignore_empty"), _v("utt1service_delivery_channel")],
+        # a renewal is a new processing of the requester's personal data:
+        # their consent is asked again (not taken over from the original)
+        "consent": [_v("default")(False), _v("utt1service_boolean"),
+                    _v("utt1service_consent_given")],
     }
 
 
