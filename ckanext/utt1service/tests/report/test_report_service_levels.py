@@ -21,9 +21,9 @@ from bs4 import BeautifulSoup
 
 import ckan.model as model
 from ckan.common import CKANConfig, config_declaration
-from ckan.config import declaration
 from ckan.tests import factories, helpers
 
+from ckanext.utt1service.access_requests import service_levels
 from ckanext.utt1service.common.thaidate import BANGKOK
 from ckanext.utt1service.tests.report.conftest import _request, auth, bkk
 from ckanext.utt1service.tests.report.test_report_numbers import page_tables
@@ -189,39 +189,47 @@ def test_the_boundary_of_a_due_day(generated, ckan_config, monkeypatch):
     assert [_late(r["received"], r["checked"], 2, False) for r in only] == [False, True]
 
 
-def test_the_old_option_is_a_deprecated_alias_of_the_overall_target(monkeypatch):
+@pytest.mark.parametrize("settings, expected", [
+    ({}, 15),                                     # neither: the default
+    ({"request_target_days": 20}, 20),            # only the old option: still used
+    ({"request_target_days": "20"}, 20),          # (as an environment variable gives it)
+    ({"target_days_overall": 10}, 10),
+    ({"target_days_overall": 10, "request_target_days": 20}, 10),  # both: the new one wins
+])
+def test_the_old_option_is_a_deprecated_alias_of_the_overall_target(ckan_config, monkeypatch,
+                                                                    settings, expected):
+    for key in ("target_days_overall", "request_target_days"):
+        monkeypatch.setitem(ckan_config, f"ckanext.utt1service.{key}", settings.get(key))
     logged = mock.Mock()
-    monkeypatch.setattr(declaration, "log", logged)
-    old = CKANConfig({"ckanext.utt1service.request_target_days": "20"})
-    config_declaration.make_safe(old)
-    config_declaration.normalize(old)
-    config_declaration.make_safe(old)  # CKAN calls it again for each plugin: one warning
-    assert old["ckanext.utt1service.target_days_overall"] == 20
-    warnings = [call.args[0] % call.args[1:] for call in logged.warning.call_args_list
-                if "request_target_days" in str(call.args)]
-    assert warnings == ["Config option 'ckanext.utt1service.request_target_days' is deprecated. "
-                        "Use 'ckanext.utt1service.target_days_overall' instead"]
-
-    both = CKANConfig({"ckanext.utt1service.request_target_days": "20",
-                       "ckanext.utt1service.target_days_overall": "10"})
-    config_declaration.make_safe(both)
-    config_declaration.normalize(both)
-    assert both["ckanext.utt1service.target_days_overall"] == 10  # the new option wins
-
-    default = CKANConfig({})
-    config_declaration.make_safe(default)
-    config_declaration.normalize(default)
-    assert default["ckanext.utt1service.target_days_overall"] == 15
-    assert "ckanext.utt1service.request_target_days" not in default
+    monkeypatch.setattr(service_levels, "log", logged)
+    monkeypatch.setattr(service_levels, "_warned", [])
+    assert service_levels.targets()["overall"] == expected
+    assert service_levels.targets()["overall"] == expected  # asked again: no second warning
+    warned = ["request_target_days" in str(call.args) for call in logged.warning.call_args_list]
+    old_only = "request_target_days" in settings and "target_days_overall" not in settings
+    assert warned == ([True] if old_only else [])
 
 
-def test_the_report_uses_the_alias_when_only_the_old_option_is_set(app, generated, ckan_config, monkeypatch):
-    # what make_safe leaves in a deployed config that sets only the old option
-    old = CKANConfig({"ckanext.utt1service.request_target_days": "1"})
-    config_declaration.make_safe(old)
-    config_declaration.normalize(old)
-    monkeypatch.setitem(ckan_config, "ckanext.utt1service.target_days_overall",
-                        old["ckanext.utt1service.target_days_overall"])
+def test_a_deployed_config_with_only_the_old_option_starts_and_keeps_its_value():
+    # what CKAN does with the declaration at start-up (make_safe, normalize,
+    # then validate, which would refuse to start on an error)
+    for values, overall, old in (({"ckanext.utt1service.request_target_days": "20"}, None, 20),
+                                 ({}, None, None),
+                                 ({"ckanext.utt1service.target_days_overall": "9"}, 9, None)):
+        cfg = CKANConfig(values)
+        config_declaration.make_safe(cfg)
+        config_declaration.normalize(cfg)
+        assert not {k for k in config_declaration.validate(cfg)[1] if "utt1service" in k}
+        assert cfg.get("ckanext.utt1service.target_days_overall") == overall
+        assert cfg.get("ckanext.utt1service.request_target_days") == old
+    wrong = CKANConfig({"ckanext.utt1service.request_target_days": "fifteen"})
+    config_declaration.make_safe(wrong)
+    assert "ckanext.utt1service.request_target_days" in config_declaration.validate(wrong)[1]
+
+
+def test_the_report_uses_the_old_option_when_only_it_is_set(generated, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.target_days_overall", None)
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.request_target_days", 1)
     report = helpers.call_action("utt1service_report_show", context={"user": generated.sysadmin["name"]},
                                  fiscal_year=2569, quarter=2)
     overall = _late_table(report)["overall"]
