@@ -138,7 +138,11 @@ def renew(original: AccessRequest, fields: dict[str, Any], resources: list[dict[
     """A renewal: a new request for the same files by the same requester,
     filled in from the original (``fields`` may change the data wanted, the
     intended use and the delivery), linked to it, straight into the queue
-    (the e-mail address was confirmed with the original)."""
+    (the e-mail address was confirmed with the original). The requester
+    consented again on the renewal form (the action requires it): the
+    consent is recorded now, with today's retention period, given by the
+    requester themselves online (no ``consent_method`` of a request recorded
+    by staff), not taken over from the original."""
     now = wf.utcnow()
     values = {key: getattr(original, key) for key in (
         "first_name", "surname", "position", "agency", "agency_type", "affiliation",
@@ -148,10 +152,12 @@ def renew(original: AccessRequest, fields: dict[str, Any], resources: list[dict[
         values, package, resources, now, user_id=original.user_id, state="submitted",
         submitted_at=now, email_confirmed_at=now, renewal_of=original.id,
         token_salt=wf.new_token_salt() if original.user_id is None else None,
-        intake_channel=original.intake_channel, consent_method=original.consent_method,
+        intake_channel=None, consent_method=None,
     )
     wf.assign_number(request)
     wf.audit(request, "create", actor, None, request.state, comment=reason,
-             data={"renewal_of": original.id, "renewal_of_reference": original.reference})
+             data={"renewal_of": original.id, "renewal_of_reference": original.reference,
+                   "consent_at": now.isoformat(),
+                   "consent_retention_days": request.consent_retention_days})
     model.Session.flush()
     return request, _received(request)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import logging
 import statistics
 from typing import Any, Iterable, Optional
 
@@ -60,10 +61,40 @@ WAITING_STATES = ("submitted", "checked", "approved")
 ROLE_OF_STEP = {"check": "staff", "decision": "director", "delivery": "staff"}
 
 
+log = logging.getLogger(__name__)
+
+#: the whole service's target when no option sets it
+DEFAULT_OVERALL_DAYS = 15
+#: the service report's former option, now an alias of ``target_days_overall``
+DEPRECATED_OVERALL_OPTION = "ckanext.utt1service.request_target_days"
+_warned: list[bool] = []
+
+
+def overall_target() -> int:
+    """``target_days_overall``; else the deprecated ``request_target_days``
+    (a warning, once per process); else 15. Read here rather than by CKAN's
+    ``legacy_key``, which misses an old option set by an environment
+    variable (ckanext-envvars sets it after the defaults are filled in)."""
+    value = tk.config.get("ckanext.utt1service.target_days_overall")
+    if value not in (None, ""):
+        return int(value)
+    old = tk.config.get(DEPRECATED_OVERALL_OPTION)
+    if old not in (None, ""):
+        if not _warned:
+            _warned.append(True)
+            log.warning("Config option '%s' is deprecated. Use "
+                        "'ckanext.utt1service.target_days_overall' instead "
+                        "(its value, %s days, is used as that target)", DEPRECATED_OVERALL_OPTION, old)
+        return int(old)
+    return DEFAULT_OVERALL_DAYS
+
+
 def targets() -> dict[str, int]:
     """The target days of each step and of the whole service."""
-    return {step: int(tk.config.get(f"ckanext.utt1service.target_days_{step}") or 0)
-            for step in STEPS}
+    found = {step: int(tk.config.get(f"ckanext.utt1service.target_days_{step}") or 0)
+             for step in STEPS if step != "overall"}
+    found["overall"] = overall_target()
+    return found
 
 
 def due_soon_days() -> int:

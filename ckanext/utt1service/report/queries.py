@@ -507,19 +507,17 @@ def _stats(days: str, moment: str) -> str:
     return ", ".join(parts)
 
 
-def request_turnaround(scope: Scope, target_days: int) -> dict[str, Any]:
+def request_turnaround(scope: Scope) -> list[sa.engine.RowMapping]:
     """How fast access requests were handled, in calendar days from entering
-    the office's queue:
+    the office's queue: per step (``checked``: first checked by the staff;
+    ``decided``: approved or rejected; ``delivered``: delivered or first
+    downloaded) and delivery channel (``_all`` for every channel), the
+    median, 90th percentile and count of the steps taken in each period
+    (``median_cur``, ``p90_cur``, ``n_cur``, the same with ``prev``).
 
-    - ``steps``: per step (``checked``: first checked by the staff;
-      ``decided``: approved or rejected; ``delivered``: delivered or first
-      downloaded) and delivery channel (``_all`` for every channel), the
-      median, 90th percentile and count of the steps taken in each period
-      (``median_cur``, ``p90_cur``, ``n_cur``, the same with ``prev``);
-    - ``late``: ``decided_late_<p>``: decisions in the period that came more
-      than ``target_days`` after receipt; ``waiting_late_<p>``: requests
-      still undecided at the end of the period, received more than
-      ``target_days`` before it.
+    The requests beyond the service levels ("late") are not counted here:
+    the report asks access_requests (``utt1service_request_service_levels``),
+    whose computation the queue and the reminders share.
     """
     sql = f"""
         WITH {_TIMELINE},
@@ -544,17 +542,7 @@ def request_turnaround(scope: Scope, target_days: int) -> dict[str, Any]:
           FROM steps
          GROUP BY GROUPING SETS ((step), (step, channel))
     """
-    late = []
-    for suffix, inside, end in (("cur", _cur, ":ce"), ("prev", _prev, ":pe")):
-        late += [
-            f"count(*) FILTER (WHERE {inside('decided_at')} AND "
-            f"{_days('decided_at', 'received_at')} > :target) AS decided_late_{suffix}",
-            f"count(*) FILTER (WHERE received_at < {end} - make_interval(days => :target) "
-            f"AND coalesce(least(decided_at, withdrawn_at) >= {end}, true)) AS waiting_late_{suffix}",
-        ]
-    late_sql = f"WITH {_TIMELINE} SELECT {', '.join(late)} FROM received"
-    params = scope.params(target=int(target_days))
-    return {"steps": _rows(sql, params), "late": _rows(late_sql, params)[0]}
+    return _rows(sql, scope.params())
 
 
 def complaint_turnaround(scope: Scope) -> list[sa.engine.RowMapping]:

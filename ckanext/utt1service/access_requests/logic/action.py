@@ -685,6 +685,16 @@ def utt1service_request_deliver(context: Context, data_dict: DataDict) -> dict[s
     data = _validate(data_dict, schemas.deliver_schema(), context)
     request = _request_from(data)
     via = data.get("via") or request.delivery_channel
+    if request.state == "approved" and request.conditions_pending:
+        # Nothing leaves the office before the requester accepted the
+        # conditions of use the approval requires: not a paper copy handed
+        # over at the counter, not a delivery marked by hand (the download
+        # gate and the e-mail delivery refuse it too). Acceptance cannot be
+        # taken back, so checking before the row lock is safe.
+        raise tk.ValidationError({"state": [tk._(
+            "The requester has not accepted the conditions of use yet: the data cannot be "
+            "handed over or delivered before. Ask them to accept the conditions on their "
+            "request page first.")]})
     errors: dict[str, list[str]] = {}
     if data.get("resource_id") and (
         via != "download" or data["resource_id"] not in request.resource_ids()
@@ -873,7 +883,9 @@ def utt1service_request_create_on_behalf(
 def utt1service_request_hand_over(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Staff hand the approved data over on paper: the request becomes
     delivered with route ``paper`` (``utt1service_request_deliver`` with
-    ``via`` ``paper``; here the receiver's name is required).
+    ``via`` ``paper``; here the receiver's name is required). Refused (409)
+    while the approval requires the requester to accept the conditions of
+    use and they have not accepted them yet.
 
     :param id: the request's id
     :type id: string
@@ -1050,7 +1062,7 @@ def utt1service_request_waiting(context: Context, data_dict: DataDict) -> dict[s
 @declares(schemas.service_levels_schema)
 def utt1service_request_service_levels(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Service-level statistics of the access requests received in a fiscal
-    year (or half year): for each step (check, decision, delivery, the whole
+    year (or a half or quarter of it): for each step (check, decision, delivery, the whole
     service) how many requests went through it, how many within the target
     and late, and the mean and median days taken; and the requests waiting
     now with how many are late. The service report reads these figures.
@@ -1064,14 +1076,22 @@ def utt1service_request_service_levels(context: Context, data_dict: DataDict) ->
     :param half: 1 (October–March) or 2 (April–September); empty for the
         whole year
     :type half: int
+    :param quarter: 1 (October–December) … 4 (July–September), instead of
+        a half
+    :type quarter: int
     :param owner_org: only this organization (id or name); empty for the
         whole office (sysadmins only)
     :type owner_org: string
-    :returns: ``fiscal_year``, ``half``, ``owner_org``, ``targets``,
+    :param waiting: also count the requests waiting now (default true; the
+        report, which shows a past period, leaves them out)
+    :type waiting: bool
+    :returns: ``fiscal_year``, ``half``, ``quarter``, ``start`` and ``end``
+        (ISO, ``[start, end)``), ``owner_org``, ``targets``,
         ``working_days``, ``received`` (requests received in the period),
-        ``steps`` (per step: ``count``, ``on_time``, ``late``,
+        ``steps`` (per step: ``label``, ``count``, ``on_time``, ``late``,
         ``target_days``, ``mean_days``, ``median_days``) and ``waiting``
-        (now, per role: ``count``, ``late``, ``due_soon``, ``escalated``)
+        (now, per role: ``count``, ``late``, ``due_soon``, ``escalated``;
+        left out with ``waiting`` false)
     :rtype: dictionary
     """
     from ckanext.utt1service.common import thaidate
@@ -1080,52 +1100,67 @@ def utt1service_request_service_levels(context: Context, data_dict: DataDict) ->
     data = _validate(data_dict, schemas.service_levels_schema(), context)
     fiscal_year = data.get("fiscal_year") or thaidate.fiscal_year_of(wf.utcnow())
     half = data.get("half") or None
-    start, end = thaidate.fiscal_year_bounds(fiscal_year, half)
+    quarter = data.get("quarter") or None
+    if half and quarter:
+        raise tk.ValidationError({"quarter": [tk._("Choose a half or a quarter, not both")]})
+    start, end = thaidate.fiscal_year_bounds(fiscal_year, half, quarter)
     org = model.Group.get(data["owner_org"]) if data.get("owner_org") else None
     if data.get("owner_org") and org is None:
         raise tk.ObjectNotFound(tk._("Organization not found"))
 
-    q = model.Session.query(AccessRequest).filter(
+    # Only the columns the figures need (the report asks for two periods).
+    q = model.Session.query(AccessRequest.id, AccessRequest.submitted_at,
+                            AccessRequest.delivery_channel).filter(
         AccessRequest.submitted_at >= start, AccessRequest.submitted_at < end)
-    waiting = model.Session.query(AccessRequest).filter(
-        AccessRequest.state.in_(service_levels.WAITING_STATES))
     if org is not None:
         q = q.filter(AccessRequest.owner_org == org.id)
-        waiting = waiting.filter(AccessRequest.owner_org == org.id)
     requests = q.all()
+    # The last time each request reached each state (after a return the
+    # clocks start again, as ``submitted_at`` does). By the state reached,
+    # not the action's name: a bulk or acting decision is a decision too.
     times: dict[tuple[str, str], datetime.datetime] = {}
     ids = [r.id for r in requests]
-    if ids:
-        for object_id, action, last in (
-            model.Session.query(AuditEvent.object_id, AuditEvent.action,
+    for chunk in (ids[i:i + 5000] for i in range(0, len(ids), 5000)):
+        for object_id, to_state, last in (
+            model.Session.query(AuditEvent.object_id, AuditEvent.to_state,
                                 func.max(AuditEvent.created))
-            .filter(AuditEvent.object_type == wf.OBJECT_TYPE, AuditEvent.object_id.in_(ids),
-                    AuditEvent.action.in_(("check", "approve", "reject", "deliver")))
-            .group_by(AuditEvent.object_id, AuditEvent.action)
+            .filter(AuditEvent.object_type == wf.OBJECT_TYPE, AuditEvent.object_id.in_(chunk),
+                    AuditEvent.to_state.in_(("checked", "approved", "rejected", "delivered")))
+            .group_by(AuditEvent.object_id, AuditEvent.to_state)
         ):
-            times[(object_id, action)] = last
+            times[(object_id, to_state)] = last
     rows = []
     for r in requests:
-        approved = times.get((r.id, "approve"))
-        decided = [t for t in (approved, times.get((r.id, "reject"))) if t]
+        approved = times.get((r.id, "approved"))
+        decided = [t for t in (approved, times.get((r.id, "rejected"))) if t]
         rows.append({
             "received": r.submitted_at,
-            "checked": times.get((r.id, "check")),
+            "checked": times.get((r.id, "checked")),
             "approved": approved,
             "decided": max(decided) if decided else None,
-            "delivered": times.get((r.id, "deliver")),
+            "delivered": times.get((r.id, "delivered")),
             "delivery_channel": r.delivery_channel,
         })
-    return {
+    result = {
         "fiscal_year": fiscal_year,
         "half": half,
+        "quarter": quarter,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
         "owner_org": org.id if org is not None else None,
         "targets": service_levels.targets(),
         "working_days": bool(tk.config.get("ckanext.utt1service.service_working_days")),
         "received": len(requests),
-        "steps": service_levels.finished_steps(rows),
-        "waiting": service_levels.summary(waiting.all()),
+        "steps": {step: dict(figures, label=tk._(service_levels.STEPS[step]))
+                  for step, figures in service_levels.finished_steps(rows).items()},
     }
+    if data["waiting"]:
+        waiting = model.Session.query(AccessRequest).filter(
+            AccessRequest.state.in_(service_levels.WAITING_STATES))
+        if org is not None:
+            waiting = waiting.filter(AccessRequest.owner_org == org.id)
+        result["waiting"] = service_levels.summary(waiting.all())
+    return result
 
 
 @declares(schemas.send_digests_schema)
@@ -1406,6 +1441,10 @@ def utt1service_request_renew(context: Context, data_dict: DataDict) -> dict[str
     :param intended_use: the intended use (default: as in the original)
     :param delivery_channel: ``download``, ``email`` or ``paper`` (default:
         as in the original)
+    :param consent: true: the requester consents (again, for the renewal)
+        to the processing of their personal data (required; the original's
+        consent is not reused)
+    :type consent: bool
     :returns: the new request
     :rtype: dictionary
     """

@@ -196,11 +196,13 @@ def waiting_schema() -> Schema:
 
 
 def service_levels_schema() -> Schema:
-    """The service-level statistics of a fiscal year (or half year)."""
+    """The service-level statistics of a fiscal year (or a half or quarter)."""
     return {
         "owner_org": [_v("ignore_missing"), _v("utt1service_id")],
         "fiscal_year": [_v("ignore_missing"), _v("utt1service_fiscal_year")],
         "half": [_v("utt1service_ignore_empty"), _v("utt1service_half")],
+        "quarter": [_v("utt1service_ignore_empty"), _v("utt1service_quarter")],
+        "waiting": [_v("default")(True), _v("utt1service_boolean")],
     }
 
 
@@ -279,6 +281,10 @@ def renew_schema() -> Schema:
         "data_wanted": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
         "intended_use": [_v("ignore_missing"), _v("utt1service_text"), _long_text],
         "delivery_channel": [_v("utt1service_ignore_empty"), _v("utt1service_delivery_channel")],
+        # a renewal is a new processing of the requester's personal data:
+        # their consent is asked again (not taken over from the original)
+        "consent": [_v("default")(False), _v("utt1service_boolean"),
+                    _v("utt1service_consent_given")],
     }
 
 

@@ -326,7 +326,8 @@ def read(id: str) -> Any:
     if not isinstance(request_dict, dict):
         return request_dict
     return _no_store(
-        tk.render("utt1service/request/read.html", {"request_dict": request_dict})
+        tk.render("utt1service/request/read.html", {"request_dict": request_dict,
+                                                    "retention_days": wf.retention_days()})
     )
 
 
@@ -687,7 +688,9 @@ def renew(id: str) -> Any:
     form = request.form
     data = {"token": _token_for(id), "comment": form.get("comment", ""),
             "data_wanted": form.get("data_wanted", ""),
-            "intended_use": form.get("intended_use", "")}
+            "intended_use": form.get("intended_use", ""),
+            # the PDPA consent, asked again for the renewal
+            "consent": form.get("consent", "")}
     try:
         result = tk.get_action("utt1service_request_renew")(_context(), dict(data, id=id))
     except tk.ObjectNotFound:

@@ -115,3 +115,48 @@ def test_the_director_gives_conditions_on_the_request_page(world, app):
     shown = helpers.call_action("utt1service_request_show", context=as_user(w.director),
                                 id=req["id"])
     assert shown["state"] == "approved" and shown["conditions_pending"] is True
+
+
+def test_no_paper_hand_over_before_the_conditions_are_accepted(world, app):
+    w = world
+    requester = w.requesters["pending"]
+    approved = approve(w, conditions=CONDITIONS, require_acceptance=True)
+    paper = {"received_by": "นายรับ เอกสาร", "handed_over_on": "2026-11-20"}
+
+    # the action refuses it (409 through the API), in Thai and in English
+    response = app.post("/api/3/action/utt1service_request_hand_over", headers=auth(w.staff),
+                        json=dict(paper, id=approved["id"]))
+    assert response.status_code == 409
+    assert "ผู้ขอยังไม่ได้ยอมรับเงื่อนไขการใช้ข้อมูล" in response.json["error"]["state"][0]
+    with pytest.raises(tk.ValidationError) as refused:
+        move(w.staff, "hand_over", approved["id"], **paper)
+    assert "state" in refused.value.error_dict
+    # so does marking it delivered by hand, by any route
+    for via in ("paper", "email", "download"):
+        with pytest.raises(tk.ValidationError):
+            move(w.staff, "deliver", approved["id"], via=via)
+    shown = helpers.call_action("utt1service_request_show", context=as_user(w.staff),
+                                id=approved["id"])
+    assert shown["state"] == "approved" and not any(e["action"] == "deliver" for e in shown["audit"])
+
+    # the staff's page says why instead of offering the form; a post anyway
+    # comes back with the reason
+    page = app.get(f"/access-request/{approved['id']}", headers=auth(w.staff))
+    assert "utt1-action-hand-over" not in page.body
+    assert ("ผู้ขอยังไม่ได้ยอมรับเงื่อนไขการใช้ข้อมูล จึงยังส่งมอบข้อมูล (เอกสารหรือทางอีเมล) ไม่ได้"
+            in text(page))
+    english = app.get(f"/en/access-request/{approved['id']}", headers=auth(w.staff))
+    assert "The requester has not accepted the conditions of use yet: the data can be handed over" in text(english)
+    posted = app.post(f"/access-request/{approved['id']}/hand-over",
+                      data={"_csrf_token": csrf(page.body), "received_by": "นายรับ เอกสาร"},
+                      headers=auth(w.staff), follow_redirects=True)
+    assert "ยังไม่ได้ยอมรับเงื่อนไขการใช้ข้อมูล จึงยังมอบหรือส่งข้อมูลไม่ได้" in text(posted)
+    assert helpers.call_action("utt1service_request_show", context=as_user(w.staff),
+                               id=approved["id"])["state"] == "approved"
+
+    # once accepted, the copy is handed over
+    move(requester, "accept_conditions", approved["id"])
+    page = app.get(f"/access-request/{approved['id']}", headers=auth(w.staff))
+    assert "utt1-action-hand-over" in page.body
+    delivered = move(w.staff, "hand_over", approved["id"], **paper)
+    assert delivered["state"] == "delivered" and delivered["delivered_via"] == "paper"

@@ -72,7 +72,8 @@ def test_the_renewal_chain(world, app, smtp_server):
     assert "ขอต่ออายุ" in page.body and "วิจัยในชั้นเรียน" in page.body  # prefilled
     sent = app.post(f"/access-request/{original['id']}/renew", headers=auth(requester),
                     data={"_csrf_token": csrf(page.body), "comment": "ต้องใช้ต่ออีกภาคเรียน",
-                          "data_wanted": "จำนวนนักเรียนรายบุคคล", "intended_use": "วิจัยต่อเนื่อง"},
+                          "data_wanted": "จำนวนนักเรียนรายบุคคล", "intended_use": "วิจัยต่อเนื่อง",
+                          "consent": "true"},
                     follow_redirects=True)
     assert "ส่งคำขอต่ออายุ" in text(sent)
     [renewal] = model.Session.query(AccessRequest).filter(
@@ -86,7 +87,7 @@ def test_the_renewal_chain(world, app, smtp_server):
     first = text(app.get(f"/access-request/{original['id']}", headers=auth(requester)))
     assert f"ต่ออายุโดยคำขอ {renewal.reference}" in first
     with pytest.raises(tk.ValidationError):  # one renewal at a time
-        move(requester, "renew", original["id"], comment="อีกครั้ง")
+        move(requester, "renew", original["id"], comment="อีกครั้ง", consent=True)
 
     # checked and approved like any request: the files come back
     url = f"/dataset/{w.dataset['id']}/resource/{w.restricted['id']}/download/students-secret.csv"
@@ -102,12 +103,12 @@ def test_who_may_renew_and_what(world):
     req = w.requests["approved"]
     for user in (w.staff, w.stranger):
         with pytest.raises(tk.NotAuthorized):
-            move(user, "renew", req["id"], comment="ขอต่อ")
+            move(user, "renew", req["id"], comment="ขอต่อ", consent=True)
     with pytest.raises(tk.ValidationError):  # a reason is required
-        move(w.requesters["approved"], "renew", req["id"])
+        move(w.requesters["approved"], "renew", req["id"], consent=True)
     move(w.director, "revoke", req["id"], comment="ผิดพลาด")
     with pytest.raises(tk.ValidationError) as refused:
-        move(w.requesters["approved"], "renew", req["id"], comment="ขอต่อ")
+        move(w.requesters["approved"], "renew", req["id"], comment="ขอต่อ", consent=True)
     assert "ยื่นคำขอใหม่" in str(refused.value.error_dict) or "new request" in str(
         refused.value.error_dict)
 
@@ -145,3 +146,41 @@ def test_staff_extend_or_shorten_a_grant_with_a_reason(world, app, smtp_server):
             move(user, "change_grant", req["id"], expires_on=later.isoformat(), comment="x")
     page = text(app.get(f"/access-request/{req['id']}", headers=auth(w.staff)))
     assert "ขยายหรือลดระยะเวลาสิทธิ์" in page and "เปลี่ยนวันสิ้นสุดสิทธิ์" in page
+
+
+@pytest.mark.world("approved")
+def test_a_renewal_asks_for_consent_again_and_records_it(world, app):
+    w = world
+    original = w.requests["approved"]
+    requester = w.requesters["approved"]
+    expire_grants(original["id"])
+    before = model.Session.get(AccessRequest, original["id"]).consent_at
+
+    # the form shows the PDPA notice and a box to tick (not ticked)
+    page = app.get(f"/access-request/{original['id']}", headers=auth(requester))
+    form = re.search(r'<section class="utt1-renew.*?</section>', page.body, re.S).group(0)
+    assert "ข้อมูลส่วนบุคคล (PDPA)" in form and "วัตถุประสงค์" in form
+    box = re.search(r'<input[^>]*name="consent"[^>]*>', form).group(0)
+    assert "required" in box and "checked" not in box
+
+    # without the consent: refused, by the action and by the form, no renewal
+    with pytest.raises(tk.ValidationError) as refused:
+        move(requester, "renew", original["id"], comment="ขอต่อ")
+    assert "consent" in refused.value.error_dict
+    sent = app.post(f"/access-request/{original['id']}/renew", headers=auth(requester),
+                    data={"_csrf_token": csrf(page.body), "comment": "ขอต่อ"},
+                    follow_redirects=True)
+    assert "โปรดให้ความยินยอม" in text(sent)
+    assert not model.Session.query(AccessRequest).filter(
+        AccessRequest.renewal_of == original["id"]).count()
+
+    # with it: recorded now, on the renewal, with today's retention period
+    app.post(f"/access-request/{original['id']}/renew", headers=auth(requester),
+             data={"_csrf_token": csrf(page.body), "comment": "ขอต่อ", "consent": "true"})
+    renewal = model.Session.query(AccessRequest).filter(
+        AccessRequest.renewal_of == original["id"]).one()
+    assert renewal.consent_at > before
+    assert renewal.consent_method is None  # given by the requester online, not taken over
+    shown = helpers.call_action("utt1service_request_show", context=as_user(w.staff), id=renewal.id)
+    [created] = [e for e in shown["audit"] if e["action"] == "create"]
+    assert created["data"]["consent_at"] and created["data"]["consent_retention_days"]

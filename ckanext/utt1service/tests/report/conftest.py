@@ -60,6 +60,9 @@ def _request(dataset: dict, agency: Optional[str], agency_type: Optional[str], c
         delivery_channel=channel,
         created=created,
         modified=steps[-1][1],
+        # entering the queue (the last time: a returned request sent again
+        # starts its clocks again), as the workflow sets it
+        submitted_at=max((when for state, when in steps if state == "submitted"), default=None),
     )
     model.Session.add(request)
     previous = None

@@ -202,11 +202,19 @@ FY2569: dict[str, list[tuple[str, dict[str, str]]]] = {
         ("delivered:email", {"median_cur": "–", "p90_cur": "–", "n_cur": "0",
                              "median_prev": "5.0", "p90_prev": "5.0", "n_prev": "1"}),
     ],
-    # target 15 days: r9 decided after 162 days (FY 2569); at the end of FY 2568
-    # r9 had been waiting since 1 May 2025.
+    # Service levels (default targets: check 3, decision 5, delivery 3, whole
+    # service 15 calendar days), requests by the day they entered the queue.
+    # FY 2569: r2 (rejected unchecked: whole service 5 days), r3 (check 0,
+    # decision 1, whole 1), r10 (sent again 10 Dec: check 1, decision 1; on
+    # paper, not yet delivered: no whole service yet); r4 withdrawn, r5
+    # waiting. FY 2568: r1 (check 1, decision 1, whole 2), r8 (check 1,
+    # decision 3, delivery by e-mail 1, whole 5), r9 (check 1, decision 161
+    # days: late; whole 162: late).
     "requests_late": [
-        ("decided_late", {"cur": "1", "prev": "0"}),
-        ("waiting_late", {"cur": "0", "prev": "1"}),
+        ("check", {"target": "3", "count_cur": "2", "late_cur": "0", "count_prev": "3", "late_prev": "0"}),
+        ("decision", {"target": "5", "count_cur": "2", "late_cur": "0", "count_prev": "3", "late_prev": "1"}),
+        ("delivery", {"target": "3", "count_cur": "0", "late_cur": "0", "count_prev": "1", "late_prev": "0"}),
+        ("overall", {"target": "15", "count_cur": "2", "late_cur": "0", "count_prev": "3", "late_prev": "1"}),
     ],
     # acknowledged = first change of state: FY 2569 1 day and 1 day 1 minute;
     # FY 2568 59 minutes and 1 day. Resolved: FY 2569 1 hour and 3 days; FY 2568 7 days.

@@ -168,7 +168,8 @@ FIELD_KINDS: dict[str, str] = {
     **dict.fromkeys(
         ("agency_type", "delivery_channel", "intake_channel", "consent_method", "order",
          "channel", "category", "kind", "respondent_type", "mode", "via", "decision"), "choice"),
-    **dict.fromkeys(("consent", "mine", "dry_run", "include_withdrawn", "require_acceptance"), "bool"),
+    **dict.fromkeys(("consent", "mine", "dry_run", "include_withdrawn", "require_acceptance",
+                       "waiting"), "bool"),
     **dict.fromkeys(("acknowledged_name", "acknowledged_position", "complaint_improvements", "reason"), "text"),
     "acknowledged_on": "date",
     "format": "choice",

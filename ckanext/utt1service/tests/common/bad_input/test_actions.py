@@ -71,7 +71,8 @@ def baselines(w: Any) -> dict[str, dict[str, Any]]:
                                             "comment": "ไม่เข้าเกณฑ์"},  # (none checked)
         "utt1service_request_renew": {"id": pending, "comment": "ยังต้องใช้ข้อมูล",
                                       "data_wanted": "เหมือนเดิม", "intended_use": "วิจัย",
-                                      "delivery_channel": "download"},  # (not approved)
+                                      "delivery_channel": "download",
+                                      "consent": True},  # (not approved)
         "utt1service_request_change_grant": {"id": pending, "expires_on": "2099-01-31",
                                              "comment": "ขยายเวลา"},  # (not approved)
         "utt1service_request_accept_conditions": {"id": approved, "token": "not-the-token"},
