@@ -15,8 +15,8 @@ the rows that differ.
 - ``utt1service_report_survey_month``: survey responses, suggestions and
   ratings per Bangkok month and organization (migration ``2b3c4d5e6f70``);
 - ``utt1service_request_timeline``: per access request, the first time its
-  audit trail shows it entering the queue, approved, rejected, withdrawn
-  and delivered (migration ``f9d6e7a8b9c0``).
+  audit trail shows it entering the queue, approved, rejected, withdrawn,
+  delivered and checked (migrations ``f9d6e7a8b9c0``, ``a4b5c6d7e8f9``).
 
 A row that is missing on one side counts as zero (sums) or as no step
 (timeline): the download triggers leave a month at zero rather than delete
@@ -39,7 +39,8 @@ SURVEY_ITEMS = ("staff_courtesy", "staff_reception", "search_speed", "data_match
 _SURVEY_COUNTS = ("responses", "suggestions") + tuple(
     f"{item}_{rating}" for item in SURVEY_ITEMS for rating in (3, 2, 1))
 _BANGKOK_MONTH = counting.BANGKOK_MONTH
-_STEPS = ("received_at", "approved_at", "rejected_at", "withdrawn_at", "delivered_at")
+_STEPS = ("received_at", "approved_at", "rejected_at", "withdrawn_at", "delivered_at",
+          "checked_at")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,7 +73,8 @@ _TIMELINE_DIRECT = """
            min(created) FILTER (WHERE to_state = 'approved') AS approved_at,
            min(created) FILTER (WHERE to_state = 'rejected') AS rejected_at,
            min(created) FILTER (WHERE to_state = 'withdrawn') AS withdrawn_at,
-           min(created) FILTER (WHERE to_state = 'delivered') AS delivered_at
+           min(created) FILTER (WHERE to_state = 'delivered') AS delivered_at,
+           min(created) FILTER (WHERE to_state = 'checked') AS checked_at
       FROM utt1service_audit
      WHERE object_type = 'access_request' AND to_state IS NOT NULL
      GROUP BY object_id
