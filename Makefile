@@ -57,7 +57,10 @@ bench-download: bench-download-restricted bench-download-counting  ## both downl
 bench-download-counting:  ## median public-download time with download counting on vs off
 	@bin/setup --no-demo >/dev/null
 	@ROOT=$(CURDIR); . bin/lib.sh; bin/services createdb ckan_bench; \
+	  bin/services datastore ckan_bench datastore_bench_counting >/dev/null; \
 	  export CKAN_SQLALCHEMY_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/ckan_bench" \
+	    CKAN_DATASTORE_WRITE_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/datastore_bench_counting" \
+	    CKAN_DATASTORE_READ_URL="postgresql://$$DS_RO_USER:$$DS_RO_PASSWORD@127.0.0.1:$$PG_PORT/datastore_bench_counting" \
 	    CKAN_SOLR_URL="http://127.0.0.1:$$SOLR_PORT/solr/ckan_test" \
 	    CKAN_REDIS_URL="redis://127.0.0.1:$$REDIS_PORT/2" BENCH_STORAGE="$$LOCAL/bench-storage"; \
 	  { $$VENV/bin/ckan -c test.ini db init && $$VENV/bin/ckan -c test.ini db upgrade -p activity \

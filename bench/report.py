@@ -91,19 +91,30 @@ TOPICS = "ARRAY['students', 'teachers', 'schools', 'budget', 'onet', 'buildings'
 CHANNELS = "ARRAY['web','web','web','web','web','web','qr','qr','api','email','paper','qr','web','web','web','email','paper','web','web','qr']"
 
 
+#: the 600 files with their dataset, organization and topic, once (an event
+#: refers to its file's row: migration f3a4b5c6d7e8)
+FILE_TARGETS = f"""
+    INSERT INTO utt1service_download_target (resource_id, package_id, owner_org, topic)
+    SELECT md5('bench-res-' || p || '-' || k)::uuid::text, md5('bench-pkg-' || p)::uuid::text,
+           md5('bench-org-' || (1 + p % 5))::uuid::text, ({TOPICS})[1 + p % 8]
+      FROM generate_series(1, 200) p, generate_series(1, 3) k
+    ON CONFLICT DO NOTHING
+"""
+
+
 def events_chunk(first: int, last: int) -> str:
     """Download events first..last: skewed towards a few popular datasets,
     2% bots, 10% repeats within the dedup window."""
     return f"""
     INSERT INTO utt1service_download_event
-        (id, created, resource_id, package_id, owner_org, topic, channel, visitor_key, is_bot, counted)
-    SELECT md5('bench-ev-' || g)::uuid::text, {START} + (random() * interval '{SPAN_DAYS} days'),
-           md5('bench-res-' || p || '-' || (1 + g % 3))::uuid::text, md5('bench-pkg-' || p)::uuid::text,
-           md5('bench-org-' || (1 + p % 5))::uuid::text,
-           ({TOPICS})[1 + p % 8], ({CHANNELS})[1 + (g * 7) % 20], left(md5((g / 4)::text), 32),
+        (id, created, target_id, channel, visitor_key, is_bot, counted)
+    SELECT md5('bench-ev-' || g)::uuid, {START} + (random() * interval '{SPAN_DAYS} days'),
+           t.id, ({CHANNELS})[1 + (g * 7) % 20], left(md5((g / 4)::text), 32),
            random() < 0.02, random() >= 0.10
       FROM (SELECT g, 1 + floor(200 * power(random(), 2))::int AS p
               FROM generate_series({first}, {last}) g) s
+      JOIN utt1service_download_target t
+        ON t.resource_id = md5('bench-res-' || p || '-' || (1 + g % 3))::uuid::text
     """
 
 
@@ -204,8 +215,9 @@ def generate(engine: Any, events: int, surveys: int, requests: int, complaints: 
 
     started = time.monotonic()
     with engine.begin() as conn:
-        for table in ("utt1service_download_event", "utt1service_survey_response",
-                      "utt1service_complaint", "utt1service_access_request"):
+        for table in ("utt1service_download_event", "utt1service_download_target",
+                      "utt1service_survey_response", "utt1service_complaint",
+                      "utt1service_access_request"):
             conn.execute(sa.text(f"TRUNCATE {table} CASCADE"))
         conn.execute(sa.text("DELETE FROM utt1service_audit WHERE id LIKE 'bench-%'"))
         # ids are uuid-shaped as CKAN's own (md5 of a name), so that the
@@ -232,6 +244,8 @@ def generate(engine: Any, events: int, surveys: int, requests: int, complaints: 
 
     with engine.begin() as conn:
         conn.execute(sa.text(counting.drop_sql()))
+    with engine.begin() as conn:
+        conn.execute(sa.text(FILE_TARGETS))
     chunked("download events", events, 200_000, events_chunk)
     with click.progressbar(length=1, label="monthly sums".ljust(22), file=sys.stderr) as bar:
         with engine.begin() as conn:
@@ -251,7 +265,8 @@ def generate(engine: Any, events: int, surveys: int, requests: int, complaints: 
         bar.update(1)
     log("    VACUUM ANALYZE …")
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in ("utt1service_download_event", "utt1service_report_download_month",
+        for table in ("utt1service_download_event", "utt1service_download_target",
+                      "utt1service_report_download_month",
                       "utt1service_report_resource_month", "utt1service_survey_response",
                       "utt1service_access_request", "utt1service_audit", "utt1service_complaint",
                       "package", "resource"):
@@ -451,8 +466,12 @@ def measure_one(args: argparse.Namespace) -> dict[str, Any]:
             " (SELECT count(*) FROM utt1service_survey_response) AS surveys,"
             " (SELECT count(*) FROM utt1service_access_request) AS requests,"
             " (SELECT count(*) FROM utt1service_complaint) AS complaints,"
-            " pg_total_relation_size('utt1service_download_event') AS event_bytes,"
-            " pg_table_size('utt1service_download_event') AS event_table_bytes"
+            " pg_total_relation_size('utt1service_download_event')"
+            " + coalesce(pg_total_relation_size(to_regclass('utt1service_download_target')), 0)"
+            " AS event_bytes,"
+            " pg_table_size('utt1service_download_event') AS event_table_bytes,"
+            " coalesce(pg_total_relation_size(to_regclass('utt1service_download_target')), 0)"
+            " AS target_bytes"
         )).one()
         indexes = conn.execute(sa.text(
             "SELECT indexrelname, pg_relation_size(indexrelid) FROM pg_stat_user_indexes"
@@ -519,7 +538,9 @@ def report(figures: list[dict[str, Any]]) -> bool:
                           f"{size / max(1, f['counts']['events']):.0f}"
                           for name, size in f["indexes"].items())
         table = f["counts"]["event_table_bytes"] / max(1, f["counts"]["events"])
-        print(f"  {f['size']}: bytes per event: table {table:.0f}; indexes: {parts}")
+        targets = f["counts"].get("target_bytes", 0)
+        print(f"  {f['size']}: bytes per event: table {table:.0f}; indexes: {parts}; "
+              f"files' targets (dataset, organization, topic; all in) {targets:,} bytes in all")
     for f in figures:
         print(f"  {f['size']}: page runs (ms): {', '.join(f'{t * 1000:.0f}' for t in f['page_runs'])}; "
               f"XLSX {f['xlsx_bytes'] / 1024:.0f} KiB, PDF {f['pdf_bytes'] / 1024:.0f} KiB; "

@@ -14,6 +14,12 @@ month of its time. Everything that counts downloads follows this module:
   is :func:`trigger_function_sql` (installed by migration ``c6a3d4e5f6a7``);
 - ``ckan utt1service report-rebuild-counts`` (:func:`fill_sql`).
 
+Since migration ``f3a4b5c6d7e8`` an event keeps its file, dataset,
+organization and topic as a reference (``target_id``) to
+``utt1service_download_target``; the SQL here reads them through
+:data:`TARGETS_JOIN`. ``compact=False`` gives the SQL of the older table
+(the columns on the event), for the migrations before it and its downgrade.
+
 ``tests/common/test_counting.py`` checks that the function installed in the
 database is the one written here. Changing the rule means: change it here, and
 add a migration that runs :func:`install_sql` and ``fill_sql`` again (the
@@ -31,6 +37,8 @@ __all__ = [
     "install_sql",
     "drop_sql",
     "fill_sql",
+    "direct_sql",
+    "TARGETS_JOIN",
 ]
 
 #: the SQL condition of a reportable download event
@@ -51,7 +59,15 @@ TRIGGERS = (
     ("utt1service_report_count_truncate", "AFTER TRUNCATE", ""),
 )
 
-# {rows}: the transition table; {sign}: 1 or -1.
+#: the target (file, dataset, organization, topic) of each event row
+TARGETS_JOIN = "JOIN utt1service_download_target t ON t.id = {rows}.target_id"
+
+
+def _source(rows: str, compact: bool) -> str:
+    return f"{rows} " + TARGETS_JOIN.format(rows=rows) if compact else rows
+
+
+# {rows}: the transition table (with its targets); {sign}: 1 or -1.
 _DELTA_MONTH = f"""
     SELECT {BANGKOK_MONTH} AS month, coalesce(owner_org, '') AS owner_org,
            coalesce(topic, '') AS topic, channel, {{sign}} * count(*) AS n
@@ -81,27 +97,29 @@ def _apply(delta_month: str, delta_resource: str) -> str:
     """
 
 
-def _body() -> str:
+def _body(compact: bool = True) -> str:
+    new_rows = _source("new_rows", compact)
+    old_rows = _source("old_rows", compact)
     inserted = _apply(
-        _DELTA_MONTH.format(rows="new_rows", sign=1),
-        _DELTA_RESOURCE.format(rows="new_rows", sign=1),
+        _DELTA_MONTH.format(rows=new_rows, sign=1),
+        _DELTA_RESOURCE.format(rows=new_rows, sign=1),
     )
     updated = _apply(
-        _DELTA_MONTH.format(rows="new_rows", sign=1)
+        _DELTA_MONTH.format(rows=new_rows, sign=1)
         + " UNION ALL "
-        + _DELTA_MONTH.format(rows="old_rows", sign=-1),
-        _DELTA_RESOURCE.format(rows="new_rows", sign=1)
+        + _DELTA_MONTH.format(rows=old_rows, sign=-1),
+        _DELTA_RESOURCE.format(rows=new_rows, sign=1)
         + " UNION ALL "
-        + _DELTA_RESOURCE.format(rows="old_rows", sign=-1),
+        + _DELTA_RESOURCE.format(rows=old_rows, sign=-1),
     )
     # Deleted rows only ever lower existing counts (when the counts were
     # emptied first, e.g. by a test reset, there is nothing to lower).
     deleted = f"""
     UPDATE utt1service_report_download_month AS t SET downloads = t.downloads + d.n
-      FROM ({_DELTA_MONTH.format(rows="old_rows", sign=-1)}) d
+      FROM ({_DELTA_MONTH.format(rows=old_rows, sign=-1)}) d
      WHERE (t.month, t.owner_org, t.topic, t.channel) = (d.month, d.owner_org, d.topic, d.channel);
     UPDATE utt1service_report_resource_month AS t SET downloads = t.downloads + d.n
-      FROM ({_DELTA_RESOURCE.format(rows="old_rows", sign=-1)}) d
+      FROM ({_DELTA_RESOURCE.format(rows=old_rows, sign=-1)}) d
      WHERE (t.month, t.owner_org, t.package_id, t.resource_id)
          = (d.month, d.owner_org, d.package_id, d.resource_id);
     """
@@ -121,13 +139,13 @@ END
 """
 
 
-def trigger_function_sql() -> str:
+def trigger_function_sql(compact: bool = True) -> str:
     """The body of :data:`TRIGGER_FUNCTION` (PL/pgSQL): each statement that
     changes events adds or takes away their reportable downloads."""
-    return _body()
+    return _body(compact)
 
 
-def install_sql() -> str:
+def install_sql(compact: bool = True) -> str:
     """Creates (or replaces) the function and the triggers."""
     triggers = "\n".join(
         f"DROP TRIGGER IF EXISTS {name} ON utt1service_download_event;\n"
@@ -137,7 +155,7 @@ def install_sql() -> str:
     )
     return (
         f"CREATE OR REPLACE FUNCTION {TRIGGER_FUNCTION}() RETURNS trigger\n"
-        f"LANGUAGE plpgsql AS $fn${trigger_function_sql()}$fn$;\n{triggers}"
+        f"LANGUAGE plpgsql AS $fn${trigger_function_sql(compact)}$fn$;\n{triggers}"
     )
 
 
@@ -149,13 +167,27 @@ def drop_sql() -> str:
     )
 
 
-def fill_sql() -> str:
+def direct_sql(compact: bool = True) -> tuple[str, str]:
+    """The per-month sums computed from all events: (by organization, topic
+    and channel; by organization, dataset and resource), the columns of
+    :data:`MONTH_TABLES` in their order."""
+    events = _source("utt1service_download_event", compact)
+    return (
+        f"SELECT {BANGKOK_MONTH} AS month, coalesce(owner_org, '') AS owner_org,"
+        f" coalesce(topic, '') AS topic, channel, count(*) AS downloads"
+        f" FROM {events} WHERE {REPORTABLE} GROUP BY 1, 2, 3, 4",
+        f"SELECT {BANGKOK_MONTH} AS month, coalesce(owner_org, '') AS owner_org,"
+        f" package_id, resource_id, count(*) AS downloads"
+        f" FROM {events} WHERE {REPORTABLE} GROUP BY 1, 2, 3, 4",
+    )
+
+
+def fill_sql(compact: bool = True) -> str:
     """Fills the (empty) per-month sums from all events."""
+    by_month, by_resource = direct_sql(compact)
     return f"""
 INSERT INTO utt1service_report_download_month (month, owner_org, topic, channel, downloads)
-SELECT {BANGKOK_MONTH}, coalesce(owner_org, ''), coalesce(topic, ''), channel, count(*)
-  FROM utt1service_download_event WHERE {REPORTABLE} GROUP BY 1, 2, 3, 4;
+{by_month};
 INSERT INTO utt1service_report_resource_month (month, owner_org, package_id, resource_id, downloads)
-SELECT {BANGKOK_MONTH}, coalesce(owner_org, ''), package_id, resource_id, count(*)
-  FROM utt1service_download_event WHERE {REPORTABLE} GROUP BY 1, 2, 3, 4;
+{by_resource};
 """

@@ -244,20 +244,21 @@ def _event_engine() -> sa.engine.Engine:
 
 
 #: One statement, one round trip: the dataset, organization and topic come
-#: from the resource's rows; autocommit makes it durable at once.
+#: from the resource's rows (stored once per file as its target, see
+#: ``model/download.py``); autocommit makes it durable at once.
 _INSERT = sa.text(
     """
     INSERT INTO utt1service_download_event
-        (id, created, resource_id, package_id, owner_org, topic, channel,
-         request_id, visitor_key, is_bot, counted, recorded_by)
-    SELECT :id, now(), r.id, r.package_id, p.owner_org,
-           (SELECT e.value FROM package_extra e
-             WHERE e.package_id = p.id AND e.key = :topic_field AND e.state = 'active'
-             LIMIT 1),
+        (id, created, target_id, channel, request_id, visitor_key, is_bot, counted, recorded_by)
+    SELECT :id, now(),
+           utt1service_download_target_id(r.id, r.package_id, p.owner_org,
+               (SELECT e.value FROM package_extra e
+                 WHERE e.package_id = p.id AND e.key = :topic_field AND e.state = 'active'
+                 LIMIT 1)),
            :channel, :request_id, :visitor_key, :is_bot, :counted, :recorded_by
       FROM resource r JOIN package p ON p.id = r.package_id
      WHERE r.id = :resource_id
-    RETURNING id, package_id
+    RETURNING id::text AS id, (SELECT package_id FROM resource WHERE id = :resource_id) AS package_id
     """
 )
 
@@ -433,8 +434,9 @@ def surveyed_resources() -> list[str]:
 #: deliveries, utt1service_download_event_delivery_idx.)
 _EARLIER_DELIVERY = sa.text(
     """
-    SELECT id FROM utt1service_download_event
-     WHERE resource_id = :resource_id AND channel = :channel AND counted
+    SELECT id::text AS id FROM utt1service_download_event
+     WHERE target_id IN (SELECT id FROM utt1service_download_target WHERE resource_id = :resource_id)
+       AND channel = :channel AND counted
        AND channel IN ('email', 'paper')
        AND CASE WHEN CAST(:request_id AS text) IS NOT NULL
                 THEN request_id = :request_id

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""``ckan utt1service report`` and ``ckan utt1service report-rebuild-counts``."""
+"""``ckan utt1service report``, ``ckan utt1service report-rebuild-counts`` and
+``ckan utt1service rebuild-sums``."""
 from __future__ import annotations
 
 import os
@@ -111,5 +112,50 @@ def rebuild_counts():
     click.echo(f"{result['downloads']:,} downloads in {result['rows']:,} monthly rows.")
 
 
+@click.command("rebuild-sums")
+@click.option("--apply", "apply_", is_flag=True,
+              help="Fix the sums that differ (default: only show the differences).")
+@click.option("--limit", default=20, show_default=True,
+              help="Differences shown per table.")
+def rebuild_sums(apply_: bool, limit: int):
+    """Check every table of sums the report reads (monthly downloads, survey
+    sums, request timeline) against a direct computation from its source
+    rows, and show where they differ. Nothing changes without --apply; with
+    it, only the rows that differ are rewritten, while writes to the source
+    tables wait. Exits 1 when a dry run finds differences."""
+    import ckan.model as model
+
+    from ckanext.utt1service.report import sums
+    total = 0
+    for kept in sums.KEPT:
+        found = sums.repair(kept) if apply_ else len(_show(sums, kept, limit))
+        if apply_:
+            model.Session.commit()
+            click.echo(f"{kept.table}: {found:,} rows fixed" if found else f"{kept.table}: equal")
+        total += found
+    model.Session.rollback()
+    if not apply_:
+        if total:
+            click.echo(f"{total:,} rows differ; run again with --apply to fix them.")
+            raise SystemExit(1)
+        click.echo("Every sum equals its direct computation.")
+
+
+def _show(sums, kept, limit: int) -> list:
+    found = sums.differences(kept)
+    if not found:
+        click.echo(f"{kept.table}: equal")
+        return found
+    click.echo(f"{kept.table}: {len(found):,} rows differ")
+    for item in found[:limit]:
+        key = ", ".join(f"{k}={v}" for k, v in item["key"].items())
+        changes = "; ".join(f"{column} {stored} → {expected}"
+                            for column, (stored, expected) in item["changed"].items())
+        click.echo(f"  {key}: {changes}")
+    if len(found) > limit:
+        click.echo(f"  … and {len(found) - limit:,} more")
+    return found
+
+
 #: the ``ckan utt1service`` commands of the service report
-COMMANDS = [report, rebuild_counts]
+COMMANDS = [report, rebuild_counts, rebuild_sums]

@@ -260,7 +260,8 @@ _TIMELINE = f"""
         -- no last step: 'infinity'), or delivered by a download in them (the
         -- first download of such a request is then looked up below).
         -- Both conditions are indexed (migration 3c4d5e6f7081).
-        SELECT request_id AS id, received_at, approved_at, rejected_at, withdrawn_at, delivered_at
+        SELECT request_id AS id, received_at, approved_at, rejected_at, withdrawn_at, delivered_at,
+               checked_at
           FROM utt1service_request_timeline
          WHERE received_at < :ce
            AND (received_at >= :ps
@@ -271,7 +272,7 @@ _TIMELINE = f"""
     ),
     received AS MATERIALIZED (
         SELECT r.id, r.agency_type, r.delivery_channel, e.received_at, e.approved_at, e.rejected_at,
-               e.withdrawn_at, least(e.approved_at, e.rejected_at) AS decided_at,
+               e.withdrawn_at, e.checked_at, least(e.approved_at, e.rejected_at) AS decided_at,
                least(e.delivered_at, d.downloaded_at) AS delivered_at
           FROM events e
           JOIN utt1service_access_request r ON r.id = e.id
@@ -521,19 +522,12 @@ def request_turnaround(scope: Scope) -> list[sa.engine.RowMapping]:
     """
     sql = f"""
         WITH {_TIMELINE},
-        checks AS (
-            SELECT a.object_id AS id, min(a.created) AS checked_at
-              FROM utt1service_audit a
-             WHERE a.object_type = 'access_request' AND a.to_state = 'checked'
-               AND a.object_id IN (SELECT id FROM received)
-             GROUP BY 1
-        ),
         steps AS (
+            -- checked_at: kept in the timeline (migration a4b5c6d7e8f9)
             SELECT r.delivery_channel AS channel, s.step, s.at,
                    {_days('s.at', 'r.received_at')} AS days
               FROM received r
-              LEFT JOIN checks c ON c.id = r.id
-             CROSS JOIN LATERAL (VALUES ('checked', c.checked_at), ('decided', r.decided_at),
+             CROSS JOIN LATERAL (VALUES ('checked', r.checked_at), ('decided', r.decided_at),
                                         ('delivered', r.delivered_at)) AS s(step, at)
              WHERE s.at IS NOT NULL
         )

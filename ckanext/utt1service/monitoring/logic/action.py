@@ -268,7 +268,7 @@ def utt1service_survey_response_create(context: Context, data_dict: DataDict) ->
         errors["answered_on"] = [tk._("Only paper or telephone surveys entered by staff take a date")]
     event = None
     if data.get("download_event_id"):
-        event = model.Session.get(DownloadEvent, data["download_event_id"])
+        event = DownloadEvent.get(data["download_event_id"])
         if event is None:
             errors["download_event_id"] = [tk._("This download was not found")]
     if data.get("request_id") and not staff:

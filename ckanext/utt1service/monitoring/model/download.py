@@ -7,22 +7,61 @@ delivered by e-mail or on paper. Reports count the rows where
 the reportable ones (``common/counting.py``, :meth:`DownloadEvent.reportable`); repeated
 downloads within the dedup window and bot downloads are kept, flagged, so the
 raw log stays complete.
+
+An event is small (issue 20, migration ``f3a4b5c6d7e8``): its id is a
+``uuid`` and its file, dataset, organization and topic at the time of the
+download are one :class:`DownloadTarget` row shared by every download of
+that file, referenced by ``target_id``. ``DownloadEvent(resource_id=…,
+package_id=…)`` still works: the target is found or added when the event is
+inserted, and ``event.resource_id`` (…) read it back.
 """
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Text, func, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    Text,
+    event,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import column_property
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.utt1service.common import counting
 from ckanext.utt1service.common.model import new_id
 
-__all__ = ["DownloadEvent"]
+__all__ = ["DownloadEvent", "DownloadTarget"]
 
 _REPORTABLE = text(counting.REPORTABLE)
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+_TARGET_FIELDS = ("resource_id", "package_id", "owner_org", "topic")
+
+
+class DownloadTarget(tk.BaseModel):  # type: ignore[misc]
+    """A file with the dataset, organization and topic it had when it was
+    downloaded: shared by all its downloads (never deleted). Added by the
+    database function ``utt1service_download_target_id``."""
+
+    __tablename__ = "utt1service_download_target"
+
+    id = Column(Integer, primary_key=True)
+    resource_id = Column(Text, nullable=False)
+    package_id = Column(Text, nullable=False)
+    owner_org = Column(Text, nullable=True)
+    #: the dataset's topic category when the file was served (if the schema has one)
+    topic = Column(Text, nullable=True)
+
 
 
 
@@ -31,14 +70,11 @@ class DownloadEvent(tk.BaseModel):  # type: ignore[misc]
 
     __tablename__ = "utt1service_download_event"
 
-    id = Column(Text, primary_key=True, default=new_id)
+    id = Column(UUID(as_uuid=False), primary_key=True, default=new_id)
     #: when the file was served, timezone-aware (stored as UTC)
     created = Column(DateTime(timezone=True), nullable=False, server_default=func.now())
-    resource_id = Column(Text, nullable=False)
-    package_id = Column(Text, nullable=False)
-    owner_org = Column(Text, nullable=True)
-    #: the dataset's topic category when the file was served (if the schema has one)
-    topic = Column(Text, nullable=True)
+    #: the file, dataset, organization and topic (a DownloadTarget)
+    target_id = Column(Integer, nullable=False)
     #: web, qr, api, email or paper
     channel = Column(Text, nullable=False)
     #: the access request that granted the download, if any (id only)
@@ -52,11 +88,11 @@ class DownloadEvent(tk.BaseModel):  # type: ignore[misc]
     recorded_by = Column(Text, nullable=True)
 
     __table_args__ = (
-        # only the indexes a query uses (migration 1a2b3c4d5e6f): the counts
-        # read the per-month sums, never the events
+        # only the indexes a query uses (migrations 1a2b3c4d5e6f, f3a4b5c6d7e8):
+        # the counts read the per-month sums, never the events
         Index(
             "utt1service_download_event_delivery_idx",
-            "resource_id",
+            "target_id",
             "created",
             postgresql_where=text("channel IN ('email', 'paper')"),
         ),
@@ -73,6 +109,21 @@ class DownloadEvent(tk.BaseModel):  # type: ignore[misc]
             postgresql_where=text("request_id IS NOT NULL"),
         ),
     )
+
+    def __init__(self, **values: Any) -> None:
+        target = {name: values.pop(name, None) for name in _TARGET_FIELDS}
+        super().__init__(**values)
+        if self.target_id is None:
+            self._target = target
+
+    @classmethod
+    def get(cls, event_id: Any) -> "DownloadEvent | None":
+        """The event of this id, or None (also for an id that is no uuid,
+        which no event has)."""
+        if not isinstance(event_id, str) or not _UUID.match(event_id):
+            return None
+        from ckan import model
+        return model.Session.get(cls, event_id)
 
     @classmethod
     def reportable(cls):
@@ -97,3 +148,25 @@ class DownloadEvent(tk.BaseModel):  # type: ignore[misc]
             "counted": self.counted,
             "recorded_by": self.recorded_by,
         }
+
+
+# resource_id, package_id, owner_org, topic: read from the target (read-only;
+# give them to the constructor)
+for _name in _TARGET_FIELDS:
+    setattr(DownloadEvent, _name, column_property(
+        select(getattr(DownloadTarget, _name))
+        .where(DownloadTarget.id == DownloadEvent.target_id)
+        .correlate_except(DownloadTarget)
+        .scalar_subquery()
+    ))
+
+
+@event.listens_for(DownloadEvent, "before_insert")
+def _find_target(_mapper, connection, event_: DownloadEvent) -> None:
+    """The target of an event made with ``resource_id=…`` (…)."""
+    if event_.target_id is None:
+        values = getattr(event_, "_target", {})
+        event_.target_id = connection.execute(
+            select(func.utt1service_download_target_id(
+                *(values.get(name) for name in _TARGET_FIELDS)))
+        ).scalar()

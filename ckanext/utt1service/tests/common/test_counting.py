@@ -9,10 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
+from ckan.tests import factories as ckan_factories
+from ckan.tests import helpers
 
 from ckanext.utt1service.common import counting
 from ckanext.utt1service.common.thaidate import BANGKOK
 from ckanext.utt1service.monitoring import downloads
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
 from ckanext.utt1service.tests.factories import DownloadEventFactory
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -39,6 +42,10 @@ def test_the_trigger_in_the_database_is_the_one_written_in_python():
 def _event(when: datetime.datetime, counted: bool = True, is_bot: bool = False) -> None:
     DownloadEventFactory(created=when, resource_id="r1", package_id="p1", owner_org="o1",
                          counted=counted, is_bot=is_bot)
+
+
+_OF_FILE = ("target_id IN (SELECT id FROM utt1service_download_target"
+            " WHERE resource_id = '{file}')")
 
 
 def _month_sums() -> dict:
@@ -124,14 +131,16 @@ def test_the_download_counts_of_pages_never_read_the_events():
     model.Session.commit()
     model.Session.execute(sa.text(
         "DELETE FROM utt1service_download_event WHERE id IN (SELECT id FROM utt1service_download_event"
-        " WHERE resource_id = 'r1' AND counted ORDER BY created LIMIT 1)"))
+        f" WHERE {_OF_FILE.format(file='r1')} AND counted ORDER BY created LIMIT 1)"))
     model.Session.execute(sa.text(
-        "UPDATE utt1service_download_event SET is_bot = true WHERE resource_id = 'r3'"))
+        f"UPDATE utt1service_download_event SET is_bot = true WHERE {_OF_FILE.format(file='r3')}"))
     model.Session.commit()
 
     def direct(where: str) -> int:
         return model.Session.execute(sa.text(
-            f"SELECT count(*) FROM utt1service_download_event WHERE {counting.REPORTABLE} AND {where}"
+            "SELECT count(*) FROM utt1service_download_event "
+            + counting.TARGETS_JOIN.format(rows="utt1service_download_event")
+            + f" WHERE {counting.REPORTABLE} AND {where}"
         )).scalar()
 
     assert downloads.download_count(resource_id="r1") == direct("resource_id = 'r1'") == 2
@@ -155,3 +164,98 @@ def test_the_download_counts_of_pages_never_read_the_events():
         sa.event.remove(model.meta.engine, "before_cursor_execute", note)
     assert len(executed) == 4
     assert not [s for s in executed if "utt1service_download_event" in s]
+
+
+def _columns(table: str) -> dict:
+    return dict(_installed(
+        "SELECT column_name, data_type FROM information_schema.columns"
+        f" WHERE table_name = '{table}'"))
+
+
+def test_an_event_is_stored_compactly():
+    """Issue 20 (≤ 200 bytes per event): no id is stored as text on the
+    event; its file, dataset, organization and topic are one shared row."""
+    assert _columns("utt1service_download_event") == {
+        "id": "uuid", "created": "timestamp with time zone", "target_id": "integer",
+        "channel": "text", "request_id": "text", "visitor_key": "text",
+        "is_bot": "boolean", "counted": "boolean", "recorded_by": "text",
+    }
+    _event(datetime.datetime(2025, 1, 5, tzinfo=BANGKOK))
+    _event(datetime.datetime(2025, 1, 6, tzinfo=BANGKOK))
+    DownloadEventFactory(resource_id="r1", package_id="p1", owner_org=None, topic="budget")
+    model.Session.commit()
+    assert _installed(
+        "SELECT resource_id, package_id, owner_org, topic FROM utt1service_download_target"
+        " ORDER BY topic NULLS FIRST") == [("r1", "p1", "o1", None), ("r1", "p1", None, "budget")]
+    events = model.Session.query(DownloadEvent).order_by(DownloadEvent.created).all()
+    assert [(e.resource_id, e.package_id, e.owner_org, e.topic) for e in events] == [
+        ("r1", "p1", "o1", None), ("r1", "p1", "o1", None), ("r1", "p1", None, "budget")]
+    assert model.Session.query(DownloadEvent).filter(DownloadEvent.owner_org == "o1").count() == 2
+
+
+def test_an_event_keeps_the_organization_of_its_download():
+    """A dataset that moves to another organization later: its earlier
+    downloads stay with the organization they were made under."""
+    org_a, org_b = ckan_factories.Organization(), ckan_factories.Organization()
+    dataset = ckan_factories.Dataset(owner_org=org_a["id"])
+    resource = ckan_factories.Resource(package_id=dataset["id"])
+    first = downloads._insert(resource["id"], channel="web")
+    sysadmin = ckan_factories.Sysadmin()
+    helpers.call_action("package_patch", context={"user": sysadmin["name"], "ignore_auth": True},
+                        id=dataset["id"], owner_org=org_b["id"])
+    second = downloads._insert(resource["id"], channel="web")
+    assert first["package_id"] == second["package_id"] == dataset["id"]
+    by_id = {e.id: e.owner_org for e in model.Session.query(DownloadEvent)}
+    assert by_id == {first["id"]: org_a["id"], second["id"]: org_b["id"]}
+    assert downloads.download_count(resource_id=resource["id"]) == 2
+
+
+def test_an_id_that_is_no_uuid_finds_no_event():
+    assert DownloadEvent.get("not-a-uuid") is None
+    assert DownloadEvent.get("0f8fad5b-d9cb-469f-a165-70867728950e") is None
+
+
+def test_the_compact_events_migration_keeps_every_event_both_ways():
+    """Migration f3a4b5c6d7e8 (and its downgrade) keeps every event, its
+    file, dataset, organization and topic, and the monthly sums; an id that
+    was not a uuid becomes md5(id) and its survey response follows it."""
+    from ckan.cli.db import _run_migrations
+
+    from ckanext.utt1service.tests.factories import SurveyResponseFactory
+
+    _event(datetime.datetime(2025, 1, 5, tzinfo=BANGKOK))
+    _event(datetime.datetime(2025, 2, 5, tzinfo=BANGKOK), is_bot=True)
+    DownloadEventFactory(resource_id="r2", package_id="p1", owner_org=None, topic="budget",
+                         created=datetime.datetime(2025, 3, 5, tzinfo=BANGKOK))
+    model.Session.commit()
+
+    def rows() -> set:
+        return set(_installed(
+            "SELECT e.id::text, e.created, t.resource_id, t.package_id, t.owner_org, t.topic,"
+            " e.channel, e.is_bot, e.counted FROM utt1service_download_event e"
+            " JOIN utt1service_download_target t ON t.id = e.target_id"))
+
+    before, sums = rows(), _month_sums()
+    model.Session.remove()
+    _run_migrations("utt1service", version="e2f3a4b5c6d7", forward=False)
+    old = set(_installed(
+        "SELECT id, created, resource_id, package_id, owner_org, topic, channel, is_bot, counted"
+        " FROM utt1service_download_event"))
+    assert old == before
+    assert _month_sums() == sums
+    model.Session.execute(sa.text(
+        "INSERT INTO utt1service_download_event (id, resource_id, package_id, channel, created)"
+        " VALUES ('legacy-1', 'r1', 'p1', 'web', '2025-04-05T00:00:00Z')"))
+    model.Session.commit()
+    SurveyResponseFactory(download_event_id="legacy-1")
+    model.Session.commit()
+    model.Session.remove()
+
+    _run_migrations("utt1service", forward=True)
+    [(legacy,)] = _installed("SELECT md5('legacy-1')::uuid::text")
+    after = rows()
+    assert len(after) == 4
+    assert {r for r in after if r[0] != legacy} == before
+    assert _installed("SELECT download_event_id FROM utt1service_survey_response") == [(legacy,)]
+    assert DownloadEvent.get(legacy).resource_id == "r1"
+    assert _month_sums() == sums | {("2025-04-01", 1)}

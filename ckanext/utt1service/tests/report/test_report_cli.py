@@ -108,3 +108,59 @@ def test_the_monthly_counts_follow_every_change_of_the_events(cli, known_world):
     result = run(cli, "report-rebuild-counts")
     assert "downloads in" in result.output
     assert _counts() == after
+
+
+def _sums() -> dict[str, list[tuple]]:
+    from ckanext.utt1service.report import sums
+    sa = __import__("sqlalchemy")
+    return {kept.table: [tuple(r) for r in model.Session.execute(sa.text(
+        f"SELECT * FROM {kept.table} ORDER BY {', '.join(kept.keys)}"))] for kept in sums.KEPT}
+
+
+def test_rebuild_sums_shows_what_differs_and_fixes_it_only_with_apply(cli, known_world):
+    """``ckan utt1service rebuild-sums``: a dry run by default that lists the
+    rows where a table of sums and its direct computation differ (exit 1),
+    ``--apply`` rewrites those rows, and then they agree."""
+    sa = __import__("sqlalchemy")
+    fine = cli.invoke(ckan, ["utt1service", "rebuild-sums"])
+    assert fine.exit_code == 0, fine.output
+    assert "Every sum equals its direct computation." in fine.output
+    good = _sums()
+    assert all(good.values()), "the known world fills every table of sums"
+
+    (month, org, topic, channel, n), = model.Session.execute(sa.text(
+        "SELECT month, owner_org, topic, channel, downloads FROM utt1service_report_download_month"
+        " WHERE downloads > 0 ORDER BY 1, 2, 3, 4 LIMIT 1"))
+    for statement in (
+        "UPDATE utt1service_report_download_month SET downloads = downloads + 5"
+        f" WHERE (month, owner_org, topic, channel) = ('{month}', '{org}', '{topic}', '{channel}')",
+        "DELETE FROM utt1service_report_resource_month WHERE (month, resource_id) IN"
+        " (SELECT month, resource_id FROM utt1service_report_resource_month"
+        "   WHERE downloads > 0 ORDER BY 1, 2 LIMIT 1)",
+        "INSERT INTO utt1service_report_survey_month (month, owner_org, responses)"
+        " VALUES ('2001-01-01', 'no-such-org', 3)",
+        "UPDATE utt1service_request_timeline SET received_at = NULL WHERE request_id ="
+        " (SELECT min(request_id) FROM utt1service_request_timeline WHERE received_at IS NOT NULL)",
+    ):
+        model.Session.execute(sa.text(statement))
+    model.Session.commit()
+    broken = _sums()
+
+    dry = cli.invoke(ckan, ["utt1service", "rebuild-sums"])
+    assert dry.exit_code == 1, dry.output
+    assert "utt1service_report_download_month: 1 rows differ" in dry.output
+    assert f"channel={channel}: downloads {n + 5} → {n}" in dry.output
+    assert "utt1service_report_resource_month: 1 rows differ" in dry.output
+    assert "owner_org=no-such-org: responses 3 → 0" in dry.output
+    assert "utt1service_request_timeline: 1 rows differ" in dry.output
+    assert "4 rows differ; run again with --apply to fix them." in dry.output
+    model.Session.rollback()
+    assert _sums() == broken  # a dry run changes nothing
+
+    fixed = cli.invoke(ckan, ["utt1service", "rebuild-sums", "--apply"])
+    assert fixed.exit_code == 0, fixed.output
+    assert "utt1service_report_download_month: 1 rows fixed" in fixed.output
+    assert "utt1service_report_survey_month: 1 rows fixed" in fixed.output
+    model.Session.rollback()
+    assert _sums() == good
+    assert "Every sum equals" in cli.invoke(ckan, ["utt1service", "rebuild-sums"]).output

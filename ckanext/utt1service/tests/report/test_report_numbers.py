@@ -555,12 +555,14 @@ def test_the_kept_request_timeline_is_the_audit_trail(known_world):
                min(created) FILTER (WHERE to_state = 'approved'),
                min(created) FILTER (WHERE to_state = 'rejected'),
                min(created) FILTER (WHERE to_state = 'withdrawn'),
-               min(created) FILTER (WHERE to_state = 'delivered')
+               min(created) FILTER (WHERE to_state = 'delivered'),
+               min(created) FILTER (WHERE to_state = 'checked')
           FROM utt1service_audit
          WHERE object_type = 'access_request' AND to_state IS NOT NULL
          GROUP BY 1 ORDER BY 1"""
     kept = """
-        SELECT request_id, received_at, approved_at, rejected_at, withdrawn_at, delivered_at
+        SELECT request_id, received_at, approved_at, rejected_at, withdrawn_at, delivered_at,
+               checked_at
           FROM utt1service_request_timeline ORDER BY 1"""
 
     def rows(sql):
@@ -568,6 +570,7 @@ def test_the_kept_request_timeline_is_the_audit_trail(known_world):
 
     assert len(rows(kept)) == 10  # the known world's requests
     assert rows(kept) == rows(grouped)
+    assert any(row[6] is not None for row in rows(kept))  # checked (migration a4b5c6d7e8f9)
     request_id = rows(kept)[0][0]
     AuditEvent.record("access_request", request_id, "withdraw", from_state="submitted",
                       to_state="withdrawn")

@@ -79,8 +79,8 @@ def upgrade():
     # The rule of a reportable download and the triggers that keep the sums
     # live in common/counting.py (tests/common/test_counting.py compares the
     # installed function with it).
-    op.execute(counting.install_sql())
-    op.execute(counting.fill_sql())
+    op.execute(counting.install_sql(compact=False))
+    op.execute(counting.fill_sql(compact=False))
 
 
 def downgrade():
