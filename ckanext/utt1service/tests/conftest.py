@@ -80,6 +80,23 @@ def pytest_configure(config):
         _isolate_worker(worker)
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """bin/test's ``--dist loadfile``, with the browser tests split out and
+    sent first (tests/scheduling.py)."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from ckanext.utt1service.tests.scheduling import BrowserTestsFirst
+
+    return BrowserTestsFirst(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        from ckanext.utt1service.tests.scheduling import order_items
+
+        order_items(items)
+
+
 # Speed: the plugins of test.ini are loaded (~0.3 s) and the Flask app built
 # (~0.6 s) once per worker instead of once per test. No test changes
 # ``ckan.plugins``; the configuration itself is still restored before each test

@@ -33,6 +33,23 @@ def org(clean_db, clean_index):
     return factories.Organization(name="utt1-office", title="กลุ่มนโยบายและแผน")
 
 
+@pytest.fixture(scope="class")
+def fresh_org(_session_plugins, reset_db, migrate_db_for, reset_index, request):
+    """An empty site with the office's organization, built once for a class
+    of tests that only search the datasets the class's corpus adds (each
+    corpus is made once, not once per query: a dataset costs a database
+    write and a Solr commit)."""
+    import zlib
+
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("utt1service")
+    reset_index()
+    # the same made-up data every run, as for a single test (conftest.py)
+    factories.fake.seed_instance(zlib.crc32(request.node.nodeid.encode("utf-8")))
+    return factories.Organization(name="utt1-office", title="กลุ่มนโยบายและแผน")
+
+
 def _dataset(org, name, title, description=None, **fields):
     fields.setdefault("notes", "")
     if description:
@@ -57,39 +74,40 @@ COMPOUNDS = [
 ]
 
 
-@pytest.fixture()
-def compounds(org):
+@pytest.fixture(scope="class")
+def compounds(fresh_org):
+    org = fresh_org
     for name, title in COMPOUNDS:
         _dataset(org, name, title)
     _dataset(org, "teachers", "จำนวนครูจำแนกตามโรงเรียน")
 
 
 @pytest.mark.usefixtures("compounds")
-@pytest.mark.parametrize("q, expected", [
-    ("ประจำปี", ["budget-2569"]),            # ประจำ|ปีงบประมาณ2569 in the title
-    ("ปีงบ", ["budget-2569", "per-head-2568"]),
-    ("คณิต", ["math-p3"]),                   # คณิตศาสตร์
-    ("การเรียน", ["math-p3"]),               # ทางการ|เรียน
-    ("อุทัย", ["province"]),                 # อุทัยธานี
-    ("สังคม", ["social"]),                   # สังคมศึกษา
-    ("ประจำปีงบ", ["budget-2569"]),
-])
-def test_a_part_of_a_longer_word_finds_the_dataset(q, expected):
-    assert sorted(_names(q)) == sorted(expected), q
+class TestPartsOfLongerWords:
+    @pytest.mark.parametrize("q, expected", [
+        ("ประจำปี", ["budget-2569"]),            # ประจำ|ปีงบประมาณ2569 in the title
+        ("ปีงบ", ["budget-2569", "per-head-2568"]),
+        ("คณิต", ["math-p3"]),                   # คณิตศาสตร์
+        ("การเรียน", ["math-p3"]),               # ทางการ|เรียน
+        ("อุทัย", ["province"]),                 # อุทัยธานี
+        ("สังคม", ["social"]),                   # สังคมศึกษา
+        ("ประจำปีงบ", ["budget-2569"]),
+    ])
+    def test_a_part_of_a_longer_word_finds_the_dataset(self, q, expected):
+        assert sorted(_names(q)) == sorted(expected), q
 
-
-@pytest.mark.usefixtures("compounds")
-def test_the_part_must_be_in_the_title_as_typed():
-    # all of the letters, in this order, without a gap
-    for q in ["ประจำเดือน", "ปีงบฯ2570", "คณิตคิดเร็ว", "อุทัยสวรรค์"]:
-        assert _names(q) == [], q
+    def test_the_part_must_be_in_the_title_as_typed(self):
+        # all of the letters, in this order, without a gap
+        for q in ["ประจำเดือน", "ปีงบฯ2570", "คณิตคิดเร็ว", "อุทัยสวรรค์"]:
+            assert _names(q) == [], q
 
 
 # --------------------------------------------------- acronyms and class names
 
 
-@pytest.fixture()
-def acronyms(org):
+@pytest.fixture(scope="class")
+def acronyms(fresh_org):
+    org = fresh_org
     _dataset(org, "onet-p6", "ผลการทดสอบทางการศึกษาระดับชาติขั้นพื้นฐาน(O-NET)ชั้นประถมศึกษาปีที่6ปีการศึกษา2567")
     _dataset(org, "onet-thai", "สรุปผลสอบโอเน็ตปีการศึกษา2566")
     _dataset(org, "nt-p3", "ผลการประเมินคุณภาพผู้เรียน(NT)ชั้นประถมศึกษาปีที่3")
@@ -107,42 +125,41 @@ def acronyms(org):
 
 
 @pytest.mark.usefixtures("acronyms")
-@pytest.mark.parametrize("q, expected", [
-    ("โอเน็ต", ["onet-p6", "onet-thai"]),
-    ("O-NET", ["onet-p6", "onet-thai"]),
-    ("onet", ["onet-p6", "onet-thai"]),
-    ("ผลสอบโอเน็ต", ["onet-thai"]),  # ผลสอบ is only in the second title
-    ("เอ็นที", ["nt-p3"]),
-    ("อาร์ที", ["rt-p1"]),
-    ("ดีเอ็มซี", ["dmc"]),
-    ("อีมิส", ["emis"]),
-    ("บีโอเบค", ["b-obec"]),
-    ("เอ็มโอเบค", ["m-obec"]),
-    ("ป.6", ["onet-p6"]),
-    ("ป6", ["onet-p6"]),
-    ("ป.3", ["nt-p3"]),
-    ("ประถมศึกษาปีที่ 1", ["rt-p1"]),
-    ("ประถมศึกษาปีที่5", ["p5"]),
-    ("ม.2", ["m2"]),
-    ("อ.1", ["k1"]),
-    ("อนุบาลปีที่ 3", ["k3"]),
-    ("โอเน็ต ป.6", ["onet-p6"]),
-    ("พ.ศ. 2566", ["onet-thai", "report-2566", "students-2566"]),
-    ("พ.ศ.2566", ["onet-thai", "report-2566", "students-2566"]),
-    ("2566", ["onet-thai", "report-2566", "students-2566"]),
-])
-def test_thai_spellings_of_acronyms_and_classes(q, expected):
-    assert sorted(_names(q)) == sorted(expected), q
+class TestAcronymsAndClasses:
+    @pytest.mark.parametrize("q, expected", [
+        ("โอเน็ต", ["onet-p6", "onet-thai"]),
+        ("O-NET", ["onet-p6", "onet-thai"]),
+        ("onet", ["onet-p6", "onet-thai"]),
+        ("ผลสอบโอเน็ต", ["onet-thai"]),  # ผลสอบ is only in the second title
+        ("เอ็นที", ["nt-p3"]),
+        ("อาร์ที", ["rt-p1"]),
+        ("ดีเอ็มซี", ["dmc"]),
+        ("อีมิส", ["emis"]),
+        ("บีโอเบค", ["b-obec"]),
+        ("เอ็มโอเบค", ["m-obec"]),
+        ("ป.6", ["onet-p6"]),
+        ("ป6", ["onet-p6"]),
+        ("ป.3", ["nt-p3"]),
+        ("ประถมศึกษาปีที่ 1", ["rt-p1"]),
+        ("ประถมศึกษาปีที่5", ["p5"]),
+        ("ม.2", ["m2"]),
+        ("อ.1", ["k1"]),
+        ("อนุบาลปีที่ 3", ["k3"]),
+        ("โอเน็ต ป.6", ["onet-p6"]),
+        ("พ.ศ. 2566", ["onet-thai", "report-2566", "students-2566"]),
+        ("พ.ศ.2566", ["onet-thai", "report-2566", "students-2566"]),
+        ("2566", ["onet-thai", "report-2566", "students-2566"]),
+    ])
+    def test_thai_spellings_of_acronyms_and_classes(self, q, expected):
+        assert sorted(_names(q)) == sorted(expected), q
 
-
-@pytest.mark.usefixtures("acronyms")
-def test_a_spelling_finds_its_own_meaning_only():
-    assert "m-obec" not in _names("บีโอเบค")
-    assert "onet-p6" not in _names("ป.5")
-    assert "nt-p3" not in _names("ม.3")
-    assert _names("ม.3") == []
-    # "NT" and "RT" are words of their own, not letters inside other words
-    assert _names("เอ็นที") == ["nt-p3"]
+    def test_a_spelling_finds_its_own_meaning_only(self):
+        assert "m-obec" not in _names("บีโอเบค")
+        assert "onet-p6" not in _names("ป.5")
+        assert "nt-p3" not in _names("ม.3")
+        assert _names("ม.3") == []
+        # "NT" and "RT" are words of their own, not letters inside other words
+        assert _names("เอ็นที") == ["nt-p3"]
 
 
 def test_the_synonym_list_is_read_from_the_solr_core(org):
@@ -206,8 +223,9 @@ def test_the_synonym_file_format():
 # ---------------------------------------------------------- unfinished words
 
 
-@pytest.fixture()
-def unfinished(org):
+@pytest.fixture(scope="class")
+def unfinished(fresh_org):
+    org = fresh_org
     _dataset(org, "computers", "ครุภัณฑ์คอมพิวเตอร์โน้ตบุ๊กสำหรับห้องปฏิบัติการ")
     _dataset(org, "nong-khayang", "จำนวนนักเรียนอำเภอหนองขาหย่าง")
     _dataset(org, "lunch", "โครงการอาหารกลางวันนักเรียนโรงเรียนขนาดเล็ก")
@@ -216,25 +234,24 @@ def unfinished(org):
 
 
 @pytest.mark.usefixtures("unfinished")
-@pytest.mark.parametrize("q, expected", [
-    ("คอมพิวเตอ", ["computers"]),        # the last letters not typed yet
-    ("คอมพิวเตอร", ["computers"]),       # without the final ์
-    ("คอมพิว", ["computers"]),
-    ("ครุภัณ", ["computers"]),
-    ("หนองขาหยาง", ["nong-khayang"]),    # without the tone mark
-    ("หนองขาหย", ["nong-khayang"]),
-    ("อาหารกลางวั", ["lunch"]),
-    ("นักเรียนพิกา", ["disabled"]),
-    ("ครุภัณฑ คอมพิวเตอ", ["computers"]),
-])
-def test_an_unfinished_word_finds_the_dataset(q, expected):
-    assert _names(q) == expected, q
+class TestUnfinishedWords:
+    @pytest.mark.parametrize("q, expected", [
+        ("คอมพิวเตอ", ["computers"]),        # the last letters not typed yet
+        ("คอมพิวเตอร", ["computers"]),       # without the final ์
+        ("คอมพิว", ["computers"]),
+        ("ครุภัณ", ["computers"]),
+        ("หนองขาหยาง", ["nong-khayang"]),    # without the tone mark
+        ("หนองขาหย", ["nong-khayang"]),
+        ("อาหารกลางวั", ["lunch"]),
+        ("นักเรียนพิกา", ["disabled"]),
+        ("ครุภัณฑ คอมพิวเตอ", ["computers"]),
+    ])
+    def test_an_unfinished_word_finds_the_dataset(self, q, expected):
+        assert _names(q) == expected, q
 
-
-@pytest.mark.usefixtures("unfinished")
-def test_an_unfinished_word_finds_only_what_starts_like_it():
-    for q in ["คอมพิวเตอรี่", "หนองขาม", "อาหารเช้า"]:
-        assert _names(q) == [], q
+    def test_an_unfinished_word_finds_only_what_starts_like_it(self):
+        for q in ["คอมพิวเตอรี่", "หนองขาม", "อาหารเช้า"]:
+            assert _names(q) == [], q
 
 
 # ------------------------------------------------------------------ ranking
@@ -270,27 +287,27 @@ JUDGED_QUERIES = [
 ]
 
 
-@pytest.fixture()
-def judged(org):
+@pytest.fixture(scope="class")
+def judged(fresh_org):
+    org = fresh_org
     for name, title, description, notes in JUDGED_DATASETS:
         _dataset(org, name, title, description, notes=notes)
 
 
 @pytest.mark.usefixtures("judged")
-def test_the_judged_queries_rank_the_expected_dataset_first():
-    misses = {}
-    for q, expected in JUDGED_QUERIES:
-        found = _names(q)
-        if not found or found[0] != expected:
-            misses[q] = (expected, found)
-    assert misses == {}
+class TestRanking:
+    def test_the_judged_queries_rank_the_expected_dataset_first(self):
+        misses = {}
+        for q, expected in JUDGED_QUERIES:
+            found = _names(q)
+            if not found or found[0] != expected:
+                misses[q] = (expected, found)
+        assert misses == {}
 
-
-@pytest.mark.usefixtures("judged")
-def test_a_title_match_ranks_above_a_resource_description_match():
-    # both are found; the title first
-    assert _names("คอมพิวเตอร์")[:2] == ["computers", "rooms"]
-    assert _names("โอเน็ต")[:2] == ["onet", "exams"]
+    def test_a_title_match_ranks_above_a_resource_description_match(self):
+        # both are found; the title first
+        assert _names("คอมพิวเตอร์")[:2] == ["computers", "rooms"]
+        assert _names("โอเน็ต")[:2] == ["onet", "exams"]
 
 
 # -------------------------------------------------------------- did you mean
