@@ -584,6 +584,7 @@ def _run_hook(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.heavy  # a minute or more: started first (tests/scheduling.py)
 @pytest.mark.usefixtures("with_plugins")
 def test_start_up_hook_migrates_an_empty_database_and_is_safe_to_restart(ckan_config):
     """What 50-utt1service.sh does in the container, on the suite's database:

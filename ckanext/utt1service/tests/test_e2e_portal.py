@@ -374,6 +374,7 @@ def _forms_with_errors(page, office, *, thai, allowed):
     return failures
 
 
+@pytest.mark.heavy  # a minute or more: started first (tests/scheduling.py)
 @pytest.mark.parametrize("lang", ["thai", "english"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_main_pages_are_accessible_and_thai(browser, live_server, office, viewport, lang):

@@ -156,6 +156,7 @@ def test_an_editor_cannot_import_into_another_organization(office):
     assert plans[0].action == "error" and not work
 
 
+@pytest.mark.heavy  # a minute or more: started first (tests/scheduling.py)
 def test_five_hundred_rows_dry_run_then_all_applied(app, office):
     # through the pages, as staff do: the dry run checks every row (one row
     # with an error), then all the others are created through package_create

@@ -159,6 +159,7 @@ def _urls(value):
         yield value
 
 
+@pytest.mark.heavy  # a minute or more: started first (tests/scheduling.py)
 def test_gd_catalogs_ckan_harvester_takes_the_consented_public_datasets_only(
         monkeypatch, live_server, tmp_path):
     monkeypatch.setitem(tk.config, "ckan.site_url", live_server)

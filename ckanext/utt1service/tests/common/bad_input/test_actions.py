@@ -167,6 +167,7 @@ def test_every_action_the_plugin_registers_declares_its_fields(app, junk_world):
     assert set(baselines(junk_world)) == set(ACTIONS)
 
 
+@pytest.mark.heavy  # the largest file of the suite: started first (tests/scheduling.py)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_known_junk_in_every_field(app, junk_world, action):
     """Every value of the classes that answered 500 before, in every field."""
