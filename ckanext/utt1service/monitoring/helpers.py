@@ -129,7 +129,9 @@ def utt1service_survey_answered(
         return False
     if resource_id in downloads.surveyed_resources():
         return True
-    events = [d["e"] for d in downloads.recent_downloads() if d.get("r") == resource_id and d.get("e")]
+    # (event ids are uuids; the survey names them as text)
+    events = [d["e"] for d in downloads.recent_downloads()
+              if d.get("r") == resource_id and DownloadEvent.is_id(d.get("e"))]
     mine = [DownloadEvent.id.in_(events)] if events else []
     if current_user.is_authenticated:
         # the visitor key of a logged-in user is the user (per day)
@@ -141,7 +143,7 @@ def utt1service_survey_answered(
         .join(
             SurveyResponse,
             sa.or_(
-                SurveyResponse.download_event_id == DownloadEvent.id,
+                SurveyResponse.download_event_id == sa.cast(DownloadEvent.id, sa.Text),
                 sa.and_(DownloadEvent.request_id.isnot(None), SurveyResponse.request_id == DownloadEvent.request_id),
             ),
         )

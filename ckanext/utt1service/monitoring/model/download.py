@@ -116,11 +116,16 @@ class DownloadEvent(tk.BaseModel):  # type: ignore[misc]
         if self.target_id is None:
             self._target = target
 
+    @staticmethod
+    def is_id(value: Any) -> bool:
+        """Whether ``value`` can be an event's id (a uuid)."""
+        return isinstance(value, str) and _UUID.match(value) is not None
+
     @classmethod
     def get(cls, event_id: Any) -> "DownloadEvent | None":
         """The event of this id, or None (also for an id that is no uuid,
         which no event has)."""
-        if not isinstance(event_id, str) or not _UUID.match(event_id):
+        if not cls.is_id(event_id):
             return None
         from ckan import model
         return model.Session.get(cls, event_id)

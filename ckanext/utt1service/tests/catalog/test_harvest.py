@@ -123,6 +123,9 @@ def _harvest(tmp_path, source_url: str, source_config: dict) -> dict:
     )
     env = dict(os.environ,
                CKAN_SQLALCHEMY_URL=_target_database(),
+               # its own Solr core: in the portal's, its copies would show in
+               # the portal's search suggestions, which do not filter by site
+               CKAN_SOLR_URL=tk.config["solr_url"].rstrip("/") + "_gdharvest",
                CKAN_SITE_ID=tk.config["ckan.site_id"] + "-gd-catalog",
                CKAN_SITE_URL="http://gd-catalog.test",
                CKAN_STORAGE_PATH=str(tmp_path / "storage"))
