@@ -2,18 +2,18 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-fast test-e2e stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report bench-load bench-preview bench-pages bench-excel
+.PHONY: help dev setup test test-fast test-e2e test-matrix stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report bench-load bench-preview bench-pages bench-excel
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-dev:  ## set up everything and serve the portal with demo data at http://127.0.0.1:5000
+dev:  ## set up everything and serve the portal with demo data at http://127.0.0.1:5000 (CKAN 2.11; CKAN_VERSION=2.12 for 2.12)
 	@bin/dev
 
 setup:  ## set up everything without serving (packages, venv, services, ckan.ini, demo data)
 	@bin/setup
 
-test:  ## run the whole test suite against real PostgreSQL, Solr, Redis and Chromium
+test:  ## run the whole test suite against real PostgreSQL, Solr, Redis and Chromium (CKAN 2.11; CKAN_VERSION=2.12 for 2.12)
 	@bin/test
 
 test-fast:  ## the suite without the browser tests (inner loop)
@@ -21,6 +21,13 @@ test-fast:  ## the suite without the browser tests (inner loop)
 
 test-e2e:  ## only the browser tests
 	@bin/test -m e2e
+
+# Every target above runs on CKAN 2.11 (.venv); CKAN_VERSION=2.12 (make test
+# CKAN_VERSION=2.12, make dev CKAN_VERSION=2.12) uses CKAN 2.12 in .venv-2.12.
+test-matrix:  ## the whole suite on CKAN 2.11, then on CKAN 2.12 (own databases and Solr cores); ARGS go to pytest
+	@CKAN_VERSION=2.11 bin/test $(ARGS); a=$$?; CKAN_VERSION=2.12 bin/test $(ARGS); b=$$?; \
+	  echo "CKAN 2.11: $$([ $$a = 0 ] && echo passed || echo FAILED)   CKAN 2.12: $$([ $$b = 0 ] && echo passed || echo FAILED)"; \
+	  [ $$a = 0 ] && [ $$b = 0 ]
 
 stop:  ## stop PostgreSQL, Redis, Solr and the dev background processes
 	@for f in .local/worker.pid .local/mail.pid; do [ -f $$f ] && kill $$(cat $$f) 2>/dev/null; rm -f $$f; done; true

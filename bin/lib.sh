@@ -15,7 +15,23 @@ DS_RO_PASSWORD=${DS_RO_PASSWORD:-datastore_ro}
 REDIS_PORT=${REDIS_PORT:-56379}
 SOLR_PORT=${SOLR_PORT:-58983}
 SOLR_CORES=${SOLR_CORES:-"ckan ckan_test"}
-VENV=${VENV:-$ROOT/.venv}
+# The CKAN minor the scripts work on: 2.11 (the default, .venv) or 2.12
+# (CKAN_VERSION=2.12 or 2.12.0: .venv-2.12, side by side). Each minor has its
+# own databases, Solr cores, ckan.ini and upload folders (names end in
+# $CKAN_SUFFIX), so running one after the other never mixes CKAN's migrations.
+CKAN_VERSION=${CKAN_VERSION:-2.11}
+case "$CKAN_VERSION" in
+  2.11|2.11.6) CKAN_MINOR=2.11; CKAN_SUFFIX="" ;;
+  2.12|2.12.0) CKAN_MINOR=2.12; CKAN_SUFFIX=_212 ;;
+  *) printf '\033[31mERROR: CKAN_VERSION=%s is not supported: 2.11 (2.11.6, the default) or 2.12 (2.12.0)\033[0m\n' "$CKAN_VERSION" >&2; exit 2 ;;
+esac
+if [ "$CKAN_MINOR" = 2.11 ]; then
+  VENV=${VENV:-$ROOT/.venv}
+  CKAN_INI_FILE=$ROOT/ckan.ini
+else
+  VENV=${VENV:-$ROOT/.venv-$CKAN_MINOR}
+  CKAN_INI_FILE=$ROOT/ckan-$CKAN_MINOR.ini
+fi
 SMTP_PORT=${SMTP_PORT:-58025}
 CKAN_PORT=${CKAN_PORT:-5000}
 

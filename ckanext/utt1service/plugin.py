@@ -42,6 +42,7 @@ from ckanext.utt1service.catalog import views as catalog_views
 from ckanext.utt1service.common import db_session, fonts, protection, speed, url_guard
 from ckanext.utt1service.common import helpers as common_helpers
 from ckanext.utt1service.common import validators as common_validators
+from ckanext.utt1service.common.compat import check_csrf_per_request
 from ckanext.utt1service.monitoring import datastore_reads, subscriptions
 from ckanext.utt1service.monitoring import helpers as monitoring_helpers
 from ckanext.utt1service.monitoring.logic import action as monitoring_action
@@ -102,7 +103,7 @@ def auth_functions() -> dict[str, Any]:
 @tk.blanket.auth_functions(lambda: auth_functions())
 @tk.blanket.validators(lambda: public_names(VALIDATORS))
 @tk.blanket.helpers(lambda: public_names(HELPERS))
-@tk.blanket.blueprints(lambda: list(public_names(VIEWS).values()))
+@tk.blanket.blueprints(lambda: check_csrf_per_request(list(public_names(VIEWS).values())))
 @tk.blanket.cli
 class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)

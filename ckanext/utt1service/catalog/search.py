@@ -21,9 +21,9 @@ from typing import Any, Optional
 import requests
 
 import ckan.plugins.toolkit as tk
-from ckan.lib.search.common import SolrSettings
 
 from ckanext.utt1service.catalog import dataset_schema
+from ckanext.utt1service.common.compat import solr_settings
 
 __all__ = [
     "FACET_FIELDS",
@@ -291,7 +291,7 @@ def _is_thai(text: str) -> bool:
 
 
 def _auth() -> Optional[tuple[str, str]]:
-    _url, user, password = SolrSettings.get()
+    _url, user, password = solr_settings()
     return (user, password) if user and password else None
 
 
@@ -299,7 +299,7 @@ def _solr(path: str, params: dict[str, Any], timeout: Optional[float] = None) ->
     """A request to a handler of CKAN's Solr core (``/spell``,
     ``/suggest``, ``/admin/file``)."""
     response = _SESSION.get(
-        SolrSettings.get()[0].rstrip("/") + path,
+        solr_settings()[0].rstrip("/") + path,
         params=params,
         auth=_auth(),
         timeout=timeout or tk.config.get("solr_timeout") or 60,
@@ -418,7 +418,7 @@ def _configset_at(url: str, period: int) -> _Configset:
 
 
 def _configset() -> _Configset:
-    return _configset_at(SolrSettings.get()[0], int(time.time() // SYNONYMS_TTL))
+    return _configset_at(solr_settings()[0], int(time.time() // SYNONYMS_TTL))
 
 
 def synonyms() -> Synonyms:

@@ -67,6 +67,7 @@ from ckanext.utt1service.common import (
     thaidate,
     vocabularies,
 )
+from ckanext.utt1service.common.compat import package_extra_sql
 
 log = logging.getLogger(__name__)
 
@@ -246,20 +247,18 @@ def _event_engine() -> sa.engine.Engine:
 #: One statement, one round trip: the dataset, organization and topic come
 #: from the resource's rows (stored once per file as its target, see
 #: ``model/download.py``); autocommit makes it durable at once.
+#: (The topic is an extra: a table on CKAN 2.11, a JSONB column on 2.12.)
 _INSERT = sa.text(
     """
     INSERT INTO utt1service_download_event
         (id, created, target_id, channel, request_id, visitor_key, is_bot, counted, recorded_by)
     SELECT :id, now(),
-           utt1service_download_target_id(r.id, r.package_id, p.owner_org,
-               (SELECT e.value FROM package_extra e
-                 WHERE e.package_id = p.id AND e.key = :topic_field AND e.state = 'active'
-                 LIMIT 1)),
+           utt1service_download_target_id(r.id, r.package_id, p.owner_org, %s),
            :channel, :request_id, :visitor_key, :is_bot, :counted, :recorded_by
       FROM resource r JOIN package p ON p.id = r.package_id
      WHERE r.id = :resource_id
     RETURNING id::text AS id, (SELECT package_id FROM resource WHERE id = :resource_id) AS package_id
-    """
+    """ % package_extra_sql("p", "topic_field")
 )
 
 

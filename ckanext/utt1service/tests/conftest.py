@@ -18,6 +18,7 @@ import pytest
 from pytest_factoryboy import register
 from werkzeug.serving import make_server
 
+from ckanext.utt1service.common import compat
 from ckanext.utt1service.tests import factories as own_factories
 
 # The extension's own tables, as fixtures: download_event_factory, …
@@ -108,7 +109,7 @@ def _session_plugins():
 
     ckan.plugins.load_all()
     yield
-    ckan.plugins.unload_non_system_plugins()
+    compat.unload_plugins()
 
 
 @pytest.fixture()

@@ -218,9 +218,13 @@ def test_activity_stream(app, doors, persona):
             f"/dataset/{w.dataset['name']}/history/{activity_id}",
             f"/dataset/{w.dataset['name']}/resources/{w.restricted['id']}/history/{activity_id}",
         ):
-            # (CKAN 2.11's resource history answers 500 for some activities,
-            # a KeyError in core: what matters here is what it never carries.)
-            page = app.get(url, headers=auth(user))
+            # (CKAN's resource history fails for activities without a dataset,
+            # a KeyError in core: 2.11's test app answers 500, 2.12's raises it.
+            # What matters here is what it never carries.)
+            try:
+                page = app.get(url, headers=auth(user))
+            except KeyError:
+                continue
             assert_no_leak(app, w, persona, page)
     stream = app.get(f"/dataset/activity/{w.dataset['name']}", headers=auth(user))
     assert stream.status_code == 200

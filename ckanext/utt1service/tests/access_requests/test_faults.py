@@ -21,9 +21,9 @@ import pytest
 
 import ckan.lib.redis as ckan_redis
 import ckan.model as model
-from ckan.lib.search.common import SolrSettings
 
 from ckanext.utt1service.access_requests.model import AccessRequest, RequestMail
+from ckanext.utt1service.common import compat
 from ckanext.utt1service.monitoring import downloads
 from ckanext.utt1service.monitoring.model.complaint import Complaint
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
@@ -57,8 +57,13 @@ def redis_down(ckan_config, monkeypatch):
 
 
 @pytest.fixture()
-def solr_down(monkeypatch):
-    monkeypatch.setattr(SolrSettings, "_url", f"http://{NOTHING_LISTENS}/solr/ckan_test")
+def solr_down(ckan_config, monkeypatch):
+    url = f"http://{NOTHING_LISTENS}/solr/ckan_test"
+    if compat.CKAN_2_12:  # CKAN reads solr_url at each connection
+        monkeypatch.setitem(ckan_config, "solr_url", url)
+    else:
+        from ckan.lib.search.common import SolrSettings
+        monkeypatch.setattr(SolrSettings, "_url", url)
 
 
 def _download(app, w, resource, user=None):

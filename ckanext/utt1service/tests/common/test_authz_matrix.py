@@ -23,6 +23,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.utt1service.access_requests.model import AccessRequest
+from ckanext.utt1service.common import compat
 from ckanext.utt1service.monitoring.model.complaint import Complaint
 from ckanext.utt1service.monitoring.model.survey import SurveyResponse
 from ckanext.utt1service.report.model import ReportAnalysis
@@ -57,7 +58,7 @@ ANSWERS = {
 def _module_plugins():
     ckan.plugins.load_all()
     yield
-    ckan.plugins.unload_non_system_plugins()
+    compat.unload_plugins()
 
 
 @pytest.fixture()

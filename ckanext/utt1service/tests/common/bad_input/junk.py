@@ -12,6 +12,8 @@ from sqlalchemy import text as sql
 
 import ckan.model as model
 
+from ckanext.utt1service.common import compat
+
 INT_MAX = 2_147_483_647
 HUGE_TEXT = "x" * 60_000  # longer than any text field takes (20,000)
 
@@ -209,8 +211,10 @@ def is_json_safe(value: Any) -> bool:
 
 # --- the database --------------------------------------------------------------------
 
-#: core tables an action of the extension must never change (besides its own)
-CORE_TABLES = ("package", "resource", "package_extra", "member", '"group"', "activity")
+#: core tables an action of the extension must never change (besides its own);
+#: on CKAN 2.12 a dataset's extras are a column of ``package`` (no ``package_extra``)
+CORE_TABLES = ("package", "resource", "member", '"group"', "activity") + (
+    () if compat.CKAN_2_12 else ("package_extra",))
 
 
 def fingerprint() -> dict[str, str]:
