@@ -18,12 +18,10 @@ from typing import Any, Optional
 import pytest
 
 import ckan.model as model
-import ckan.plugins
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.utt1service.access_requests.model import AccessRequest
-from ckanext.utt1service.common import compat
 from ckanext.utt1service.monitoring.model.complaint import Complaint
 from ckanext.utt1service.monitoring.model.survey import SurveyResponse
 from ckanext.utt1service.report.model import ReportAnalysis
@@ -50,30 +48,10 @@ ANSWERS = {
 }
 
 
-# The world is built once for the module (plugins and app too, as in
-# tests/request/conftest.py); each test makes the requests, complaints and
-# surveys it changes.
-
-@pytest.fixture(scope="module")
-def _module_plugins():
-    ckan.plugins.load_all()
-    yield
-    compat.unload_plugins()
-
-
-@pytest.fixture()
-def with_plugins(_module_plugins, ckan_config):
-    yield
-
-
-@pytest.fixture(scope="module")
-def _module_app(_module_plugins):
-    return helpers._get_test_app()
-
-
-@pytest.fixture()
-def app(_module_app, ckan_config):
-    return _module_app
+# The world is built once for the module; each test makes the requests,
+# complaints and surveys it changes. (The plugins and the app are the
+# worker's, tests/conftest.py: a module that unloaded the plugins at its end
+# left the next module on its worker without them.)
 
 
 def auth(user: Optional[dict[str, Any]]) -> dict[str, str]:
@@ -87,12 +65,12 @@ def environ(role: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def world(_module_plugins, _module_app, reset_db, migrate_db_for, reset_index) -> types.SimpleNamespace:
+def world(_session_plugins, _session_app, reset_db, migrate_db_for, reset_index) -> types.SimpleNamespace:
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("utt1service")
     reset_index()
-    app = _module_app
+    app = _session_app
     w = types.SimpleNamespace()
     w.sysadmin = factories.SysadminWithToken()
     w.registered = factories.UserWithToken()
