@@ -602,15 +602,40 @@ def suggest(typed: str, user_obj: Any) -> list[dict[str, str]]:
         return []
     suggestions: list[dict[str, str]] = []
     seen = set()
+    ours = _names_of_this_site([item.get("payload") for item in found])
     for item in found:
         name, title = item.get("payload"), item.get("term")
-        if not name or not title or name in seen:
+        if not name or not title or name in seen or name not in ours:
             continue
         seen.add(name)
         suggestions.append({"title": title, "name": name, "url": tk.h.url_for("dataset.read", id=name)})
         if len(suggestions) == SUGGESTIONS:
             break
     return suggestions
+
+
+_DATASET_NAME = re.compile(r"[a-z0-9_-]{1,100}")
+
+
+def _names_of_this_site(names: list[Any]) -> set[str]:
+    """Those of ``names`` that are datasets of this site. CKAN lets several
+    sites share one Solr core (``ckan.site_id``), and the suggester keeps
+    every title of the core: another site's must not be suggested."""
+    wanted = sorted({n for n in names if isinstance(n, str) and _DATASET_NAME.fullmatch(n)})
+    if not wanted:
+        return set()
+    params = {
+        "q": "*:*",
+        "fq": [f'site_id:"{tk.config.get("ckan.site_id")}"', "+entity_type:package",
+               "name:(" + " OR ".join(f'"{n}"' for n in wanted) + ")"],
+        "fl": "name", "rows": len(wanted), "wt": "json",
+    }
+    try:
+        docs = _solr("/select", params, timeout=5).json()["response"]["docs"]
+    except (requests.RequestException, ValueError, KeyError) as e:
+        log.warning("Search suggestions left out: this site's datasets unknown: %s", e)
+        return set()
+    return {d.get("name") for d in docs}
 
 
 def _visible_text(pkg: dict[str, Any]) -> str:

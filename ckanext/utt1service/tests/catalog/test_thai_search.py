@@ -392,6 +392,29 @@ def test_suggestions_only_name_datasets_one_may_see(app, org):
     assert _suggest(app, "คอมพิว") == []
 
 
+def test_suggestions_never_name_a_dataset_of_another_site_in_the_same_solr_core(app, org):
+    """CKAN lets several sites share one Solr core (``ckan.site_id``); the
+    suggester keeps every title of the core, so another site's datasets must
+    be left out (found when the GD harvest test's second CKAN shared it)."""
+    import requests
+
+    from ckanext.utt1service.common import compat
+
+    _dataset(org, "ours", "ครุภัณฑ์คอมพิวเตอร์ของโรงเรียน")
+    core = compat.solr_settings()[0].rstrip("/")
+    other = {"id": "other-site-dataset", "index_id": "other-site-dataset", "site_id": "another-site",
+             "name": "theirs", "title": "คอมพิวเตอร์ของหน่วยงานอื่น", "entity_type": "package",
+             "dataset_type": "dataset", "state": "active", "capacity": "public",
+             "permission_labels": ["public"]}
+    try:
+        requests.post(f"{core}/update?commit=true", json=[other], timeout=30).raise_for_status()
+        for headers in ({}, {"Authorization": factories.SysadminWithToken()["token"]}):
+            assert [s["name"] for s in _suggest(app, "คอมพิว", headers=headers)] == ["ours"]
+    finally:
+        requests.post(f"{core}/update?commit=true", json={"delete": {"id": "other-site-dataset"}},
+                      timeout=30)
+
+
 def test_the_search_boxes_offer_suggestions(app, org):
     for url, box in [("/dataset/", "field-giant-search"), ("/bigdata", "utt1service-bigdata-q")]:
         body = app.get(url).get_data(as_text=True)
