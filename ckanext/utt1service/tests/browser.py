@@ -213,3 +213,18 @@ def check_page(page: Any, *, thai: bool = True, allowed: Iterable[str] = ()) -> 
         assert_thai(page, allowed)
     if (page.viewport_size or {}).get("width", 9999) <= 414:
         assert_no_sideways_scroll(page)
+
+
+def log_in(page: Any, name: str, password: str) -> None:
+    """Log ``page`` in through CKAN's own login form and return once the
+    browser has landed on the page after it.
+
+    Waiting for a load event after the click is not enough: it can resolve on
+    the login page itself before the form is posted, and the next ``goto``
+    then cancels the login (the test goes on as an anonymous visitor)."""
+    page.goto("/user/login")
+    page.fill("#field-login", name)
+    page.fill("#field-password", password)
+    page.locator("#field-password").press("Enter")
+    page.wait_for_url(lambda url: "/user/login" not in url)
+    page.wait_for_load_state()

@@ -27,9 +27,10 @@ from ckanext.utt1service.tests.browser import (
     assert_no_sideways_scroll,
     check_page,
     latin_words,
+    log_in,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")]
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues", "clean_redis")]
 
 PASSWORD = "Portal-Passw0rd-utt1"
 THAI_NOTES = "จำนวนนักเรียนจำแนกตามระดับชั้นและโรงเรียน ข้อมูล ณ 10 มิถุนายน"
@@ -80,11 +81,7 @@ def login(browser, live_server, user, viewport=DESKTOP):
                                   accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(20000)
-    page.goto("/user/login")
-    page.fill("#field-login", user["name"])
-    page.fill("#field-password", PASSWORD)
-    page.locator("form .form-actions button[type=submit]").click()
-    page.wait_for_load_state()
+    log_in(page, user["name"], PASSWORD)
     return page
 
 

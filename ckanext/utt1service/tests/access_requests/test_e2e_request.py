@@ -11,9 +11,11 @@ import pytest
 
 from ckan.tests import factories
 
+from ckanext.utt1service.tests.browser import log_in
+
 from .conftest import upload
 
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues")]
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("clean_db", "clean_index", "clean_queues", "clean_redis")]
 
 PASSWORD = "e2e-Passw0rd-utt1"
 
@@ -22,11 +24,7 @@ def login(browser, live_server, user):
     context = browser.new_context(base_url=live_server, locale="th-TH", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(20000)
-    page.goto("/user/login")
-    page.fill("#field-login", user["name"])
-    page.fill("#field-password", PASSWORD)
-    page.locator("form .form-actions button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/(dashboard|user)/.*"))
+    log_in(page, user["name"], PASSWORD)
     return page
 
 

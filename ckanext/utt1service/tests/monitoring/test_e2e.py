@@ -4,6 +4,7 @@ see the thank-you; file a complaint, staff resolve it."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 import ckan.model as model
 from ckan.tests import factories, helpers
@@ -11,6 +12,7 @@ from ckan.tests import factories, helpers
 from ckanext.utt1service.monitoring.model.complaint import Complaint
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
 from ckanext.utt1service.monitoring.model.survey import SurveyResponse
+from ckanext.utt1service.tests.browser import log_in
 
 from .conftest import BROWSER_UA
 
@@ -58,7 +60,8 @@ def test_download_a_public_file_then_answer_the_survey(visitor, public_file):
     visitor.wait_for_url("**/survey/thanks**")
     assert "ขอบคุณที่ตอบแบบประเมินความพึงพอใจ" in visitor.locator("h1").inner_text()
     visitor.get_by_role("link", name="กลับไปยังชุดข้อมูล").click()
-    assert "ดาวน์โหลดแล้ว 1 ครั้ง" in visitor.content()
+    # the click navigates: wait for the new page, never read a page mid-load
+    expect(visitor.locator("body")).to_contain_text("ดาวน์โหลดแล้ว 1 ครั้ง")
     assert not visitor.locator("[data-utt1service-invite]").is_visible()
 
     model.Session.expire_all()
@@ -85,24 +88,20 @@ def test_file_a_complaint_and_staff_resolve_it(visitor, browser, live_server, of
     context = browser.new_context(base_url=live_server, locale="th-TH", user_agent=BROWSER_UA)
     tab = context.new_page()
     tab.set_default_timeout(15000)
-    tab.goto("/user/login")
-    tab.fill("#field-login", staff["name"])
-    tab.fill("#field-password", "Staff-Pass-2569")
-    tab.locator("form.form-horizontal button[type=submit], form button.btn-primary").first.click()
-    tab.wait_for_load_state()
+    log_in(tab, staff["name"], "Staff-Pass-2569")
 
     tab.goto("/complaint/register?state=open")
     tab.get_by_role("link", name=number, exact=True).click()
-    assert "ค้นหาข้อมูลครูรายโรงเรียนไม่พบ" in tab.content()
-    assert "teacher@example.org" in tab.content()  # staff see the contact
+    expect(tab.locator("body")).to_contain_text("ค้นหาข้อมูลครูรายโรงเรียนไม่พบ")
+    expect(tab.locator("body")).to_contain_text("teacher@example.org")  # staff see the contact
 
     tab.select_option("#field-state", "in_progress")
     tab.get_by_role("button", name="บันทึก", exact=True).click()
-    assert "สถานะปัจจุบัน: กำลังดำเนินการ" in tab.content()
+    expect(tab.locator("body")).to_contain_text("สถานะปัจจุบัน: กำลังดำเนินการ")
     tab.select_option("#field-state", "resolved")
     tab.fill("#field-resolution", "แนะนำให้ค้นด้วยคำว่า ครู และเพิ่มคำสำคัญในชุดข้อมูลแล้ว")
     tab.get_by_role("button", name="บันทึก", exact=True).click()
-    assert "สถานะปัจจุบัน: แก้ไขแล้ว" in tab.content()
+    expect(tab.locator("body")).to_contain_text("สถานะปัจจุบัน: แก้ไขแล้ว")
     context.close()
 
     model.Session.expire_all()

@@ -7,8 +7,11 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from ckan.tests import factories, helpers
+
+from ckanext.utt1service.tests.browser import log_in
 
 pytestmark = [pytest.mark.e2e]
 
@@ -24,11 +27,7 @@ def test_the_director_publishes_and_a_visitor_downloads_the_pdf(
     context = browser.new_context(base_url=live_server, locale="th-TH")
     tab = context.new_page()
     tab.set_default_timeout(30000)
-    tab.goto("/user/login")
-    tab.fill("#field-login", director["name"])
-    tab.fill("#field-password", "Director-Pass-2569")
-    tab.locator("form.form-horizontal button[type=submit], form button.btn-primary").first.click()
-    tab.wait_for_load_state()
+    log_in(tab, director["name"], "Director-Pass-2569")
 
     tab.goto("/organization/service-report/report-office?fy=2569&half=2")
     tab.fill("#publish-complaints", "เพิ่มช่องทางแจ้งปัญหาทางโทรศัพท์")
@@ -36,8 +35,8 @@ def test_the_director_publishes_and_a_visitor_downloads_the_pdf(
     tab.fill("#publish-position", "ผู้อำนวยการ")
     tab.fill("#publish-on", "2026-10-20")
     tab.get_by_role("button", name="เผยแพร่ ปีงบประมาณ 2569 รอบ 6 เดือนหลัง").click()
-    tab.wait_for_load_state()
-    assert "เผยแพร่รายงานบนหน้าสาธารณะแล้ว" in tab.content()
+    # the post lands back on the same address: wait for the message, not a load event
+    expect(tab.locator("body")).to_contain_text("เผยแพร่รายงานบนหน้าสาธารณะแล้ว")
     context.close()
 
     visitor = browser.new_context(base_url=live_server, locale="th-TH", accept_downloads=True)
