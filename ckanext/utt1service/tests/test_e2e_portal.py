@@ -10,6 +10,7 @@ import re
 import types
 
 import pytest
+from playwright.sync_api import expect
 
 import ckan.model as model
 from ckan.tests import factories, helpers
@@ -267,19 +268,19 @@ def test_public_pages_load_the_small_script_instead_of_ckans_bundles(browser, li
     menu = page.locator("#main-navigation-toggle")
     assert toggler.get_attribute("aria-expanded") == "false" and not menu.locator("a").first.is_visible()
     toggler.click()
-    assert toggler.get_attribute("aria-expanded") == "true"
-    assert menu.locator("a").first.is_visible()
+    expect(toggler).to_have_attribute("aria-expanded", "true")
+    expect(menu.locator("a").first).to_be_visible()
     toggler.click()
-    assert toggler.get_attribute("aria-expanded") == "false"
+    expect(toggler).to_have_attribute("aria-expanded", "false")
 
     # the resource page's extra rows stay folded behind "Show more", as CKAN's module does
     page.goto(f"/dataset/{ds}/resource/{office.public['id']}")
     extra = page.locator("table[data-module=table-toggle-more] tr.toggle-more")
     assert extra.count() > 0 and extra.first.is_hidden()
     page.locator("button.show-more").click()
-    assert extra.first.is_visible()
+    expect(extra.first).to_be_visible()
     page.locator("button.show-less").click()
-    assert extra.first.is_hidden()
+    expect(extra.first).to_be_hidden()
 
     page.goto("/dataset/")
     assert page.locator(".control-order-by button[type=submit]").is_hidden()
@@ -362,8 +363,9 @@ def _forms_with_errors(page, office, *, thai, allowed):
         page.goto(prefix + path)
         page.evaluate("document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))")
         page.locator(button).last.click()
+        # the page comes back with its errors (same address): wait for them
+        page.locator(".error-explanation, .alert-error, .alert-danger, .error-block, .error-inline").first.wait_for()
         page.wait_for_load_state()
-        assert page.locator(".error-explanation, .alert-error, .alert-danger, .error-block, .error-inline").count() > 0, path
         try:
             check_page(page, thai=thai, allowed=allowed)
         except AssertionError as error:

@@ -8,6 +8,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from ckan.tests import factories
 
@@ -74,15 +75,14 @@ def test_request_check_approve_download_and_a_stranger_refused(browser, live_ser
     assert staff_page.locator(".utt1-action-approve").count() == 0
     staff_page.fill("#field-action-comment", "เอกสารครบถ้วน")
     staff_page.locator(".utt1-action-check").click()
-    staff_page.wait_for_load_state()
-    assert "ตรวจสอบแล้ว รออนุมัติ" in staff_page.locator(".utt1-state").first.inner_text()
+    # the post lands on the same address: wait for the new state, not for a load event
+    expect(staff_page.locator(".utt1-state").first).to_contain_text("ตรวจสอบแล้ว รออนุมัติ")
 
     # The director approves.
     director_page = login(browser, live_server, director)
     director_page.goto(request_url)
     director_page.locator(".utt1-action-approve").click()
-    director_page.wait_for_load_state()
-    assert "อนุมัติ" == director_page.locator(".utt1-state").first.inner_text().strip()
+    expect(director_page.locator(".utt1-state").first).to_have_text("อนุมัติ")
 
     # The requester downloads the file from "My requests".
     page.goto("/dashboard/access-requests")
