@@ -134,6 +134,25 @@ _DIRECT_TIMELINE = f"""
 """
 
 
+# The turnaround of the requests as it was computed before: one row per step
+# taken, grouped by step and by step and channel.
+_DIRECT_TURNAROUND = f"""
+    WITH {_DIRECT_TIMELINE},
+    steps AS (
+        SELECT r.delivery_channel AS channel, s.step, s.at,
+               {queries._days('s.at', 'r.received_at')} AS days
+          FROM received r
+         CROSS JOIN LATERAL (VALUES ('checked', r.checked_at), ('decided', r.decided_at),
+                                    ('delivered', r.delivered_at)) AS s(step, at)
+         WHERE s.at IS NOT NULL AND ({queries._cur('s.at')} OR {queries._prev('s.at')})
+    )
+    SELECT step, CASE WHEN grouping(channel) = 1 THEN '_all' ELSE channel END AS channel,
+           {queries._stats('days', 'at')}
+      FROM steps
+     GROUP BY GROUPING SETS ((step), (step, channel))
+"""
+
+
 def _random_requests(rng: random.Random, datasets: list, resource: dict) -> list:
     from ckanext.utt1service.tests.report.conftest import _request
 
@@ -204,6 +223,18 @@ def test_request_figures_of_the_periods_equal_those_read_from_every_request(monk
             patched.setattr(queries, "_TIMELINE", _DIRECT_TIMELINE)
             direct = [queries.requests(scope) for scope in scopes]
         assert fast == direct
+        for scope, figures in zip(scopes, fast):
+            turnaround = sorted(
+                (dict(r) for r in model.Session.execute(sa.text(_DIRECT_TURNAROUND), scope.params()).mappings()),
+                key=lambda r: (r["step"], r["channel"]))
+            assert len(figures["turnaround"]) == len(turnaround)
+            for got, expected in zip(figures["turnaround"], turnaround):
+                assert set(got) == set(expected)
+                for key, value in expected.items():
+                    if isinstance(value, float):
+                        assert got[key] == pytest.approx(value, abs=1e-9), key
+                    else:
+                        assert got[key] == value, key
         assert _timeline_differences() == []
         return fast
 
