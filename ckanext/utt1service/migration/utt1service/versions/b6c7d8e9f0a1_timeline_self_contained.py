@@ -24,7 +24,13 @@ copying the request's columns and first download for a new row), on
 through a grant; truncate). ``ckan utt1service rebuild-sums`` compares the
 whole timeline with a direct computation from the trail, the requests and
 the downloads. An index on ``downloaded_at`` lets the report find the
-requests first downloaded in its periods.
+requests first downloaded in its periods. Concurrent writes: the kept first
+times use least() under the row's lock, so two downloads or two audit rows
+of one request at once both count. The one order the triggers cannot see is a
+download through a grant committed while the request's very first audit row
+is still uncommitted (the timeline row does not exist yet for the download's
+trigger); a grant exists only after an approval, long after that first row,
+and ``rebuild-sums`` would show and repair it.
 """
 import sqlalchemy as sa
 from alembic import op
