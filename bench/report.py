@@ -456,6 +456,11 @@ def measure_one(args: argparse.Namespace) -> dict[str, Any]:
         lambda: anonymous("/service-reports"), args.runs)
     results["public_pdf"], cpu["public_pdf"], _ = timed(
         lambda: anonymous(f"/service-reports/{published[-1]}/pdf"), args.runs)
+    prof = None
+    if args.profile:
+        log("==> profiling in process")
+        with flask_app.test_request_context():
+            prof = profile(get)
     load_after = os.getloadavg()[0]
 
     with engine.connect() as conn:
@@ -489,7 +494,119 @@ def measure_one(args: argparse.Namespace) -> dict[str, Any]:
         "public_runs": public_runs,
         "xlsx_bytes": xlsx_size,
         "pdf_bytes": pdf_size,
+        "profile": prof,
     }
+
+
+def profile(get: Callable[[str], bytes], runs: int = 3) -> dict[str, Any]:
+    """Where the time of the page, the XLSX and the PDF goes, in process:
+    every statement's time on the database connection (SQL) against the
+    rest (Python: building the tables, the template, the writers), each of
+    the report's queries on its own, and the PDF's HTML against Chromium's
+    printing. Medians of ``runs`` warm runs."""
+    import sqlalchemy as sa
+
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.utt1service.common import pdf as common_pdf
+    from ckanext.utt1service.report import build, export, queries
+    from ckanext.utt1service.report import pdf as report_pdf
+
+    sql = {"time": 0.0, "count": 0}
+
+    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        conn.info.setdefault("bench_t0", []).append(time.perf_counter())
+
+    def after(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        sql["time"] += time.perf_counter() - conn.info["bench_t0"].pop()
+        sql["count"] += 1
+
+    engine = model.meta.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+
+    per_query: dict[str, list[float]] = {}
+    originals = {}
+    wrapped = [name for name in queries.__all__ if name not in ("Scope", "without_jit", "rebuild_download_counts")]
+
+    def wrap(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed_query(*a: Any, **k: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                per_query.setdefault(name, []).append(time.perf_counter() - t0)
+        return timed_query
+
+    for name in wrapped:
+        originals[name] = getattr(queries, name)
+        setattr(queries, name, wrap(name, originals[name]))
+    original_levels = build._service_levels
+    build._service_levels = wrap("(service levels action, per period)", original_levels)
+    limit = tk.config.get("ckanext.utt1service.report_suggestions_listed")
+    out: dict[str, Any] = {}
+
+    def measure(label: str, fn: Callable[[], Any]) -> Any:
+        walls, sqls, counts = [], [], []
+        result = None
+        for _ in range(runs + 1):  # the first one warms up
+            sql["time"], sql["count"] = 0.0, 0
+            t0 = time.perf_counter()
+            result = fn()
+            walls.append(time.perf_counter() - t0)
+            sqls.append(sql["time"])
+            counts.append(sql["count"])
+            model.Session.rollback()
+        out[label] = {"wall": statistics.median(walls[1:]), "sql": statistics.median(sqls[1:]),
+                      "statements": counts[-1]}
+        return result
+
+    try:
+        page = f"/ckan-admin/service-report?fy={FY}"
+        measure("report page (the whole request)", lambda: get(page))
+        with build.language("th"):
+            per_query.clear()
+            report = measure("  of which: build (suggestions listed)",
+                             lambda: build.build(FY, suggestion_limit=limit))
+            out["queries"] = {name: statistics.median(times[-runs:]) for name, times in per_query.items()}
+        measure("XLSX (the whole request)", lambda: get(f"/ckan-admin/service-report/export/xlsx?fy={FY}"))
+        with build.language("th"):
+            full = measure("  of which: build (every suggestion)", lambda: build.build(FY))
+            measure("  of which: XLSX writer (openpyxl)", lambda: export.report_xlsx(full))
+        measure("PDF (the whole request)", lambda: get(f"/ckan-admin/service-report/export/pdf?fy={FY}"))
+        with build.language("th"):
+            report["analysis"] = {}  # the action adds the staff's analysis to what build() returns
+            html = measure("  of which: PDF HTML (charts, template)", lambda: report_pdf.html(report))
+            measure("  of which: printing (Chromium)", lambda: common_pdf.render(html))
+    finally:
+        for name, fn in originals.items():
+            setattr(queries, name, fn)
+        build._service_levels = original_levels
+        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(engine, "after_cursor_execute", after)
+    return out
+
+
+def print_profile(figures: list[dict[str, Any]]) -> None:
+    print()
+    print("Profile, in process (median of warm runs): wall, of which SQL (time on the database connection)")
+    head = f"{'part':<52}" + "".join(f"{f['size'] + ' wall':>12}{'SQL':>9}" for f in figures)
+    print(head)
+    for label in figures[0]["profile"]:
+        if label == "queries":
+            continue
+        line = f"{label:<52}"
+        for f in figures:
+            part = f["profile"][label]
+            line += f"{_ms(part['wall']):>12}{_ms(part['sql']):>9}"
+        print(line)
+    print(f"{'  the build (page) query by query:':<52}")
+    for name in figures[0]["profile"]["queries"]:
+        line = f"{'    ' + name:<52}"
+        for f in figures:
+            line += f"{_ms(f['profile']['queries'].get(name, 0.0)):>12}{'':>9}"
+        print(line)
 
 
 def _ms(seconds: float) -> str:
@@ -548,6 +665,8 @@ def report(figures: list[dict[str, Any]]) -> bool:
     for f in figures:
         print(f"  {f['size']}: history factor (FY {FY} beside {FY - 1}, after a year of history, ÷ FY "
               f"{FY - 1} beside {FY - 2}, after none): {f['wall']['page'] / f['wall']['page_first']:.2f}")
+    if all(f.get("profile") for f in figures):
+        print_profile(figures)
     print("every goal met" if not failed else "goal NOT met (see MISSED above)")
     return not failed
 
@@ -562,6 +681,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="runs of the page (median)")
     parser.add_argument("--export-runs", type=int, default=3, help="runs of XLSX and PDF (median)")
     parser.add_argument("--regenerate", action="store_true", help="generate the data even if present")
+    parser.add_argument("--profile", action="store_true",
+                        help="also time, in process, the SQL against the Python work of the page, "
+                             "XLSX and PDF, and each query of the report")
     args = parser.parse_args()
 
     if args.size:  # the child: one size, in the database the parent chose
@@ -582,6 +704,8 @@ def main() -> None:
                        "--runs", str(args.runs), "--export-runs", str(args.export_runs)]
             if args.regenerate:
                 command.append("--regenerate")
+            if args.profile:
+                command.append("--profile")
             log(f"==> size {size}")
             subprocess.run(command, check=True, env=dict(os.environ, CKAN_SQLALCHEMY_URL=url))
             figures.append(json.loads(pathlib.Path(out.name).read_text()))

@@ -190,18 +190,30 @@ def finished_steps(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Statistics of the steps requests went through: for each step, how
     many, how many within the target and late, and the mean and median
     days taken. ``rows``: per request ``received``, ``checked``,
-    ``decided``, ``delivered`` (datetimes or None) and ``delivery_channel``."""
+    ``decided``, ``delivered`` (datetimes, Bangkok days or None) and
+    ``delivery_channel``."""
     calendar, goals = workdays.configured(), targets()
     taken: dict[str, list[int]] = {step: [] for step in STEPS}
     late: dict[str, int] = {step: 0 for step in STEPS}
+    # The same (first day, last day, step) comes back many times in a year's
+    # requests: count it once (working days walk the calendar day by day).
+    counted: dict[tuple[datetime.date, datetime.date, str], tuple[int, bool]] = {}
+
+    def day(value: Any) -> datetime.date:
+        # a Bangkok day already (the service report's query gives days)
+        return value if type(value) is datetime.date else workdays.bangkok_day(value)
 
     def add(step: str, start: Any, end: Any) -> None:
         if not start or not end:
             return
-        first, last = workdays.bangkok_day(start), workdays.bangkok_day(end)
-        days = max(calendar.between(first, last), 0)
-        taken[step].append(days)
-        if last > calendar.add(first, goals[step]):
+        key = (day(start), day(end), step)
+        found = counted.get(key)
+        if found is None:
+            first, last = key[0], key[1]
+            found = counted[key] = (max(calendar.between(first, last), 0),
+                                    last > calendar.add(first, goals[step]))
+        taken[step].append(found[0])
+        if found[1]:
             late[step] += 1
 
     for row in rows:

@@ -418,8 +418,9 @@ def _downloads(cur: Period, prev: Period, scope: Scope) -> dict:
     }
 
 
-def _requests(cur: Period, prev: Period, scope: Scope) -> dict:
-    result = queries.requests(scope)
+def _requests(cur: Period, prev: Period, result: dict[str, Any]) -> dict:
+    """``result``: :func:`queries.requests` (figures, agency types, channels
+    and the turnaround, in one pass over the requests of the periods)."""
     figures = result["figures"]
     items = [
         ("received", tk._("Requests received"), "int"),
@@ -733,9 +734,8 @@ def _late_table(cur: Period, prev: Period, scope: Scope) -> dict:
     )
 
 
-def _turnaround(cur: Period, prev: Period, scope: Scope) -> dict:
-    result = queries.request_turnaround(scope)
-    found = {(r["step"], r["channel"]): r for r in result}
+def _turnaround(cur: Period, prev: Period, scope: Scope, requests: dict[str, Any]) -> dict:
+    found = {(r["step"], r["channel"]): r for r in requests["turnaround"]}
     steps = [
         ("checked", tk._("Received to checked")),
         ("decided", tk._("Received to decision")),
@@ -844,13 +844,14 @@ def build(
     sections: dict[str, dict] = {}
     sections["downloads"] = _downloads(cur, prev, scope)
     step("downloads")
-    sections["requests"] = _requests(cur, prev, scope)
+    requests = queries.requests(scope)
+    sections["requests"] = _requests(cur, prev, requests)
     step("requests")
     sections["satisfaction"] = _satisfaction(cur, prev, scope, suggestion_limit)
     step("satisfaction")
     sections["complaints"] = _complaints(cur, prev, scope)
     step("complaints")
-    sections["turnaround"] = _turnaround(cur, prev, scope)
+    sections["turnaround"] = _turnaround(cur, prev, scope, requests)
     step("turnaround")
     ordered = [_summary(cur, prev, sections)] + [
         sections[k] for k in ("downloads", "requests", "satisfaction", "complaints", "turnaround")

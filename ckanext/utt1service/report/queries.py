@@ -107,8 +107,12 @@ class Scope:
 def without_jit() -> None:
     """Turn PostgreSQL's JIT compiler off for the rest of the transaction:
     the report's queries read a few thousand rows each, where compiling
-    them (tens to hundreds of milliseconds) costs more than it saves."""
+    them (tens to hundreds of milliseconds) costs more than it saves. And
+    give its sorts room in memory: the medians of a year's access requests
+    sort ~160,000 steps at 10 M download events (~8 MB), which spilled to
+    disk with PostgreSQL's default work_mem of 4 MB (issue 20)."""
     model.Session.execute(sa.text("SET LOCAL jit = off"))
+    model.Session.execute(sa.text("SET LOCAL work_mem = '32MB'"))
 
 
 def _rows(sql: str, params: dict[str, Any]) -> list[sa.engine.RowMapping]:
@@ -251,35 +255,32 @@ def rebuild_download_counts() -> dict[str, int]:
 # (first time each; the first download through its grant also delivers it).
 _TIMELINE = f"""
     events AS (
-        -- the first time of each step in the audit trail, kept per request by
-        -- a trigger (utt1service_request_timeline); steps after the period
-        -- end fall outside every bound compared below. Only the requests a
-        -- figure can count (issue 20: the cost follows the two periods, not
-        -- the years before them): received in either period, or earlier and
-        -- then still open or with a step in them (a request never decided has
-        -- no last step: 'infinity'), or delivered by a download in them (the
-        -- first download of such a request is then looked up below).
-        -- Both conditions are indexed (migration 3c4d5e6f7081).
+        -- the first time of each step in the audit trail, the request's
+        -- organization, agency type and delivery channel, and its first
+        -- download through the grant, kept per request by triggers
+        -- (utt1service_request_timeline, migrations f9d6e7a8b9c0, a4b5c6d7e8f9,
+        -- b6c7d8e9f0a1): no other table is read. Steps after the period end
+        -- fall outside every bound compared below. Only the requests a figure
+        -- can count (issue 20: the cost follows the two periods, not the years
+        -- before them): received in either period, or earlier and then still
+        -- open or with a step in them (a request never decided has no last
+        -- step: 'infinity'), or first downloaded through its grant in them.
+        -- Each condition is indexed (migrations 3c4d5e6f7081, b6c7d8e9f0a1).
         SELECT request_id AS id, received_at, approved_at, rejected_at, withdrawn_at, delivered_at,
-               checked_at
+               checked_at, agency_type, delivery_channel, downloaded_at
           FROM utt1service_request_timeline
-         WHERE received_at < :ce
+         WHERE received_at < :ce AND owner_org IS NOT NULL
            AND (received_at >= :ps
                 OR coalesce(greatest(approved_at, rejected_at, withdrawn_at, delivered_at),
                             'infinity'::timestamptz) >= :ps
-                OR request_id IN (SELECT request_id FROM utt1service_download_event
-                                   WHERE request_id IS NOT NULL AND created >= :ps AND created < :ce))
+                OR (downloaded_at >= :ps AND downloaded_at < :ce AND downloaded_at IS NOT NULL))
+           AND {_org('owner_org')}
     ),
     received AS MATERIALIZED (
-        SELECT r.id, r.agency_type, r.delivery_channel, e.received_at, e.approved_at, e.rejected_at,
-               e.withdrawn_at, e.checked_at, least(e.approved_at, e.rejected_at) AS decided_at,
-               least(e.delivered_at, d.downloaded_at) AS delivered_at
-          FROM events e
-          JOIN utt1service_access_request r ON r.id = e.id
-          LEFT JOIN (SELECT request_id, min(created) AS downloaded_at
-                       FROM utt1service_download_event
-                      WHERE request_id IS NOT NULL GROUP BY request_id) d ON d.request_id = r.id
-         WHERE e.received_at IS NOT NULL AND {_org('r.owner_org')}
+        SELECT id, agency_type, delivery_channel, received_at, approved_at, rejected_at,
+               withdrawn_at, checked_at, least(approved_at, rejected_at) AS decided_at,
+               least(delivered_at, downloaded_at) AS delivered_at
+          FROM events
     )
 """
 
@@ -289,7 +290,8 @@ def _days(later: str, earlier: str) -> str:
 
 
 def requests(scope: Scope) -> dict[str, Any]:
-    """Access requests, in one statement:
+    """Access requests, in one statement (one pass over the timeline of the
+    requests the two periods can count):
 
     - ``figures``: received, approved, rejected, withdrawn (each counted
       when it happened in the period), pending at the end of the period
@@ -300,7 +302,8 @@ def requests(scope: Scope) -> dict[str, Any]:
     - ``agency_types``: requests received per agency type of the requester
       (key, cur, prev; key '' for requests made before the form asked for
       it);
-    - ``channels``: requests received per delivery channel (key, cur, prev).
+    - ``channels``: requests received per delivery channel (key, cur, prev);
+    - ``turnaround``: the rows of :func:`request_turnaround`.
     """
     parts = []
     for suffix, inside, end in (("cur", _cur, ":ce"), ("prev", _prev, ":pe")):
@@ -333,20 +336,24 @@ def requests(scope: Scope) -> dict[str, Any]:
                    count(*) FILTER (WHERE {_prev('received_at')}) AS prev
               FROM received WHERE {in_either}
              GROUP BY 1
-        )
-        SELECT 'figures' AS part, to_jsonb(f) AS data, 0 AS o1, 0 AS o2, 0 AS o3, '' AS o4 FROM figures f
+        ),
+        {_TURNAROUND}
+        SELECT 'figures' AS part, to_jsonb(f) AS data, '' AS o1, '' AS o2 FROM figures f
         UNION ALL
-        SELECT 'agency_types', to_jsonb(a), 0, 0, 0, a.key FROM agency_types a
+        SELECT 'agency_types', to_jsonb(a), a.key, '' FROM agency_types a
         UNION ALL
-        SELECT 'channels', to_jsonb(c), 0, 0, 0, c.key FROM channels c
-        ORDER BY 1, 3, 4, 5, 6
+        SELECT 'channels', to_jsonb(c), c.key, '' FROM channels c
+        UNION ALL
+        SELECT 'turnaround', to_jsonb(t), t.channel, '' FROM turnaround t
+        ORDER BY 1, 3, 4
     """
-    out: dict[str, Any] = {"figures": None, "agency_types": [], "channels": []}
+    out: dict[str, Any] = {"figures": None, "agency_types": [], "channels": [], "turnaround": []}
     for row in _rows(sql, scope.params()):
         if row["part"] == "figures":
             out["figures"] = row["data"]
         else:
             out[row["part"]].append(row["data"])
+    out["turnaround"] = _turnaround_rows(out["turnaround"])
     return out
 
 
@@ -508,7 +515,58 @@ def _stats(days: str, moment: str) -> str:
     return ", ".join(parts)
 
 
-def request_turnaround(scope: Scope) -> list[sa.engine.RowMapping]:
+_TURNAROUND_STEPS = ("checked", "decided", "delivered")
+
+
+def _turnaround_columns() -> str:
+    """Per step (checked_at: kept in the timeline, migration a4b5c6d7e8f9)
+    the median, 90th percentile and count of the days from entering the
+    queue, of the steps taken in each period: ``<step>_median_cur`` …"""
+    parts = []
+    for step in _TURNAROUND_STEPS:
+        at = f"{step}_at"
+        days = _days(at, "received_at")
+        for suffix, inside in (("cur", _cur), ("prev", _prev)):
+            parts += [
+                f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {days}) FILTER (WHERE {inside(at)})"
+                f" AS {step}_median_{suffix}",
+                f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {days}) FILTER (WHERE {inside(at)})"
+                f" AS {step}_p90_{suffix}",
+                f"count(*) FILTER (WHERE {inside(at)}) AS {step}_n_{suffix}",
+            ]
+    return ", ".join(parts)
+
+
+# Every step of each request in one pass over the requests of the periods,
+# per delivery channel and for all ('_all'): one row per channel with the
+# figures of the three steps side by side (part of the statement of
+# :func:`requests`, after _TIMELINE; :func:`_turnaround_rows` turns it into
+# one row per step and channel).
+_TURNAROUND = f"""
+        turnaround AS (
+            SELECT CASE WHEN grouping(delivery_channel) = 1 THEN '_all' ELSE delivery_channel END
+                   AS channel, {_turnaround_columns()}
+              FROM received
+             WHERE {' OR '.join(f"{_cur(f'{s}_at')} OR {_prev(f'{s}_at')}" for s in _TURNAROUND_STEPS)}
+             GROUP BY GROUPING SETS ((), (delivery_channel))
+        )
+"""
+
+
+def _turnaround_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per step and channel taken in either period: step, channel,
+    median_cur, p90_cur, n_cur and the same with prev."""
+    out = []
+    for row in rows:
+        for step in _TURNAROUND_STEPS:
+            figures = {f"{name}_{p}": row[f"{step}_{name}_{p}"]
+                       for name in ("median", "p90", "n") for p in ("cur", "prev")}
+            if figures["n_cur"] or figures["n_prev"]:
+                out.append({"step": step, "channel": row["channel"], **figures})
+    return sorted(out, key=lambda r: (r["step"], r["channel"] or ""))
+
+
+def request_turnaround(scope: Scope) -> list[dict[str, Any]]:
     """How fast access requests were handled, in calendar days from entering
     the office's queue: per step (``checked``: first checked by the staff;
     ``decided``: approved or rejected; ``delivered``: delivered or first
@@ -516,41 +574,40 @@ def request_turnaround(scope: Scope) -> list[sa.engine.RowMapping]:
     median, 90th percentile and count of the steps taken in each period
     (``median_cur``, ``p90_cur``, ``n_cur``, the same with ``prev``).
 
+    Computed by :func:`requests` in the same pass over the timeline (the
+    report takes both from there); this reads them alone.
+
     The requests beyond the service levels ("late") are not counted here:
     the report asks access_requests (``utt1service_request_service_levels``),
     whose computation the queue and the reminders share.
     """
-    sql = f"""
-        WITH {_TIMELINE},
-        steps AS (
-            -- checked_at: kept in the timeline (migration a4b5c6d7e8f9)
-            SELECT r.delivery_channel AS channel, s.step, s.at,
-                   {_days('s.at', 'r.received_at')} AS days
-              FROM received r
-             CROSS JOIN LATERAL (VALUES ('checked', r.checked_at), ('decided', r.decided_at),
-                                        ('delivered', r.delivered_at)) AS s(step, at)
-             WHERE s.at IS NOT NULL
-        )
-        SELECT step, CASE WHEN grouping(channel) = 1 THEN '_all' ELSE channel END AS channel,
-               {_stats('days', 'at')}
-          FROM steps
-         GROUP BY GROUPING SETS ((step), (step, channel))
-    """
-    return _rows(sql, scope.params())
+    return requests(scope)["turnaround"]
 
 
 def complaint_turnaround(scope: Scope) -> list[sa.engine.RowMapping]:
     """How fast complaints and problems were handled, in calendar days from
     receipt: ``acknowledged`` (the first change of state, when the staff
     took it up) and ``resolved``; median, 90th percentile and count of
-    those that happened in each period (as in :func:`request_turnaround`)."""
+    those that happened in each period (as in :func:`request_turnaround`).
+
+    Only the complaints acknowledged or resolved in the periods are read
+    (issue 20): the first change of state is kept per complaint by triggers
+    on the audit trail (``utt1service_complaint_timeline``, migration
+    ``b6c7d8e9f0a1``); both times are indexed."""
+    either = " OR ".join
     sql = f"""
-        WITH complaints AS (
-            SELECT c.id, c.created, c.resolved_at,
-                   (SELECT min(a.created) FROM utt1service_audit a
-                     WHERE a.object_type = 'complaint' AND a.object_id = c.id
-                       AND a.action = 'change_state') AS acknowledged_at
-              FROM utt1service_complaint c
+        WITH candidates AS (
+            SELECT id FROM utt1service_complaint
+             WHERE resolved_at IS NOT NULL AND ({either([_cur('resolved_at'), _prev('resolved_at')])})
+            UNION
+            SELECT complaint_id FROM utt1service_complaint_timeline
+             WHERE {either([_cur('acknowledged_at'), _prev('acknowledged_at')])}
+        ),
+        complaints AS (
+            SELECT c.id, c.created, c.resolved_at, t.acknowledged_at
+              FROM candidates k
+              JOIN utt1service_complaint c ON c.id = k.id
+              LEFT JOIN utt1service_complaint_timeline t ON t.complaint_id = c.id
              WHERE c.created < :ce AND {_org('c.owner_org')}
         ),
         steps AS (
@@ -558,7 +615,7 @@ def complaint_turnaround(scope: Scope) -> list[sa.engine.RowMapping]:
               FROM complaints c
              CROSS JOIN LATERAL (VALUES ('acknowledged', c.acknowledged_at),
                                         ('resolved', c.resolved_at)) AS s(step, at)
-             WHERE s.at IS NOT NULL
+             WHERE {either([_cur('s.at'), _prev('s.at')])}
         )
         SELECT step, {_stats('days', 'at')} FROM steps GROUP BY step
     """

@@ -16,7 +16,11 @@ the rows that differ.
   ratings per Bangkok month and organization (migration ``2b3c4d5e6f70``);
 - ``utt1service_request_timeline``: per access request, the first time its
   audit trail shows it entering the queue, approved, rejected, withdrawn,
-  delivered and checked (migrations ``f9d6e7a8b9c0``, ``a4b5c6d7e8f9``).
+  delivered and checked (migrations ``f9d6e7a8b9c0``, ``a4b5c6d7e8f9``), and
+  the request's organization, agency type and delivery channel and its
+  first download through the grant (migration ``b6c7d8e9f0a1``);
+- ``utt1service_complaint_timeline``: per complaint, the first change of
+  state in its trail, when the staff took it up (migration ``b6c7d8e9f0a1``).
 
 A row that is missing on one side counts as zero (sums) or as no step
 (timeline): the download triggers leave a month at zero rather than delete
@@ -40,7 +44,7 @@ _SURVEY_COUNTS = ("responses", "suggestions") + tuple(
     f"{item}_{rating}" for item in SURVEY_ITEMS for rating in (3, 2, 1))
 _BANGKOK_MONTH = counting.BANGKOK_MONTH
 _STEPS = ("received_at", "approved_at", "rejected_at", "withdrawn_at", "delivered_at",
-          "checked_at")
+          "checked_at", "owner_org", "agency_type", "delivery_channel", "downloaded_at")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,16 +72,23 @@ def _survey_direct() -> str:
 
 
 _TIMELINE_DIRECT = """
-    SELECT object_id AS request_id,
-           min(created) FILTER (WHERE to_state <> 'unconfirmed') AS received_at,
-           min(created) FILTER (WHERE to_state = 'approved') AS approved_at,
-           min(created) FILTER (WHERE to_state = 'rejected') AS rejected_at,
-           min(created) FILTER (WHERE to_state = 'withdrawn') AS withdrawn_at,
-           min(created) FILTER (WHERE to_state = 'delivered') AS delivered_at,
-           min(created) FILTER (WHERE to_state = 'checked') AS checked_at
-      FROM utt1service_audit
-     WHERE object_type = 'access_request' AND to_state IS NOT NULL
-     GROUP BY object_id
+    SELECT a.request_id, a.received_at, a.approved_at, a.rejected_at, a.withdrawn_at,
+           a.delivered_at, a.checked_at, r.owner_org, r.agency_type, r.delivery_channel,
+           d.downloaded_at
+      FROM (SELECT object_id AS request_id,
+                   min(created) FILTER (WHERE to_state <> 'unconfirmed') AS received_at,
+                   min(created) FILTER (WHERE to_state = 'approved') AS approved_at,
+                   min(created) FILTER (WHERE to_state = 'rejected') AS rejected_at,
+                   min(created) FILTER (WHERE to_state = 'withdrawn') AS withdrawn_at,
+                   min(created) FILTER (WHERE to_state = 'delivered') AS delivered_at,
+                   min(created) FILTER (WHERE to_state = 'checked') AS checked_at
+              FROM utt1service_audit
+             WHERE object_type = 'access_request' AND to_state IS NOT NULL
+             GROUP BY object_id) a
+      LEFT JOIN utt1service_access_request r ON r.id = a.request_id
+      LEFT JOIN (SELECT request_id, min(created) AS downloaded_at
+                   FROM utt1service_download_event
+                  WHERE request_id IS NOT NULL GROUP BY request_id) d ON d.request_id = a.request_id
 """
 
 _EVENTS = ("utt1service_download_event", "utt1service_download_target")
@@ -91,6 +102,11 @@ KEPT: tuple[Kept, ...] = (
     Kept("utt1service_report_survey_month", ("month", "owner_org"), _SURVEY_COUNTS,
          _survey_direct(), ("utt1service_survey_response",)),
     Kept("utt1service_request_timeline", ("request_id",), _STEPS, _TIMELINE_DIRECT,
+         ("utt1service_audit", "utt1service_access_request", "utt1service_download_event"),
+         missing="NULL"),
+    Kept("utt1service_complaint_timeline", ("complaint_id",), ("acknowledged_at",),
+         "SELECT object_id AS complaint_id, min(created) AS acknowledged_at FROM utt1service_audit"
+         " WHERE object_type = 'complaint' AND action = 'change_state' GROUP BY object_id",
          ("utt1service_audit",), missing="NULL"),
 )
 

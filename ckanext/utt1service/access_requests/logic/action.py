@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Callable, Optional
 
+import sqlalchemy as sa
 from sqlalchemy import func, or_
 
 import ckan.model as model
@@ -1058,6 +1059,30 @@ def utt1service_request_waiting(context: Context, data_dict: DataDict) -> dict[s
                 working_days=bool(tk.config.get("ckanext.utt1service.service_working_days")))
 
 
+def _bangkok_day(column: str) -> str:
+    return f"({column} AT TIME ZONE 'Asia/Bangkok')::date"
+
+
+_SERVICE_LEVEL_DAYS = f"""
+    SELECT r.delivery_channel, {_bangkok_day('r.submitted_at')} AS received,
+           {_bangkok_day('a.checked')} AS checked, {_bangkok_day('a.approved')} AS approved,
+           {_bangkok_day('greatest(a.approved, a.rejected)')} AS decided,
+           {_bangkok_day('a.delivered')} AS delivered
+      FROM utt1service_access_request r
+      LEFT JOIN LATERAL (
+          SELECT max(created) FILTER (WHERE to_state = 'checked') AS checked,
+                 max(created) FILTER (WHERE to_state = 'approved') AS approved,
+                 max(created) FILTER (WHERE to_state = 'rejected') AS rejected,
+                 max(created) FILTER (WHERE to_state = 'delivered') AS delivered
+            FROM utt1service_audit
+           WHERE object_type = :object_type AND object_id = r.id
+             AND to_state IN ('checked', 'approved', 'rejected', 'delivered')
+      ) a ON true
+     WHERE r.submitted_at >= :start AND r.submitted_at < :end
+       AND (CAST(:org AS text) IS NULL OR r.owner_org = :org)
+"""
+
+
 @tk.side_effect_free
 @declares(schemas.service_levels_schema)
 def utt1service_request_service_levels(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -1108,39 +1133,20 @@ def utt1service_request_service_levels(context: Context, data_dict: DataDict) ->
     if data.get("owner_org") and org is None:
         raise tk.ObjectNotFound(tk._("Organization not found"))
 
-    # Only the columns the figures need (the report asks for two periods).
-    q = model.Session.query(AccessRequest.id, AccessRequest.submitted_at,
-                            AccessRequest.delivery_channel).filter(
-        AccessRequest.submitted_at >= start, AccessRequest.submitted_at < end)
-    if org is not None:
-        q = q.filter(AccessRequest.owner_org == org.id)
-    requests = q.all()
-    # The last time each request reached each state (after a return the
-    # clocks start again, as ``submitted_at`` does). By the state reached,
-    # not the action's name: a bulk or acting decision is a decision too.
-    times: dict[tuple[str, str], datetime.datetime] = {}
-    ids = [r.id for r in requests]
-    for chunk in (ids[i:i + 5000] for i in range(0, len(ids), 5000)):
-        for object_id, to_state, last in (
-            model.Session.query(AuditEvent.object_id, AuditEvent.to_state,
-                                func.max(AuditEvent.created))
-            .filter(AuditEvent.object_type == wf.OBJECT_TYPE, AuditEvent.object_id.in_(chunk),
-                    AuditEvent.to_state.in_(("checked", "approved", "rejected", "delivered")))
-            .group_by(AuditEvent.object_id, AuditEvent.to_state)
-        ):
-            times[(object_id, to_state)] = last
-    rows = []
-    for r in requests:
-        approved = times.get((r.id, "approved"))
-        decided = [t for t in (approved, times.get((r.id, "rejected"))) if t]
-        rows.append({
-            "received": r.submitted_at,
-            "checked": times.get((r.id, "checked")),
-            "approved": approved,
-            "decided": max(decided) if decided else None,
-            "delivered": times.get((r.id, "delivered")),
-            "delivery_channel": r.delivery_channel,
-        })
+    # One statement: per request received in the period, the Bangkok day it
+    # entered the queue and the last day it reached each state (after a
+    # return the clocks start again, as ``submitted_at`` does). By the state
+    # reached, not the action's name: a bulk or acting decision is a decision
+    # too. Days, not times, are all the counting needs (issue 20: converting
+    # 2 × 33,000 requests' times in Python took seconds at 10 M events).
+    found = model.Session.execute(sa.text(_SERVICE_LEVEL_DAYS), {
+        "start": start, "end": end, "org": org.id if org is not None else None,
+        "object_type": wf.OBJECT_TYPE}).all()
+    rows = [
+        {"received": received, "checked": checked, "approved": approved,
+         "decided": decided, "delivered": delivered, "delivery_channel": channel}
+        for channel, received, checked, approved, decided, delivered in found
+    ]
     result = {
         "fiscal_year": fiscal_year,
         "half": half,
@@ -1150,7 +1156,7 @@ def utt1service_request_service_levels(context: Context, data_dict: DataDict) ->
         "owner_org": org.id if org is not None else None,
         "targets": service_levels.targets(),
         "working_days": bool(tk.config.get("ckanext.utt1service.service_working_days")),
-        "received": len(requests),
+        "received": len(rows),
         "steps": {step: dict(figures, label=tk._(service_levels.STEPS[step]))
                   for step, figures in service_levels.finished_steps(rows).items()},
     }

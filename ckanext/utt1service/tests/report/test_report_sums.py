@@ -103,34 +103,67 @@ def test_satisfaction_from_the_monthly_sums_equals_grouping_the_responses():
     assert model.Session.execute(sa.text("SELECT count(*) FROM utt1service_report_survey_month")).scalar() == 0
 
 
-def _unbounded_timeline() -> str:
-    """The request timeline without the bound to the periods (every request
-    received before the end, as the report read it before issue 20)."""
-    text = queries._TIMELINE
-    start = text.index("           AND (received_at >= :ps")
-    end = text.index("created < :ce))\n", start) + len("created < :ce))\n")
-    return text[:start] + text[end:]
+# The request timeline computed directly, as the report read it before
+# issue 20: the first time of each step grouped from the whole audit trail,
+# joined with every access request (organization, agency type, channel) and
+# with the first download through each grant grouped from every download.
+_DIRECT_TIMELINE = f"""
+    events AS (
+        SELECT object_id AS id,
+               min(created) FILTER (WHERE to_state <> 'unconfirmed') AS received_at,
+               min(created) FILTER (WHERE to_state = 'approved') AS approved_at,
+               min(created) FILTER (WHERE to_state = 'rejected') AS rejected_at,
+               min(created) FILTER (WHERE to_state = 'withdrawn') AS withdrawn_at,
+               min(created) FILTER (WHERE to_state = 'delivered') AS delivered_at,
+               min(created) FILTER (WHERE to_state = 'checked') AS checked_at
+          FROM utt1service_audit
+         WHERE object_type = 'access_request' AND to_state IS NOT NULL
+         GROUP BY object_id
+    ),
+    received AS MATERIALIZED (
+        SELECT r.id, r.agency_type, r.delivery_channel, e.received_at, e.approved_at, e.rejected_at,
+               e.withdrawn_at, e.checked_at, least(e.approved_at, e.rejected_at) AS decided_at,
+               least(e.delivered_at, d.downloaded_at) AS delivered_at
+          FROM events e
+          JOIN utt1service_access_request r ON r.id = e.id
+          LEFT JOIN (SELECT request_id, min(created) AS downloaded_at
+                       FROM utt1service_download_event
+                      WHERE request_id IS NOT NULL GROUP BY request_id) d ON d.request_id = r.id
+         WHERE e.received_at IS NOT NULL AND e.received_at < :ce AND {queries._org('r.owner_org')}
+    )
+"""
 
 
-def test_request_figures_of_the_periods_equal_those_read_from_every_request(monkeypatch):
-    """The access-request figures read only the requests a period can count
-    (received in it, or earlier and still open, decided, withdrawn or
-    delivered in it, or first downloaded through a grant in it); on random
-    trails over four years they equal reading every request."""
-    from ckan.tests import factories
+# The turnaround of the requests as it was computed before: one row per step
+# taken, grouped by step and by step and channel.
+_DIRECT_TURNAROUND = f"""
+    WITH {_DIRECT_TIMELINE},
+    steps AS (
+        SELECT r.delivery_channel AS channel, s.step, s.at,
+               {queries._days('s.at', 'r.received_at')} AS days
+          FROM received r
+         CROSS JOIN LATERAL (VALUES ('checked', r.checked_at), ('decided', r.decided_at),
+                                    ('delivered', r.delivered_at)) AS s(step, at)
+         WHERE s.at IS NOT NULL AND ({queries._cur('s.at')} OR {queries._prev('s.at')})
+    )
+    SELECT step, CASE WHEN grouping(channel) = 1 THEN '_all' ELSE channel END AS channel,
+           {queries._stats('days', 'at')}
+      FROM steps
+     GROUP BY GROUPING SETS ((step), (step, channel))
+"""
 
+
+def _random_requests(rng: random.Random, datasets: list, resource: dict) -> list:
     from ckanext.utt1service.tests.report.conftest import _request
 
-    rng = random.Random(2569)
-    org = factories.Organization()
-    dataset = factories.Dataset(owner_org=org["id"])
-    other = factories.Dataset(owner_org=factories.Organization()["id"])
-    resource = factories.Resource(package_id=dataset["id"])
     start = datetime.datetime(2022, 10, 1, tzinfo=BANGKOK)
+    made = []
     for _ in range(120):
         t = start + datetime.timedelta(hours=rng.randrange(4 * 366 * 24))
         steps = [("unconfirmed", t)] if rng.random() < 0.2 else []
         steps.append(("submitted", t + datetime.timedelta(hours=1)))
+        if rng.random() < 0.6:
+            steps.append(("checked", steps[-1][1] + datetime.timedelta(days=rng.choice([0, 1, 3, 60]))))
         outcome = rng.choice(["pending", "approved", "approved", "rejected", "withdrawn"])
         t = steps[-1][1]
         if outcome != "pending":
@@ -138,21 +171,186 @@ def test_request_figures_of_the_periods_equal_those_read_from_every_request(monk
             steps.append((outcome, t))
         if outcome == "approved" and rng.random() < 0.5:
             steps.append(("delivered", t + datetime.timedelta(days=rng.choice([1, 30, 300]))))
-        request = _request(rng.choice([dataset, dataset, other]), "โรงเรียน", rng.choice(["school", None]),
-                           rng.choice(["download", "email"]), steps)
+        dataset = rng.choice(datasets)
+        request = _request(dataset, "โรงเรียน", rng.choice(["school", None]),
+                           rng.choice(["download", "email", "paper"]), steps)
+        made.append(request)
         if outcome == "approved" and rng.random() < 0.6:
             for _ in range(rng.choice([1, 2])):
-                DownloadEventFactory(dataset=dataset, resource=resource, request_id=request.id,
+                DownloadEventFactory(dataset=datasets[0], resource=resource, request_id=request.id,
                                      created=t + datetime.timedelta(days=rng.choice([0, 2, 100, 400])))
+    return made
+
+
+def _request_scopes(org_id: str) -> list:
+    return list(_scopes()) + [
+        queries.Scope(*fiscal_year_bounds(2569), *fiscal_year_bounds(2568), org_id=org_id),
+        queries.Scope(*fiscal_year_bounds(2568, 1), *fiscal_year_bounds(2567, 1)),
+        queries.Scope(*fiscal_year_bounds(2569, None, 3), *fiscal_year_bounds(2568, None, 3)),
+    ]
+
+
+def _timeline_differences() -> list:
+    from ckanext.utt1service.report import sums
+
+    kept = next(k for k in sums.KEPT if k.table == "utt1service_request_timeline")
+    return sums.differences(kept)
+
+
+def test_request_figures_of_the_periods_equal_those_read_from_every_request(monkeypatch):
+    """The access-request figures and turnaround read only the timeline rows
+    of the requests a period can count (received in it, or earlier and still
+    open, decided, withdrawn or delivered in it, or first downloaded through
+    a grant in it), with the request's organization, agency type, channel
+    and first download kept in the timeline; on random trails over four
+    years they equal the figures computed directly from every audit row,
+    request and download, also after requests change, go away and get new
+    downloads."""
+    from ckan.tests import factories
+
+    rng = random.Random(2569)
+    org = factories.Organization()
+    dataset = factories.Dataset(owner_org=org["id"])
+    other = factories.Dataset(owner_org=factories.Organization()["id"])
+    resource = factories.Resource(package_id=dataset["id"])
+    made = _random_requests(rng, [dataset, dataset, other], resource)
     model.Session.commit()
 
-    scopes = list(_scopes()) + [
-        queries.Scope(*fiscal_year_bounds(2569), *fiscal_year_bounds(2568), org_id=org["id"]),
-        queries.Scope(*fiscal_year_bounds(2568, 1), *fiscal_year_bounds(2567, 1)),
-    ]
-    bounded = [queries.requests(scope) for scope in scopes]
-    monkeypatch.setattr(queries, "_TIMELINE", _unbounded_timeline())
-    every = [queries.requests(scope) for scope in scopes]
-    assert bounded == every
-    assert sum(b["figures"]["received_cur"] for b in bounded) > 0
-    assert sum(b["figures"]["pending_prev"] for b in bounded) > 0
+    def compare() -> list:
+        scopes = _request_scopes(org["id"])
+        fast = [queries.requests(scope) for scope in scopes]
+        with monkeypatch.context() as patched:
+            patched.setattr(queries, "_TIMELINE", _DIRECT_TIMELINE)
+            direct = [queries.requests(scope) for scope in scopes]
+        assert fast == direct
+        for scope, figures in zip(scopes, fast):
+            turnaround = sorted(
+                (dict(r) for r in model.Session.execute(sa.text(_DIRECT_TURNAROUND), scope.params()).mappings()),
+                key=lambda r: (r["step"], r["channel"]))
+            assert len(figures["turnaround"]) == len(turnaround)
+            for got, expected in zip(figures["turnaround"], turnaround):
+                assert set(got) == set(expected)
+                for key, value in expected.items():
+                    if isinstance(value, float):
+                        assert got[key] == pytest.approx(value, abs=1e-9), key
+                    else:
+                        assert got[key] == value, key
+        assert _timeline_differences() == []
+        return fast
+
+    fast = compare()
+    assert sum(f["figures"]["received_cur"] for f in fast) > 0
+    assert sum(f["figures"]["pending_prev"] for f in fast) > 0
+    assert sum(t["n_cur"] for f in fast for t in f["turnaround"]) > 0
+    assert sum(f["figures"]["days_to_delivery_cur"] is not None for f in fast) > 0
+
+    # Afterwards: a request moves to another organization and channel, one
+    # states its agency type, one is deleted, downloads through grants come
+    # and go, a whole bulk update of channels.
+    made[0].owner_org = other["owner_org"]
+    made[1].delivery_channel = "paper"
+    made[2].agency_type = "university"
+    model.Session.delete(made[3])
+    approved = [r for r in made[4:] if r.state in ("approved", "delivered")]
+    for request in approved[:5]:
+        DownloadEventFactory(dataset=dataset, resource=resource, request_id=request.id,
+                             created=datetime.datetime(2026, 1, 15, tzinfo=BANGKOK))
+    model.Session.commit()
+    model.Session.execute(sa.text(
+        "DELETE FROM utt1service_download_event WHERE id IN (SELECT id FROM utt1service_download_event"
+        " WHERE request_id IS NOT NULL ORDER BY created LIMIT 3)"))
+    model.Session.execute(sa.text(
+        "UPDATE utt1service_download_event SET created = created - interval '400 days'"
+        " WHERE request_id = :id"), {"id": approved[6].id})
+    model.Session.execute(sa.text(
+        "UPDATE utt1service_access_request SET delivery_channel = 'email' WHERE delivery_channel = 'paper'"))
+    model.Session.commit()
+    compare()
+
+    # emptied the way a restore or a test does
+    model.Session.execute(sa.text("TRUNCATE utt1service_download_event"))
+    model.Session.commit()
+    compare()
+    model.Session.execute(sa.text("TRUNCATE utt1service_access_request CASCADE"))
+    model.Session.commit()
+    assert compare()[0]["figures"]["received_cur"] == 0
+
+
+_DIRECT_COMPLAINT_TURNAROUND = f"""
+    WITH complaints AS (
+        SELECT c.id, c.created, c.resolved_at,
+               (SELECT min(a.created) FROM utt1service_audit a
+                 WHERE a.object_type = 'complaint' AND a.object_id = c.id
+                   AND a.action = 'change_state') AS acknowledged_at
+          FROM utt1service_complaint c
+         WHERE c.created < :ce AND {queries._org('c.owner_org')}
+    ),
+    steps AS (
+        SELECT s.step, s.at, {queries._days('s.at', 'c.created')} AS days
+          FROM complaints c
+         CROSS JOIN LATERAL (VALUES ('acknowledged', c.acknowledged_at),
+                                    ('resolved', c.resolved_at)) AS s(step, at)
+         WHERE {queries._cur('s.at')} OR {queries._prev('s.at')}
+    )
+    SELECT step, {queries._stats('days', 'at')} FROM steps GROUP BY step
+"""
+
+_DIRECT_COMPLAINT_STATES = f"""
+    WITH received AS (
+        SELECT c.id, c.created, c.resolved_at, c.closed_at,
+               CASE WHEN {queries._cur('c.created')} THEN :ce ELSE :pe END AS period_end,
+               {queries._cur('c.created')} AS is_cur
+          FROM utt1service_complaint c
+         WHERE ({queries._cur('c.created')} OR {queries._prev('c.created')}) AND {queries._org('c.owner_org')}
+    ),
+    states AS (
+        SELECT r.is_cur,
+               coalesce(
+                   (SELECT a.to_state FROM utt1service_audit a
+                     WHERE a.object_type = 'complaint' AND a.object_id = r.id
+                       AND a.to_state IS NOT NULL AND a.created < r.period_end
+                     ORDER BY a.created DESC LIMIT 1),
+                   CASE WHEN r.closed_at < r.period_end THEN 'closed'
+                        WHEN r.resolved_at < r.period_end THEN 'resolved'
+                        ELSE 'received' END
+               ) AS state
+          FROM received r
+    )
+    SELECT state AS key, count(*) FILTER (WHERE is_cur) AS cur, count(*) FILTER (WHERE NOT is_cur) AS prev
+      FROM states GROUP BY 1
+"""
+
+
+def test_complaint_turnaround_and_states_equal_a_direct_computation():
+    """The complaints' turnaround (acknowledged, resolved) and their state
+    at the end of each period read only the complaints of the periods; on
+    random complaints over four years, with trails that end before, inside
+    and after the periods, they equal reading every complaint's trail."""
+    from ckanext.utt1service.tests.report.conftest import _complaint
+
+    rng = random.Random(15)
+    start = datetime.datetime(2022, 10, 1, tzinfo=BANGKOK)
+    for _ in range(150):
+        t = start + datetime.timedelta(hours=rng.randrange(4 * 366 * 24))
+        steps = [("received", t)]
+        for state in ("in_progress", "resolved", "closed"):
+            if rng.random() < 0.7:
+                t += datetime.timedelta(hours=rng.choice([1, 30, 24 * 20, 24 * 300]))
+                steps.append((state, t))
+            else:
+                break
+        _complaint(None, rng.choice(["complaint", "problem"]), "other", steps)
+    model.Session.commit()
+
+    def rows(result) -> list:
+        return sorted((dict(r) for r in result), key=lambda r: str(r.get("step", r.get("key"))))
+
+    for scope in _request_scopes("no-such-org"):
+        params = scope.params()
+        direct = model.Session.execute(sa.text(_DIRECT_COMPLAINT_TURNAROUND), params).mappings().all()
+        assert rows(queries.complaint_turnaround(scope)) == rows(direct)
+        direct = model.Session.execute(sa.text(_DIRECT_COMPLAINT_STATES), params).mappings().all()
+        assert rows(queries.complaints_by_state(scope)) == rows(direct)
+    whole = queries.complaint_turnaround(_request_scopes("x")[0])
+    assert {r["step"] for r in whole} == {"acknowledged", "resolved"}
+    assert all(r["n_cur"] > 0 and r["n_prev"] > 0 for r in whole)
