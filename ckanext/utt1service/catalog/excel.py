@@ -37,7 +37,7 @@ import ckan.lib.plugins as lib_plugins
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service.catalog import dataset_schema, gd
+from ckanext.utt1service.catalog import dataset_schema, gd, validators
 from ckanext.utt1service.common.spreadsheet import append_row
 
 log = logging.getLogger(__name__)
@@ -359,6 +359,16 @@ def _plan_row(user: str, number: int, cells: dict[str, str], lang: str,
         errors.append(f"{_label('name', lang)}: " + tk._("The same URL is on another row"))
         return result, None
     seen.add(name)
+    title = cells.get("title", "").strip()
+    if title:
+        # (each row against the catalogue: the validation; rows among
+        # themselves: here)
+        title_key = validators._title_key(title)
+        if title_key in lookups.titles:
+            errors.append(f"{_label('title', lang)}: "
+                          + tk._("The same title is on another row"))
+            return result, None
+        lookups.titles.add(title_key)
     fields = _fields(cells, errors, lang)
     existing = None
     if name in lookups.existing:
@@ -439,6 +449,8 @@ class _Lookups:
                     model.Package.name.in_(chunk) | model.Package.id.in_(chunk)):
                 self.existing.update((name, pkg_id))
         self._orgs: dict[str, Optional[str]] = {}
+        #: the titles of the rows planned so far (no two the same)
+        self.titles: set[str] = set()
         self._may_create: dict[str, bool] = {}
 
     def organization(self, text: str) -> Optional[str]:

@@ -142,6 +142,31 @@ def test_dry_run_shows_each_rows_errors_in_thai_and_saves_nothing_then_apply(app
     assert "อัปโหลดไฟล์อีกครั้ง" in html.unescape(again.get_data(as_text=True))
 
 
+def test_dry_run_checks_gd_tags_and_unique_titles_in_the_users_language(app, office):
+    org, editor = office
+    for name, title in (("teachers", "จำนวนครู"), ("students", "จำนวนนักเรียน")):
+        helpers.call_action("package_create", context={"user": editor["name"]}, name=name,
+                            owner_org=org["id"], title=title)
+    data = _filled([
+        {"name": "ok-row", "title": "จำนวน โรงเรียน", "owner_org": "utt1-office",
+         "tag_string": "โรงเรียน, ๒๕๖๘"},
+        {"name": "bad-tag", "title": "แท็กผิด", "owner_org": "utt1-office",
+         "tag_string": "ครู/นักเรียน"},
+        {"name": "taken-title", "title": "จำนวนนักเรียน", "owner_org": "utt1-office"},
+        {"name": "same-title", "title": "จำนวน  โรงเรียน", "owner_org": "utt1-office"},
+        # an existing dataset may keep its own title
+        {"name": "teachers", "title": "จำนวนครู", "notes": "ปรับปรุง"},
+    ])
+    body = html.unescape(_upload(app, editor, data).get_data(as_text=True))
+    assert "สร้างใหม่ 1, แก้ไข 1, ไม่เปลี่ยนแปลง 0, มีข้อผิดพลาด 3" in body
+    assert 'คำสำคัญ "ครู/นักเรียน" ใช้ได้เฉพาะตัวอักษร' in body
+    assert "มีชุดข้อมูลอื่นในแคตตาล็อกใช้ชื่อนี้แล้ว" in body
+    assert "ชื่อชุดข้อมูลนี้ซ้ำกับแถวอื่นในไฟล์" in body
+    english = html.unescape(_upload(app, editor, data, prefix="/en").get_data(as_text=True))
+    assert "Another dataset of the catalogue already has this title" in english
+    assert "The same title is on another row" in english
+
+
 def test_a_file_that_is_not_the_template_is_refused_clearly(app, office):
     _org, editor = office
     body = html.unescape(_upload(app, editor, b"not a spreadsheet").get_data(as_text=True))

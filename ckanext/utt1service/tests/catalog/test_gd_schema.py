@@ -31,6 +31,8 @@ def _call(org, action, **data):
 
 def _create(org, **fields):
     data = {"name": "gd-dataset", "title": "จำนวนนักเรียน ปีการศึกษา 2568", "owner_org": org["id"]}
+    if "name" in fields:  # (titles are unique in the catalogue)
+        data["title"] += f" ({fields['name']})"
     data.update(fields)
     return _call(org, "package_create", **data)
 
