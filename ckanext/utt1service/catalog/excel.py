@@ -636,9 +636,46 @@ def load_status(token: str) -> Optional[dict[str, Any]]:
     return status if isinstance(status, dict) else None
 
 
-def apply_job(user: str, token: str, work: list[dict[str, Any]]) -> None:
+def _as_user_in(user: str, lang: str) -> Any:
+    """Where the job runs, a request of ``user`` in ``lang``, as the click
+    was: the rows' errors are then in the user's language, and CKAN's
+    permission checks find the user without asking the database each time.
+    ``ckan jobs worker`` runs a job outside any request, but its command
+    holds the portal's Flask app; elsewhere (a test) the current request is
+    kept."""
+    import contextlib
+
+    import click
+    import flask
+
+    if flask.has_request_context():
+        return contextlib.nullcontext()
+    command = click.get_current_context(silent=True)
+    app = command.meta.get("flask_app") if command is not None else None
+    if app is None:
+        return contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def request() -> Any:
+        with app.test_request_context(environ_overrides={"CKAN_LANG": lang}):
+            user_obj = model.User.get(user)
+            if user_obj is not None and user_obj.is_active:
+                from flask_login import login_user
+
+                login_user(user_obj)
+            yield
+
+    return request()
+
+
+def apply_job(user: str, token: str, work: list[dict[str, Any]], lang: str = "th") -> None:
     """The background job of a large import: :func:`apply` as ``user``,
     its progress kept for the progress page every few rows."""
+    with _as_user_in(user, lang):
+        _apply_job_run(user, token, work)
+
+
+def _apply_job_run(user: str, token: str, work: list[dict[str, Any]]) -> None:
     status = load_status(token) or {"total": len(work)}
     status.update(state="running", done=0, created=0, updated=0, failures=[])
     save_status(token, status)

@@ -312,7 +312,8 @@ def excel_apply() -> Any:
             excel.save_status(token, {"user_id": tk.current_user.id, "state": "queued",
                                       "total": len(work), "done": 0, "created": 0,
                                       "updated": 0, "failures": []})
-            tk.enqueue_job(excel.apply_job, [tk.current_user.name, token, work],
+            tk.enqueue_job(excel.apply_job, [tk.current_user.name, token, work,
+                                             dataset_schema.current_lang()],
                            title=f"utt1service: Excel import of {len(work)} rows",
                            rq_kwargs={"timeout": 6 * 3600})
         except Exception:  # noqa: BLE001 - Redis down: the dry run stays, to try again
