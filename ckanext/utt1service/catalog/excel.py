@@ -571,6 +571,10 @@ def apply(user: str, work: list[dict[str, Any]],
                 _index_pending()
             if progress is not None:
                 progress(done, created, updated, failures)
+    except Exception:
+        # (the rows saved so far are committed: they are still indexed below)
+        model.Session.rollback()
+        raise
     finally:
         try:
             _index_pending()
