@@ -339,7 +339,17 @@ def utt1service_gd_prefill(
     """Before the fields are checked (the schema's ``before_validators``):
     fill in the GD Catalog fields that are empty, or that still hold what
     the portal filled in, from the education fields (``gd.prefill``); the
-    field validators then check them like typed values."""
+    field validators then check them like typed values. GD's resource-level
+    fields that a client sends back are dropped: they are derived when the
+    dataset is shown, never stored (``gd.add_resource_fields``)."""
+    derived = set(gd.RESOURCE_FIELDS)
+    for flat_key in [k for k in data if len(k) == 3 and k[0] == "resources"]:
+        if flat_key[2] in derived:
+            del data[flat_key]
+        elif flat_key[2] == "__extras" and isinstance(data[flat_key], dict):
+            # (keys the resource schema does not know wait there)
+            for name in derived & set(data[flat_key]):
+                del data[flat_key][name]
     pkg = _dataset_view(data)
     values, auto = gd.prefill(pkg, _stored_auto(data, context))
     for name, value in values.items():
