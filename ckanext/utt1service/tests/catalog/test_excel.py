@@ -181,6 +181,15 @@ def test_an_editor_cannot_import_into_another_organization(office):
     assert plans[0].action == "error" and not work
 
 
+@pytest.fixture()
+def queues(reset_queues):
+    """Empty job queues before and after the test: a job this test leaves
+    (an import not run) must not run in another test's worker."""
+    reset_queues()
+    yield
+    reset_queues()
+
+
 def _run_jobs():
     """What `ckan jobs worker` does, until the queue is empty."""
     from ckan import model
@@ -192,7 +201,7 @@ def _run_jobs():
 
 
 @pytest.mark.heavy  # a minute or more: started first (tests/scheduling.py)
-@pytest.mark.usefixtures("clean_queues")
+@pytest.mark.usefixtures("queues")
 def test_five_hundred_rows_dry_run_then_all_applied_in_the_background(app, office):
     # through the pages, as staff do: the dry run checks every row (one row
     # with an error); the click hands the 499 others to a background job at
@@ -239,7 +248,7 @@ def test_five_hundred_rows_dry_run_then_all_applied_in_the_background(app, offic
     assert [(a["activity_type"], a["user_id"]) for a in activity] == [("new package", editor["id"])]
 
 
-@pytest.mark.usefixtures("clean_queues")
+@pytest.mark.usefixtures("queues")
 def test_only_the_importer_sees_an_imports_progress(app, office):
     org, editor = office
     rows = [{"name": f"row-{i:02d}", "title": f"แถว {i}", "owner_org": "utt1-office"}
@@ -263,7 +272,7 @@ def test_only_the_importer_sees_an_imports_progress(app, office):
     assert "อัปโหลดไฟล์อีกครั้ง" in html.unescape(again.get_data(as_text=True))
 
 
-@pytest.mark.usefixtures("clean_queues")
+@pytest.mark.usefixtures("queues")
 def test_a_large_import_that_cannot_be_queued_says_so_and_can_be_tried_again(app, office,
                                                                             monkeypatch):
     # Redis down: no 500; nothing saved; the same dry run can be applied later
