@@ -76,7 +76,7 @@ def main() -> int:
                        password=uuid.uuid4().hex, fullname="Bench Director")
         org = act("organization_create", name=f"bench-org-{tag}", title="Benchmark",
                   users=[{"name": director["name"], "capacity": "admin"}])
-        dataset = act("package_create", name=f"bench-dataset-{tag}", title="Benchmark",
+        dataset = act("package_create", name=f"bench-dataset-{tag}", title=f"Benchmark {tag}",
                       owner_org=org["id"])
 
         def upload(name, level):

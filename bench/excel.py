@@ -7,9 +7,11 @@ as an editor does it through the pages:
 
 1. **dry run**: upload an XLSX of N new datasets (default 500) to
    ``/dataset-excel``: every row read, checked and validated, nothing saved;
-2. **apply**: ``/dataset-excel/apply`` (it checks the file again, then
-   creates every row through ``package_create``: validation, permissions,
-   activity, search index);
+2. **apply**: ``/dataset-excel/apply`` hands the rows to a background job
+   (the click is timed on its own), which a jobs worker (burst) runs:
+   every row through ``package_create`` (validation, permissions,
+   activity), each dataset indexed once; timed from the click to the end of
+   the job;
 3. **baseline**, in the same run: the same N datasets created one by one with
    CKAN's own ``package_create`` through the API (as an API client would).
 
@@ -36,6 +38,8 @@ DRY_RUN_GOAL = 1 / 3
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=500)
+    parser.add_argument("--profile", metavar="FILE",
+                        help="write a cProfile of the apply (in this process) to FILE and stop")
     args = parser.parse_args()
 
     from ckan.cli import load_config
@@ -66,7 +70,7 @@ def main() -> int:
             "users": [{"name": editor["name"], "capacity": "editor"}]})
 
     def fields(i: int, prefix: str) -> dict:
-        return {"name": f"{prefix}-{stamp}-{i:04d}", "title": f"ข้อมูลโรงเรียน {i}",
+        return {"name": f"{prefix}-{stamp}-{i:04d}", "title": f"ข้อมูลโรงเรียน {prefix} {stamp} {i}",
                 "topic_category": "schools", "academic_year": 2568, "tag_string": "โรงเรียน",
                 "data_type": "ข้อมูลระเบียน"}
 
@@ -88,10 +92,39 @@ def main() -> int:
     dry_s = time.perf_counter() - t0
     body = page.get_data(as_text=True)
     form_token = re.search(r'name="token" value="([0-9a-f]+)"', body).group(1)
+    if args.profile:
+        # the apply itself, in this process (the page hands it to a job)
+        import cProfile
+
+        with app._wsgi_app.test_request_context():
+            _plans, work = excel.plan(editor["name"], excel.read(out.getvalue()), "th")
+            profiler = cProfile.Profile()
+            t0 = time.perf_counter()
+            profiler.enable()
+            excel.apply(editor["name"], work)
+            profiler.disable()
+            apply_s = time.perf_counter() - t0
+        profiler.dump_stats(args.profile)
+        print(f"dry run {dry_s:.1f}s, apply {apply_s:.1f}s; profile of the apply: {args.profile}")
+        return 0
+
+    # apply: the click, then the background job in `ckan jobs worker` (its
+    # own process, as deployed; --burst: it stops when the queue is empty),
+    # until the progress page says done
+    import subprocess
+
     t0 = time.perf_counter()
     done = client.post("/dataset-excel/apply", headers=auth, data={"token": form_token})
-    apply_s = time.perf_counter() - t0
+    click_s = time.perf_counter() - t0
     assert done.status_code in (302, 303), done.status_code
+    progress_url = done.headers["Location"]
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "ckan"), "-c",
+                    os.path.join(ROOT, "test.ini"), "jobs", "worker", "--burst"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=dict(os.environ, CKAN_SITE_ID=conf["ckan.site_id"]))
+    apply_s = time.perf_counter() - t0
+    page = client.get(progress_url, headers=auth).get_data(as_text=True)
+    assert "utt1service-excel-import" in page and 'data-state="done"' in page, page[-2000:]
 
     t0 = time.perf_counter()
     for i in range(args.rows):
@@ -110,7 +143,8 @@ def main() -> int:
           f"load {load:.1f}  {args.rows} new datasets")
     print(f"{'':28}{'total':>10}{'per row':>12}")
     for label, seconds in [("dry run (/dataset-excel)", dry_s),
-                           ("apply (/dataset-excel/apply)", apply_s),
+                           ("apply: the click (enqueue)", click_s),
+                           ("apply: click to done (job)", apply_s),
                            ("baseline: package_create", base_s)]:
         print(f"{label:28}{seconds:>9.1f}s{seconds / args.rows * 1000:>10.0f}ms")
     ok = apply_s <= APPLY_GOAL * base_s and dry_s <= DRY_RUN_GOAL * base_s

@@ -160,6 +160,10 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_search(self, search_results, search_params):
         return search.after_dataset_search(search_results, search_params)
 
+    def after_dataset_show(self, context, pkg_dict):
+        # GD Catalog's resource-level fields, derived (catalog/gd.py)
+        gd.add_resource_fields(pkg_dict)
+
     def after_dataset_create(self, context, pkg_dict):
         # The consented public datasets are the GD group (catalog/gd.py).
         gd.sync_group(pkg_dict)

@@ -79,6 +79,25 @@ def backfill(apply: bool, echo: Callable[[str], None]) -> tuple[int, int]:
     return changed, failed
 
 
+def shared_titles() -> list[list[str]]:
+    """The URL names of the datasets that share a title with another one
+    (saved before titles had to be unique), one list per title."""
+    import ckan.model as model
+
+    from ckanext.utt1service.catalog.validators import _title_key
+
+    by_title: dict[str, list[str]] = {}
+    rows = (
+        model.Session.query(model.Package.name, model.Package.title)
+        .filter(model.Package.type == "dataset", model.Package.state == "active")
+        .order_by(model.Package.name)
+    )
+    for name, title in rows:
+        if title and title.strip():
+            by_title.setdefault(_title_key(title), []).append(name)
+    return [names for names in by_title.values() if len(names) > 1]
+
+
 def _all_ids() -> list[str]:
     import ckan.model as model
 
@@ -107,9 +126,13 @@ def gd_backfill(apply: bool):
     education fields and convert older codes (public → ข้อมูลสาธารณะ).
 
     Run it without --apply first: it lists each dataset's changes. A value
-    someone typed is never overwritten.
+    someone typed is never overwritten. It also lists the datasets that
+    share a title (GD Catalog wants distinct titles): rename them by hand.
     """
     changed, failed = backfill(apply, click.echo)
+    for names in shared_titles():
+        # (not changed automatically: staff choose the new titles)
+        click.echo(f"same title, rename all but one: {', '.join(names)}")
     if apply:
         click.echo(f"{changed - failed} dataset(s) updated, {failed} not saved (errors above)")
     else:

@@ -12,13 +12,18 @@ The import plans first (:func:`plan`: what each row would create or change,
 and its errors in the user's language, by running the same permission
 checks and validation as ``package_create``/``package_update`` without
 saving), then applies the rows without errors through the normal actions
-(:func:`apply`): validation, permissions and the search index as for a
-dataset saved in the form.
+(:func:`apply`): validation, permissions, activity and the search index as
+for a dataset saved in the form, each dataset indexed once (:func:`install`).
+More than :data:`INLINE_ROWS` rows are applied by a background job
+(:func:`apply_job`, CKAN's job queue) whose progress is kept in Redis for the
+progress page (:func:`save_status`, :func:`load_status`).
 """
 from __future__ import annotations
 
 import dataclasses
 import io
+import json
+import logging
 import re
 import threading
 from typing import Any, Iterable, Optional
@@ -31,10 +36,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import ckan.lib.plugins as lib_plugins
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.lib.search.index import PackageSearchIndex
 
-from ckanext.utt1service.catalog import dataset_schema, gd
+from ckanext.utt1service.catalog import dataset_schema, gd, validators
 from ckanext.utt1service.common.spreadsheet import append_row
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "COLUMNS",
@@ -46,7 +52,11 @@ __all__ = [
     "read",
     "plan",
     "apply",
+    "apply_job",
     "install",
+    "INLINE_ROWS",
+    "save_status",
+    "load_status",
 ]
 
 #: the columns of the template, in order (dataset fields, and the first
@@ -349,6 +359,16 @@ def _plan_row(user: str, number: int, cells: dict[str, str], lang: str,
         errors.append(f"{_label('name', lang)}: " + tk._("The same URL is on another row"))
         return result, None
     seen.add(name)
+    title = cells.get("title", "").strip()
+    if title:
+        # (each row against the catalogue: the validation; rows among
+        # themselves: here)
+        title_key = validators._title_key(title)
+        if title_key in lookups.titles:
+            errors.append(f"{_label('title', lang)}: "
+                          + tk._("The same title is on another row"))
+            return result, None
+        lookups.titles.add(title_key)
     fields = _fields(cells, errors, lang)
     existing = None
     if name in lookups.existing:
@@ -429,6 +449,8 @@ class _Lookups:
                     model.Package.name.in_(chunk) | model.Package.id.in_(chunk)):
                 self.existing.update((name, pkg_id))
         self._orgs: dict[str, Optional[str]] = {}
+        #: the titles of the rows planned so far (no two the same)
+        self.titles: set[str] = set()
         self._may_create: dict[str, bool] = {}
 
     def organization(self, text: str) -> Optional[str]:
@@ -466,60 +488,216 @@ def plan(user: str, rows: list[tuple[int, dict[str, str]]],
     return plans, work
 
 
-#: set while this thread applies an import (see :class:`_ImportIndex`)
+#: while this thread applies an import: the ids of the datasets it saved
+#: that the search index has not had yet (see :func:`install`)
 _importing = threading.local()
+#: how many saved datasets are sent to the search index at a time, with
+#: one Solr commit each time (so the catalogue search shows a long import
+#: as it goes)
+INDEX_BATCH = 100
 
 
 def install() -> None:
-    """Use :class:`_ImportIndex` as CKAN's package search index (called
-    once by the plugin; it behaves as CKAN's own outside an import)."""
+    """Let an import index each dataset once (called once by the plugin).
+
+    CKAN's search plugin indexes a dataset at every commit that touched it,
+    and a new dataset twice (as "new", and as "changed" through its tags,
+    extras and groups), each time with a ``package_show`` and a Solr
+    commit. While *this thread* applies an import, the datasets it saves
+    are only noted; :func:`apply` then indexes each once, with one Solr
+    commit per :data:`INDEX_BATCH`. Other requests (other threads) index as
+    always; ``ckan.search.solr_commit`` is left alone."""
     from ckan.lib import search
 
-    if search._INDICES.get("package") is PackageSearchIndex:
-        search._INDICES["package"] = _ImportIndex
+    # (CKAN 2.12 has no such plugin: its actions index the dataset they save
+    # themselves, once; an import there indexes as any other save)
+    plugin = getattr(search, "SynchronousSearchPlugin", None)
+    if plugin is None or getattr(plugin.notify, "_utt1service_import", False):
+        return
+    original = plugin.notify
+
+    def notify(self: Any, entity: Any, operation: str) -> None:
+        pending = getattr(_importing, "pending", None)
+        if (pending is not None and isinstance(entity, model.Package)
+                and operation != model.DomainObjectOperation.deleted):
+            pending.add(entity.id)
+            return None
+        return original(self, entity, operation)
+
+    notify._utt1service_import = True  # type: ignore[attr-defined]
+    plugin.notify = notify  # type: ignore[method-assign]
 
 
-class _ImportIndex(PackageSearchIndex):
-    """CKAN's package index, except that while *this thread* applies an
-    Excel import the datasets it saves are sent to Solr without a commit
-    each; :func:`apply` commits once at the end. Other requests (other
-    threads) keep committing as configured: nothing process-wide is changed
-    (``ckan.search.solr_commit`` is left alone)."""
+def _index_pending() -> None:
+    """Index (once each) the datasets the import saved since the last call,
+    then commit the search index once."""
+    from ckan.lib import search
 
-    def index_package(self, pkg_dict: Any, defer_commit: bool = False) -> None:
-        return super().index_package(
-            pkg_dict, defer_commit or getattr(_importing, "active", False))
+    pending = getattr(_importing, "pending", None) or set()
+    if not pending:
+        return
+    ids, pending_now = sorted(pending), set()
+    _importing.pending = pending_now
+    index = search.index_for("package")
+    context = {"ignore_auth": True, "validate": False, "use_cache": False}
+    for pkg_id in ids:
+        try:
+            pkg = tk.get_action("package_show")(dict(context), {"id": pkg_id})
+        except tk.ObjectNotFound:
+            continue
+        index.update_dict(pkg, defer_commit=True)
+    search.commit()
 
 
-def apply(user: str, work: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
+def apply(user: str, work: list[dict[str, Any]],
+          progress: Optional[Any] = None) -> tuple[int, int, list[str]]:
     """Create and change the datasets through the actions; returns
-    (created, updated, errors of rows that failed after all)."""
-    from ckan.lib import search
+    (created, updated, errors of rows that failed after all).
 
+    Every row goes through ``package_create``/``package_patch`` as the user
+    (validation, permissions, activity); the search index gets each dataset
+    once, :data:`INDEX_BATCH` at a time (:func:`install`). ``progress``, if
+    given, is called after each row with (rows done, created, updated,
+    failures)."""
     failures: list[str] = []
-    # each dataset is indexed as it is saved, but Solr commits once at the
-    # end instead of twice a dataset (only for this thread's saves)
-    _importing.active = True
+    created = updated = 0
+    _importing.pending = set()
     try:
-        _apply_jobs(user, work, failures)
+        for done, job in enumerate(work, start=1):
+            outcome = _apply_job(user, job, failures)
+            created += outcome == "create"
+            updated += outcome == "update"
+            if done % INDEX_BATCH == 0:
+                _index_pending()
+            if progress is not None:
+                progress(done, created, updated, failures)
+    except Exception:
+        # (the rows saved so far are committed: they are still indexed below)
+        model.Session.rollback()
+        raise
     finally:
-        _importing.active = False
-        search.commit()
-    created = sum(1 for job in work if job.get("done") == "create")
-    updated = sum(1 for job in work if job.get("done") == "update")
+        try:
+            _index_pending()
+        finally:
+            _importing.pending = None
     return created, updated, failures
 
 
-def _apply_jobs(user: str, work: list[dict[str, Any]], failures: list[str]) -> None:
-    for job in work:
-        try:
-            if job["action"] == "create":
-                # (the new dataset's id is enough: no package_show of it)
-                tk.get_action("package_create")(dict(_context(user), return_id_only=True),
-                                                dict(job["data"]))
-            else:
-                tk.get_action("package_patch")(_context(user), dict(job["data"]))
-            job["done"] = job["action"]
-        except (tk.ValidationError, tk.NotAuthorized) as error:
-            name = job["data"].get("name") or job["data"].get("id")
-            failures.append(f"{name}: {error}")
+def _apply_job(user: str, job: dict[str, Any], failures: list[str]) -> Optional[str]:
+    try:
+        if job["action"] == "create":
+            # (the new dataset's id is enough: no package_show of it)
+            tk.get_action("package_create")(dict(_context(user), return_id_only=True),
+                                            dict(job["data"]))
+        else:
+            tk.get_action("package_patch")(_context(user), dict(job["data"]))
+    except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as error:
+        name = job["data"].get("name") or job["data"].get("id")
+        failures.append(f"{name}: {_failure_text(error)}")
+        return None
+    return job["action"]
+
+
+def _failure_text(error: Exception) -> str:
+    if isinstance(error, tk.ValidationError):
+        return "; ".join(_error_lines(error.error_dict, dataset_schema.current_lang()))
+    return str(error) or error.__class__.__name__
+
+
+# ------------------------------------------------------- in the background
+
+#: an import with more rows to apply than this runs as a background job
+#: (``ckan jobs worker``), with a progress page; smaller ones in the request
+INLINE_ROWS = 20
+#: how long the progress and result of an import are kept (seconds)
+STATUS_TTL = 7 * 24 * 3600
+
+
+def _status_key(token: str) -> str:
+    return f"{tk.config.get('ckan.site_id')}:utt1service:excel-import:{token}"
+
+
+def save_status(token: str, status: dict[str, Any]) -> None:
+    """Keep the progress of the import ``token`` (Redis, a week)."""
+    from ckan.lib.redis import connect_to_redis
+
+    connect_to_redis().setex(_status_key(token), STATUS_TTL,
+                             json.dumps(status, ensure_ascii=False))
+
+
+def load_status(token: str) -> Optional[dict[str, Any]]:
+    """The progress of the import ``token``: user_id, state (queued,
+    running, done, failed), total, done, created, updated, failures."""
+    from ckan.lib.redis import connect_to_redis
+
+    raw = connect_to_redis().get(_status_key(token))
+    if not raw:
+        return None
+    try:
+        status = json.loads(raw)
+    except ValueError:
+        return None
+    return status if isinstance(status, dict) else None
+
+
+def _as_user_in(user: str, lang: str) -> Any:
+    """Where the job runs, a request of ``user`` in ``lang``, as the click
+    was: the rows' errors are then in the user's language, and CKAN's
+    permission checks find the user without asking the database each time.
+    ``ckan jobs worker`` runs a job outside any request, but its command
+    holds the portal's Flask app; elsewhere (a test) the current request is
+    kept."""
+    import contextlib
+
+    import click
+    import flask
+
+    if flask.has_request_context():
+        return contextlib.nullcontext()
+    command = click.get_current_context(silent=True)
+    app = command.meta.get("flask_app") if command is not None else None
+    if app is None:
+        return contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def request() -> Any:
+        with app.test_request_context(environ_overrides={"CKAN_LANG": lang}):
+            user_obj = model.User.get(user)
+            if user_obj is not None and user_obj.is_active:
+                from flask_login import login_user
+
+                login_user(user_obj)
+            yield
+
+    return request()
+
+
+def apply_job(user: str, token: str, work: list[dict[str, Any]], lang: str = "th") -> None:
+    """The background job of a large import: :func:`apply` as ``user``,
+    its progress kept for the progress page every few rows."""
+    with _as_user_in(user, lang):
+        _apply_job_run(user, token, work)
+
+
+def _apply_job_run(user: str, token: str, work: list[dict[str, Any]]) -> None:
+    status = load_status(token) or {"total": len(work)}
+    status.update(state="running", done=0, created=0, updated=0, failures=[])
+    save_status(token, status)
+    step = max(1, min(25, len(work) // 20))
+
+    def progress(done: int, created: int, updated: int, failures: list[str]) -> None:
+        if done % step == 0 or done == len(work):
+            status.update(done=done, created=created, updated=updated,
+                          failures=failures[:200])
+            save_status(token, status)
+
+    try:
+        created, updated, failures = apply(user, work, progress)
+    except Exception:
+        log.exception("Excel import %s failed", token)
+        status["state"] = "failed"
+        save_status(token, status)
+        raise
+    status.update(state="done", done=len(work), created=created, updated=updated,
+                  failures=failures[:200], failed_rows=len(failures))
+    save_status(token, status)

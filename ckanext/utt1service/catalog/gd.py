@@ -615,3 +615,90 @@ def sync_group(pkg_dict: dict[str, Any]) -> Optional[bool]:
         model.Session.add(member)
     member.state = "active" if offered else "deleted"
     return offered
+
+
+# ------------------------------------------------------- resource-level fields
+
+#: GD Catalog's resource fields (thai_gdc 2.x ``resource_fields``) that the
+#: portal derives from each resource and its dataset; they are given with
+#: every resource (``package_show``, ``resource_show``: what GD Catalog's
+#: harvester reads), never typed and never stored
+RESOURCE_FIELDS = [
+    "resource_accessible_condition",
+    "resource_created_date",
+    "resource_last_updated_date",
+    "resource_data_collect",
+    "resource_data_collect_other",
+    "resource_first_year_of_data",
+    "resource_last_year_of_data",
+    "resource_disaggregate",
+    "resource_disaggregate_other",
+    "resource_unit_of_measure",
+    "resource_unit_of_multiplier",
+    "resource_unit_of_multiplier_other",
+    "resource_official_statistics",
+]
+_GEOSPATIAL = "ข้อมูลภูมิสารสนเทศเชิงพื้นที่"
+#: (resource field, dataset field) for statistical data (thai_gdc shows
+#: these for ข้อมูลสถิติ only)
+_STATISTICAL_FROM = [
+    ("resource_first_year_of_data", "first_year_of_data"),
+    ("resource_last_year_of_data", "last_year_of_data"),
+    ("resource_disaggregate", "disaggregate"),
+    ("resource_disaggregate_other", "disaggregate_other"),
+    ("resource_unit_of_measure", "unit_of_measure"),
+    ("resource_unit_of_multiplier", "unit_of_multiplier"),
+    ("resource_unit_of_multiplier_other", "unit_of_multiplier_other"),
+    ("resource_official_statistics", "official_statistics"),
+]
+
+
+def _day(value: Any) -> str:
+    """The date (YYYY-MM-DD) of a CKAN timestamp, or ""."""
+    text = str(value or "").strip()
+    return text[:10] if len(text) >= 10 and text[4] == "-" and text[7] == "-" else ""
+
+
+def resource_gd_fields(pkg: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any]:
+    """GD Catalog's fields of ``resource`` in dataset ``pkg``, as thai_gdc
+    has them for the dataset's data type: its access condition (restricted
+    files: the access-request condition), the day it was created and last
+    changed (CKAN's ``created`` and ``last_modified``/``metadata_modified``),
+    and the dataset's unit of collection or statistical fields. Empty values
+    are left out."""
+    data_type = pkg.get("data_type")
+    out: dict[str, Any] = {}
+    if resource.get("access_level") == "restricted":
+        out["resource_accessible_condition"] = RESTRICTED_CONDITION
+    elif legacy_value("data_category", pkg.get("data_category")) in (None, "", "ข้อมูลสาธารณะ"):
+        out["resource_accessible_condition"] = OPEN_CONDITION
+    elif pkg.get("accessible_condition") not in (None, "", RESTRICTED_CONDITION):
+        out["resource_accessible_condition"] = pkg["accessible_condition"]
+    created = _day(resource.get("created"))
+    if created and data_type != STATISTICAL:
+        out["resource_created_date"] = created
+    updated = (_day(resource.get("last_modified")) or _day(resource.get("metadata_modified"))
+               or created)
+    if updated:
+        out["resource_last_updated_date"] = updated
+    if data_type == STATISTICAL:
+        for name, source in _STATISTICAL_FROM:
+            out[name] = pkg.get(source)
+    elif data_type != _GEOSPATIAL:
+        out["resource_data_collect"] = pkg.get("data_collect")
+        out["resource_data_collect_other"] = pkg.get("data_collect_other")
+    return {k: (_list(v) if k == "resource_disaggregate" else v)
+            for k, v in out.items() if not is_empty(v)}
+
+
+def add_resource_fields(pkg: dict[str, Any]) -> None:
+    """Give each resource of ``pkg`` (a shown dataset) its GD fields
+    (:func:`resource_gd_fields`), replacing any sent back by a client."""
+    if pkg.get("type") not in (None, "dataset"):
+        return
+    for resource in pkg.get("resources") or []:
+        if not isinstance(resource, dict):
+            continue
+        for name in RESOURCE_FIELDS:
+            resource.pop(name, None)
+        resource.update(resource_gd_fields(pkg, resource))

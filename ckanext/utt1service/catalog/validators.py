@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
+import re
 from itertools import count
 from typing import Any, Optional
 
@@ -23,6 +23,7 @@ from ckanext.utt1service.common import thaidate
 __all__ = [
     "utt1service_tag_name_validator",
     "utt1service_tag_string_convert",
+    "utt1service_title_unique",
     "utt1service_be_year",
     "utt1service_int_output",
     "utt1service_dataset_consistency",
@@ -43,20 +44,18 @@ BE_YEAR_MAX = 2700
 GREGORIAN_MIN = BE_YEAR_MIN - thaidate.BE_OFFSET
 GREGORIAN_MAX = BE_YEAR_MAX - thaidate.BE_OFFSET
 
-_TAG_PUNCTUATION = frozenset(" -_.")
+#: GD Catalog's tag rule (thai_gdc's tag validator): the characters of the
+#: Thai block (ก-๙: letters, vowel and tone marks, digits, ฯ ๆ ฿ ๏), letters,
+#: digits and underscores of any script, spaces, hyphens and dots. CKAN's
+#: own [\w -.] rejects the Thai vowel and tone marks (not "word" characters).
+GD_TAG = re.compile(r"[ก-๙\w \-.]*")
 MISSING = tk.missing
 
 
-def _tag_char_ok(char: str) -> bool:
-    # Letters, digits and combining marks (Thai vowel and tone marks such as
-    # ั ิ ี ่ ้ are category Mn, which CKAN's [\w -.] rejects).
-    return char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LMN"
-
-
 def utt1service_tag_name_validator(value: Any, context: Context) -> Any:
-    """Like CKAN's tag_name_validator, but Thai words are accepted:
-    letters, digits, combining marks, spaces, hyphens, underscores, dots."""
-    if not all(_tag_char_ok(c) for c in value):
+    """GD Catalog's tag rule (:data:`GD_TAG`): Thai words, letters, digits,
+    spaces, hyphens, underscores, dots."""
+    if not isinstance(value, str) or not GD_TAG.fullmatch(value):
         raise tk.Invalid(
             tk._(
                 'Tag "{tag}" can only contain letters (Thai or English), digits, '
@@ -92,6 +91,46 @@ def utt1service_tag_string_convert(
             utt1service_tag_name_validator(tag, context)
         except tk.Invalid as e:
             errors[key].append(e.error)
+
+
+def _title_key(title: str) -> str:
+    """A title as compared for uniqueness: spaces collapsed, case ignored."""
+    return " ".join(title.split()).lower()
+
+
+def utt1service_title_unique(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """No two datasets of the catalogue have the same title (GD Catalog and
+    its users tell datasets apart by their titles). Spaces and letter case
+    do not make a title different. Checked when a dataset is created or its
+    title changes (older datasets that already share a title can still be
+    edited; changing the title must end the clash)."""
+    from sqlalchemy import func
+
+    import ckan.model as model
+
+    title = data.get(key)
+    if not isinstance(title, str) or not title.strip():
+        return
+    wanted = _title_key(title)
+    own = context.get("package")
+    own_id = own.id if own is not None else data.get(("id",))
+    if own is None and isinstance(own_id, str) and own_id:
+        own = model.Package.get(own_id)
+    if own is not None and _title_key(own.title or "") == wanted:
+        return
+    query = model.Session.query(model.Package.id).filter(
+        model.Package.state == "active",
+        model.Package.type == "dataset",
+        func.lower(func.regexp_replace(func.btrim(model.Package.title), r"\s+", " ", "g")) == wanted,
+    )
+    if own is not None:
+        query = query.filter(model.Package.id != own.id)
+    if query.first() is not None:
+        errors[key].append(tk._(
+            "Another dataset of the catalogue already has this title: "
+            "give this dataset a title of its own"))
 
 
 def _parse_year(value: Any) -> Optional[int]:
@@ -300,7 +339,17 @@ def utt1service_gd_prefill(
     """Before the fields are checked (the schema's ``before_validators``):
     fill in the GD Catalog fields that are empty, or that still hold what
     the portal filled in, from the education fields (``gd.prefill``); the
-    field validators then check them like typed values."""
+    field validators then check them like typed values. GD's resource-level
+    fields that a client sends back are dropped: they are derived when the
+    dataset is shown, never stored (``gd.add_resource_fields``)."""
+    derived = set(gd.RESOURCE_FIELDS)
+    for flat_key in [k for k in data if len(k) == 3 and k[0] == "resources"]:
+        if flat_key[2] in derived:
+            del data[flat_key]
+        elif flat_key[2] == "__extras" and isinstance(data[flat_key], dict):
+            # (keys the resource schema does not know wait there)
+            for name in derived & set(data[flat_key]):
+                del data[flat_key][name]
     pkg = _dataset_view(data)
     values, auto = gd.prefill(pkg, _stored_auto(data, context))
     for name, value in values.items():

@@ -11,7 +11,8 @@ Routes:
   search boxes of the catalogue and of the landing page;
 * ``/dataset-excel`` — dataset metadata in Excel (``excel.py``): the template,
   the export of the catalogue, and the import (a dry run, then apply), for
-  whoever may add datasets (sysadmins, editors).
+  whoever may add datasets (sysadmins, editors); ``/dataset-excel/import/<token>``
+  — the progress and result of a large import applied in the background.
 
 A dataset's QR code and poster are served only to someone who may see the
 dataset (``package_show``'s auth); everyone else gets a 404, as for the
@@ -23,6 +24,7 @@ reached: a clear message (HTTP 503) instead of a 500 (``search.py``).
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
 from flask import Blueprint, jsonify, make_response, request
@@ -35,6 +37,8 @@ from ckanext.utt1service.catalog import bigdata as landing
 from ckanext.utt1service.catalog import dataset_schema, excel, qr, search
 
 __all__ = ["bigdata", "dataset_excel"]
+
+log = logging.getLogger(__name__)
 
 bigdata = Blueprint("utt1service_bigdata", __name__)
 dataset_excel = Blueprint("utt1service_dataset_excel", __name__)
@@ -198,17 +202,22 @@ def _import_dir() -> str:
 
 
 def _upload_path(token: str) -> str:
-    """Where the file of a dry run waits for "apply": named after the user
-    and a random token, so only that user can apply it."""
+    """Where the rows of a dry run wait for "apply" (what to create and
+    change, as JSON): named after the user and a random token, so only
+    that user can apply them."""
     import os
 
-    return os.path.join(_import_dir(), f"{tk.current_user.id}-{token}.xlsx")
+    return os.path.join(_import_dir(), f"{tk.current_user.id}-{token}.json")
+
+
+def _valid_token(token: str) -> bool:
+    return bool(token) and len(token) == 32 and all(c in "0123456789abcdef" for c in token)
 
 
 def _stored_upload(token: str) -> Any:
     import os
 
-    if not token or len(token) != 32 or not token.isalnum():
+    if not _valid_token(token):
         return None
     path = _upload_path(token)
     return path if os.path.exists(path) else None
@@ -265,9 +274,11 @@ def excel_upload() -> Any:
         return tk.redirect_to("utt1service_dataset_excel.excel_page")
     token = ""
     if work:
+        import json
+
         token = secrets.token_hex(16)
-        with open(_upload_path(token), "wb") as out:
-            out.write(data)
+        with open(_upload_path(token), "w", encoding="utf-8") as out:
+            json.dump(work, out, ensure_ascii=False)
     return tk.render("utt1service/excel/index.html", {
         "plans": plans, "token": token,
         "counts": {a: sum(1 for p in plans if p.action == a)
@@ -276,22 +287,43 @@ def excel_upload() -> Any:
 
 
 def excel_apply() -> Any:
-    """Apply the file of the last dry run (the rows without errors)."""
+    """Apply the rows of the last dry run that had no errors: at once when
+    they are few, else in a background job with a progress page."""
     _may_import()
+    import json
     import os
 
-    path = _stored_upload(request.form.get("token", ""))
+    token = request.form.get("token", "")
+    path = _stored_upload(token)
     if path is None:
         tk.h.flash_error(tk._("Upload the file again: the dry run has expired"))
         return tk.redirect_to("utt1service_dataset_excel.excel_page")
-    with open(path, "rb") as stored:
-        data = stored.read()
-    os.remove(path)
     try:
-        _plans, work = _plan(data)
-    except excel.ExcelError as error:
-        tk.h.flash_error(str(error))
+        with open(path, encoding="utf-8") as stored:
+            work = json.load(stored)
+    except ValueError:
+        work = None
+    if not isinstance(work, list):
+        os.remove(path)
+        tk.h.flash_error(tk._("Upload the file again: the dry run has expired"))
         return tk.redirect_to("utt1service_dataset_excel.excel_page")
+    if len(work) > excel.INLINE_ROWS:
+        try:
+            excel.save_status(token, {"user_id": tk.current_user.id, "state": "queued",
+                                      "total": len(work), "done": 0, "created": 0,
+                                      "updated": 0, "failures": []})
+            tk.enqueue_job(excel.apply_job, [tk.current_user.name, token, work,
+                                             dataset_schema.current_lang()],
+                           title=f"utt1service: Excel import of {len(work)} rows",
+                           rq_kwargs={"timeout": 6 * 3600})
+        except Exception:  # noqa: BLE001 - Redis down: the dry run stays, to try again
+            log.warning("Could not start the Excel import %s", token, exc_info=True)
+            tk.h.flash_error(tk._("The import could not be started. Try again in a few "
+                                  "minutes; nothing has been saved yet."))
+            return tk.redirect_to("utt1service_dataset_excel.excel_page")
+        os.remove(path)
+        return tk.redirect_to("utt1service_dataset_excel.excel_progress", token=token)
+    os.remove(path)
     created, updated, failures = excel.apply(tk.current_user.name, work)
     tk.h.flash_success(tk._("{created} dataset(s) created, {updated} changed")
                        .format(created=created, updated=updated))
@@ -300,9 +332,39 @@ def excel_apply() -> Any:
     return tk.redirect_to("utt1service_dataset_excel.excel_page")
 
 
+def _import_status(token: str) -> dict[str, Any]:
+    """The progress of the current user's import ``token``; 404 for anyone
+    else's, or an unknown or expired one."""
+    _may_import()
+    status = excel.load_status(token) if _valid_token(token) else None
+    if status is None or status.get("user_id") != tk.current_user.id:
+        return tk.abort(404, tk._("This import is not known (or is more than a week old)"))
+    return status
+
+
+def excel_progress(token: str) -> str:
+    """How far a background import has come, and its result."""
+    status = _import_status(token)
+    request.environ["__no_cache__"] = True
+    return tk.render("utt1service/excel/progress.html", {"status": status, "token": token})
+
+
+def excel_progress_json(token: str) -> Response:
+    """The same, for the page's script (it updates the page as it goes)."""
+    status = _import_status(token)
+    request.environ["__no_cache__"] = True
+    response = jsonify({k: status.get(k) for k in ("state", "total", "done", "created",
+                                                   "updated")})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 dataset_excel.add_url_rule("/dataset-excel", view_func=excel_page, methods=["GET"])
 dataset_excel.add_url_rule("/dataset-excel", view_func=excel_upload, methods=["POST"],
                            endpoint="excel_upload")
 dataset_excel.add_url_rule("/dataset-excel/template.xlsx", view_func=excel_template)
 dataset_excel.add_url_rule("/dataset-excel/export.xlsx", view_func=excel_export)
 dataset_excel.add_url_rule("/dataset-excel/apply", view_func=excel_apply, methods=["POST"])
+dataset_excel.add_url_rule("/dataset-excel/import/<token>", view_func=excel_progress)
+dataset_excel.add_url_rule("/dataset-excel/import/<token>/status.json",
+                           view_func=excel_progress_json)

@@ -82,6 +82,64 @@ def test_tags_with_other_characters_are_still_rejected(org):
         assert "can only contain letters" in " ".join(errors["tag_string"]), tags
 
 
+def test_tags_follow_gd_catalogs_rule(org):
+    # GD Catalog's [ก-๙\w \-.]: the whole Thai block (marks, Thai digits,
+    # ฯ ๆ ฿), letters and digits of any script, _ - . and spaces
+    pkg = _create(org, tag_string="ปีการศึกษา ๒๕๖๘, ฯลฯ, ค่าใช้จ่าย฿, data_2568, v1.0, Ökologie")
+    assert len(pkg["tags"]) == 6
+    for bad in ["ครู/นักเรียน", "50%", "a+b", "นักเรียน\x00", "(ครู)", "e\u0301cole"]:
+        errors = _errors(org, name="bad-tag", tag_string=bad)
+        assert "can only contain letters" in " ".join(errors["tag_string"]), bad
+    # the API's tag list has the same rule
+    with pytest.raises(tk.ValidationError) as e:
+        _call(org, "package_patch", id=pkg["id"], tags=[{"name": "ครู/นักเรียน"}])
+    assert "can only contain letters" in str(e.value.error_dict)
+
+
+# ---------------------------------------------------------------- titles
+
+
+def test_two_datasets_of_the_catalogue_cannot_share_a_title(org):
+    first = _create(org, name="students-2568", title="จำนวนนักเรียน ปีการศึกษา 2568")
+    # spaces and letter case do not make a title different
+    for title in ["จำนวนนักเรียน ปีการศึกษา 2568", "  จำนวนนักเรียน   ปีการศึกษา 2568 "]:
+        errors = _errors(org, name="students-copy", title=title)
+        assert "already has this title" in " ".join(errors["title"])
+    _create(org, name="english", title="Students 2568")
+    assert "title" in _errors(org, name="english-2", title="STUDENTS 2568")
+    # a private dataset of another organization counts too
+    other = factories.Organization()
+    _call(org, "package_create", name="private-one", title="ข้อมูลส่วนตัว", owner_org=other["id"],
+          private=True)
+    assert "title" in _errors(org, name="private-two", title="ข้อมูลส่วนตัว")
+    # a dataset keeps its own title when saved again; changing to a free
+    # title is fine, to a taken one is not
+    assert _call(org, "package_patch", id=first["id"], notes="ปรับปรุง")["title"] == first["title"]
+    _call(org, "package_patch", id=first["id"], title="จำนวนนักเรียน 2568 (ฉบับปรับปรุง)")
+    with pytest.raises(tk.ValidationError) as e:
+        _call(org, "package_patch", id=first["id"], title="Students 2568")
+    assert "title" in e.value.error_dict
+    # a deleted dataset's title is free again
+    _call(org, "package_delete", id="english")
+    assert _create(org, name="english-3", title="Students 2568")["title"] == "Students 2568"
+
+
+def test_the_form_says_a_title_is_taken_in_the_users_language(app, org):
+    user = factories.SysadminWithToken()
+    _create(org, name="teachers-2568", title="จำนวนครู 2568")
+    for prefix, expected in [
+        ("", "มีชุดข้อมูลอื่นในแคตตาล็อกใช้ชื่อนี้แล้ว"),
+        ("/en", "Another dataset of the catalogue already has this title"),
+    ]:
+        response = app.post(
+            prefix + "/dataset/new", headers={"Authorization": user["token"]},
+            data={"title": "จำนวนครู 2568", "name": "teachers-copy", "owner_org": org["id"],
+                  "save": "", "_ckan_phase": 1},
+        )
+        body = html.unescape(response.get_data(as_text=True))
+        assert expected in body and response.status_code == 200
+
+
 # ----------------------------------------------------------------- years
 
 
@@ -212,7 +270,8 @@ def test_the_topic_list_can_come_from_an_environment_variable(org, ckan_config, 
         "health | สุขภาพนักเรียน | Student health; sport | กีฬา | Sport",
     )
     assert _create(org, topic_category="sport")["topic_category"] == "sport"
-    assert _create(org, name="health-one", topic_category="health")["topic_category"] == "health"
+    assert _create(org, name="health-one", title="สุขภาพนักเรียน",
+                   topic_category="health")["topic_category"] == "health"
 
 
 # ------------------------------------------------- the web form, Thai and English

@@ -117,3 +117,25 @@ def test_consented_datasets_saved_before_the_gd_group_join_it():
     assert _run("--apply").exit_code == 0
     assert helpers.call_action("package_search", fq="groups:gd-catalog")["count"] == 1
     assert "0 dataset(s) would change" in _run().output
+
+
+def test_datasets_that_share_a_title_are_listed_to_rename():
+    # saved before titles had to be unique (written directly, as they are
+    # in the database of an older portal)
+    org = factories.Organization()
+    ids = [factories.Dataset(owner_org=org["id"], name=name, title=f"ชั่วคราว {name}")["id"]
+           for name in ("budget-a", "budget-b", "teachers")]
+    for dataset_id in ids[:2]:
+        model.Package.get(dataset_id).title = "งบประมาณ  2568"
+    model.Package.get(ids[1]).title = "งบประมาณ 2568"
+    model.Session.commit()
+    result = _run()
+    assert result.exit_code == 0
+    assert "same title, rename all but one: budget-a, budget-b" in result.output
+    assert "teachers" not in result.output.split("same title")[-1]
+    # either one can still be edited, and renaming one ends the clash
+    staff = {"user": factories.Sysadmin()["name"]}
+    helpers.call_action("package_patch", context=dict(staff), id="budget-a", notes="ปรับปรุง")
+    helpers.call_action("package_patch", context=dict(staff), id="budget-b",
+                        title="งบประมาณ 2568 (ฉบับที่ 2)")
+    assert "same title" not in _run().output

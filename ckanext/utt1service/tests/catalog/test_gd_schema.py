@@ -31,6 +31,8 @@ def _call(org, action, **data):
 
 def _create(org, **fields):
     data = {"name": "gd-dataset", "title": "จำนวนนักเรียน ปีการศึกษา 2568", "owner_org": org["id"]}
+    if "name" in fields:  # (titles are unique in the catalogue)
+        data["title"] += f" ({fields['name']})"
     data.update(fields)
     return _call(org, "package_create", **data)
 
@@ -182,3 +184,46 @@ def test_an_other_licence_shows_its_text(app, org):
     page = app.get(tk.h.url_for("dataset.read", id=pkg["name"]),
                    extra_environ={"REMOTE_USER": org["_user"]}).body
     assert "ใบอนุญาตของสำนักงาน" in page
+
+
+# ------------------------------------------------------ resource-level fields
+
+
+def test_each_resource_has_gd_catalogs_resource_fields_derived(org):
+    # statistical data (the default data type): the dataset's statistical
+    # fields, the access condition of each file, the day it last changed
+    pkg = _create(org, **EDUCATION)
+    public = pkg["resources"][0]
+    today = public["created"][:10]
+    assert public["resource_accessible_condition"] == gd.OPEN_CONDITION
+    # a restricted file (an upload; its dict as the portal shows it)
+    restricted = gd.resource_gd_fields(pkg, dict(public, access_level="restricted"))
+    assert restricted["resource_accessible_condition"] == gd.RESTRICTED_CONDITION
+    assert public["resource_last_updated_date"] == today
+    assert "resource_created_date" not in public  # (thai_gdc: not for statistical data)
+    assert (public["resource_first_year_of_data"], public["resource_last_year_of_data"]) == (2568, 2568)
+    assert public["resource_disaggregate"] == pkg["disaggregate"]
+    assert public["resource_unit_of_multiplier"] == "หน่วย"
+    assert public["resource_official_statistics"] == "False"
+    assert "resource_data_collect" not in public
+    # what a harvester reads resource by resource too
+    shown = helpers.call_action("resource_show", id=public["id"])
+    assert shown["resource_last_updated_date"] == today
+
+    # record data: the unit of collection and the day the file was created
+    pkg = _call(org, "package_patch", id=pkg["id"], data_type=gd.RECORD)
+    public = pkg["resources"][0]
+    assert public["resource_created_date"] == today
+    assert public["resource_data_collect"] == pkg["data_collect"] == "บุคคล"
+    assert "resource_first_year_of_data" not in public
+
+    # never typed nor stored: a value sent back is replaced, none is saved
+    resource = dict(public, resource_created_date="2000-01-01", resource_data_collect="แต่ง")
+    _call(org, "resource_update", **resource)
+    pkg = _call(org, "package_show", id=pkg["id"])
+    assert pkg["resources"][0]["resource_created_date"] == today
+    assert pkg["resources"][0]["resource_data_collect"] == "บุคคล"
+    import ckan.model as model
+
+    stored = model.Resource.get(public["id"]).extras
+    assert not [k for k in stored if k.startswith("resource_")], stored
