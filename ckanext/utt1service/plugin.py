@@ -130,6 +130,8 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "utt1service")
+        # CKAN 2.12: a new fiscal year revalidates the resources' periods
+        compat.declare_resource_validation_dependencies()
         # GD Catalog's licences are the portal's licence register, unless a
         # sysadmin names another list (it must keep GD's ids: README)
         if not config.get("licenses_group_url"):
