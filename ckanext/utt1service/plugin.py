@@ -39,7 +39,14 @@ from ckanext.utt1service.catalog import excel, gd, preview, search
 from ckanext.utt1service.catalog import helpers as catalog_helpers
 from ckanext.utt1service.catalog import validators as catalog_validators
 from ckanext.utt1service.catalog import views as catalog_views
-from ckanext.utt1service.common import db_session, fonts, protection, speed, url_guard
+from ckanext.utt1service.common import (
+    compat,
+    db_session,
+    fonts,
+    protection,
+    speed,
+    url_guard,
+)
 from ckanext.utt1service.common import helpers as common_helpers
 from ckanext.utt1service.common import validators as common_validators
 from ckanext.utt1service.common.compat import check_csrf_per_request
@@ -81,10 +88,12 @@ def public_names(modules: tuple[ModuleType, ...]) -> dict[str, Any]:
 
 def actions() -> dict[str, Any]:
     """The actions; with the ``datastore`` plugin also its ``datastore_search``
-    chained, to count reads of the tables (monitoring/datastore_reads.py)."""
+    chained, to count reads of the tables (monitoring/datastore_reads.py),
+    and on CKAN 2.12 ``datastore_create`` (common/compat.py)."""
     found = public_names(ACTIONS)
     if p.plugin_loaded("datastore"):
         found.update(public_names((datastore_reads,)))
+        found.update(compat.version_actions())
     return found
 
 
@@ -121,6 +130,8 @@ class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "utt1service")
+        # CKAN 2.12: a new fiscal year revalidates the resources' periods
+        compat.declare_resource_validation_dependencies()
         # GD Catalog's licences are the portal's licence register, unless a
         # sysadmin names another list (it must keep GD's ids: README)
         if not config.get("licenses_group_url"):

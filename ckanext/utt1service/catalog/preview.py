@@ -125,6 +125,10 @@ def drop_table(resource_id: str) -> bool:
         extras = dict(resource.extras)
         extras["datastore_active"] = False
         resource.extras = extras
+        # CKAN 2.12 indexes the dataset before it commits, from a query
+        # that does not flush the session: written now, the index (and
+        # resource_show, which reads it) no longer claims a table.
+        model.Session.flush()
     if dropped:
         log.info("DataStore table of restricted resource %s dropped", resource_id)
     return dropped

@@ -431,9 +431,13 @@ def test_ckan_versions_agree_across_dockerfile_requirements_and_readme():
     pinned = re.search(r"^ckan\[requirements\]==([\d.]+)$",
                        (ROOT / "requirements.txt").read_text(), re.M).group(1)
     dockerfile = DOCKERFILE.read_text()
+    # every stage is built on the release of the build argument, whose
+    # default (in the Dockerfile and in the compose file) is the pin
     images = re.findall(r"^FROM ckan/ckan-base:(\S+)", dockerfile, re.M)
-    assert images and set(images) == {pinned}, images
+    assert images and set(images) == {"${CKAN_VERSION}"}, images
     assert re.search(r"^ARG CKAN_VERSION=(\S+)$", dockerfile, re.M).group(1) == pinned
+    build = _compose()["x-ckan"]["build"]
+    assert build["args"]["CKAN_VERSION"] == "${CKAN_VERSION:-" + pinned + "}"
     dev = re.search(r"^ckan\[dev\]==([\d.]+)$",
                     (ROOT / "dev-requirements.txt").read_text(), re.M).group(1)
     assert dev == pinned
@@ -446,6 +450,51 @@ def test_ckan_versions_agree_across_dockerfile_requirements_and_readme():
     mentioned |= set(re.findall(r"ckan/ckan-base:(\d+\.\d+\.\d+)", readme))
     mentioned |= set(re.findall(r"ckan\[[\w,]+\]==(\d+\.\d+\.\d+)", readme))
     assert pinned in mentioned and mentioned <= {pinned, second}, mentioned
+
+
+def _supported_versions() -> set[str]:
+    pinned = re.search(r"^ckan\[requirements\]==([\d.]+)$",
+                       (ROOT / "requirements.txt").read_text(), re.M).group(1)
+    second = re.search(r"^ckan\[[\w,]+\]==([\d.]+)$",
+                       (ROOT / "requirements-ckan2.12.txt").read_text(), re.M).group(1)
+    return {pinned, second}
+
+
+def test_the_image_builds_for_either_supported_ckan_from_one_build_argument():
+    dockerfile = DOCKERFILE.read_text()
+    # declared before the first stage (so FROM can use it) and again in the
+    # last one (so its RUN lines see it)
+    first_from = dockerfile.index("\nFROM ")
+    assert re.search(r"^ARG CKAN_VERSION=", dockerfile[:first_from], re.M)
+    last_stage = dockerfile[dockerfile.rindex("\nFROM "):]
+    assert re.search(r"^ARG CKAN_VERSION$", last_stage, re.M)
+    # the build accepts exactly the two supported releases
+    accepted = re.search(r'case "\$\{CKAN_VERSION\}" in ([\d.|]+)\)', dockerfile).group(1)
+    assert set(accepted.split("|")) == _supported_versions()
+    # the compose file is valid with either version in .env, and passes it on
+    for version in sorted(_supported_versions()):
+        document = _interpolate(_compose(), dict(_filled_env(), CKAN_VERSION=version))
+        assert _schema_errors(document) == [], version
+        for service in ("ckan", "worker"):
+            assert document["services"][service]["build"]["args"]["CKAN_VERSION"] == version
+    # .env.example documents the variable, with the default of the compose file
+    line = _env_example()["CKAN_VERSION"]
+    assert line.optional and line.value == min(_supported_versions())
+    assert all(v in " ".join(line.comment) for v in _supported_versions())
+
+
+def test_the_build_refuses_an_unsupported_ckan_version(tmp_path):
+    """The Dockerfile's own check, run as the build would (bash -c)."""
+    dockerfile = DOCKERFILE.read_text()
+    check = re.search(r'(case "\$\{CKAN_VERSION\}" in .*? esac)', dockerfile, re.S).group(1)
+    check = check.replace("\\\n", "\n")
+    for version, ok in (("2.11.6", True), ("2.12.0", True), ("2.10.5", False), ("", False),
+                        ("2.12.0; rm -rf /", False)):
+        result = subprocess.run(["bash", "-c", check], env={"CKAN_VERSION": version},
+                                capture_output=True, text=True)
+        assert (result.returncode == 0) is ok, (version, result.stderr)
+        if not ok:
+            assert "CKAN_VERSION must be 2.11.6 or 2.12.0" in result.stderr
 
 
 def test_image_enables_the_local_plugins_with_envvars_last():

@@ -66,10 +66,14 @@ def datastore_info(next_auth: AuthFunction, context: Context, data_dict: DataDic
 @tk.auth_allow_anonymous_access
 def datastore_search_sql(next_auth: AuthFunction, context: Context,
                          data_dict: DataDict) -> AuthResult:
+    # CKAN 2.12 passes the statement's tables as a generator, which CKAN's
+    # own check (next_auth) would use up: read them once, for both checks.
+    names = list(context.get("table_names") or [])
+    context["table_names"] = names  # type: ignore[typeddict-unknown-key]
     result = next_auth(context, data_dict)
     if not result.get("success"):
         return result
-    for name in context.get("table_names") or []:
+    for name in names:
         if gate.rows_refused(dict(context), name):
             return _refused()
     return result

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import types
 from typing import Any, Optional
+from unittest import mock
 
 import pytest
 
@@ -51,16 +52,21 @@ def ds(shared_world) -> types.SimpleNamespace:
     move(w.staff, "check", req["id"])
     move(w.director, "approve", req["id"])
     move(w.director, "revoke", req["id"], comment="ใช้เกินวัตถุประสงค์")
-    # behind the auth functions' back (ignore_auth): the portal never would
+    # behind the auth functions' back (ignore_auth) and with the table drop
+    # switched off (CKAN 2.12's datastore_create patches the resource, and
+    # every update of the dataset would drop the restricted file's table):
+    # the portal never would
     site = {"ignore_auth": True, "user": w.sysadmin["name"]}
-    _table(w.restricted["id"], w.marker, site)
-    _table(w.public["id"], "public-rows", site)
+    with mock.patch.object(preview, "drop_restricted_tables", lambda pkg_dict: []):
+        _table(w.restricted["id"], w.marker, site)
+        _table(w.public["id"], "public-rows", site)
     w.view = helpers.call_action("resource_view_create", context=dict(site),
                                  resource_id=w.restricted["id"], view_type="datatables_view",
                                  title="ตาราง")
     w.public_view = helpers.call_action("resource_view_create", context=dict(site),
                                         resource_id=w.public["id"],
                                         view_type="datatables_view", title="ตาราง")
+    assert preview.table_exists(w.restricted["id"])
     model.Session.remove()
     return w
 
