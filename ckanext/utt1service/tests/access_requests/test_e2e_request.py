@@ -4,7 +4,6 @@ staff check the request, the director approves it, the requester downloads
 the file; a stranger is refused at the same address."""
 from __future__ import annotations
 
-import re
 import uuid
 
 import pytest
