@@ -52,6 +52,7 @@ def main() -> int:
     import openpyxl
     from werkzeug.test import Client
 
+    import ckan.model as model
     import ckan.plugins.toolkit as tk
 
     from ckanext.utt1service.catalog import excel
@@ -97,7 +98,13 @@ def main() -> int:
         import cProfile
 
         with app._wsgi_app.test_request_context():
-            _plans, work = excel.plan(editor["name"], excel.read(out.getvalue()), "th")
+            rows = excel.read(out.getvalue())
+            profiler = cProfile.Profile()
+            profiler.enable()
+            _plans, work = excel.plan(editor["name"], rows, "th")
+            profiler.disable()
+            profiler.dump_stats(args.profile + ".dry")
+            model.Session.rollback()
             profiler = cProfile.Profile()
             t0 = time.perf_counter()
             profiler.enable()
@@ -105,7 +112,8 @@ def main() -> int:
             profiler.disable()
             apply_s = time.perf_counter() - t0
         profiler.dump_stats(args.profile)
-        print(f"dry run {dry_s:.1f}s, apply {apply_s:.1f}s; profile of the apply: {args.profile}")
+        print(f"dry run {dry_s:.1f}s, apply {apply_s:.1f}s; profiles: {args.profile}.dry "
+              f"(the dry run's plan), {args.profile} (the apply)")
         return 0
 
     # apply: the click, then the background job in `ckan jobs worker` (its

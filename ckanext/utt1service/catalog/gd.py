@@ -17,9 +17,11 @@ person typed is theirs and stays.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from typing import Any, Optional
+import threading
+from typing import Any, Callable, Iterator, Optional
 
 import ckan.plugins.toolkit as tk
 
@@ -359,13 +361,42 @@ def _data_format(resources: list[dict[str, Any]]) -> tuple[list[str], str]:
     return (found or [UNKNOWN]), ", ".join(others)
 
 
+#: while this thread saves many datasets at once (:func:`batch`), what is
+#: looked up once for all of them
+_batch = threading.local()
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """Within: the organizations' titles and the GD group are looked up once
+    for all the datasets this thread derives and saves (an Excel import),
+    not once per dataset."""
+    _batch.cache = {}
+    try:
+        yield
+    finally:
+        _batch.cache = None
+
+
+def _once(key: str, compute: Callable[[], Any]) -> Any:
+    cache = getattr(_batch, "cache", None)
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def _organization_title(owner_org: Any) -> str:
     if is_empty(owner_org):
         return ""
     import ckan.model as model
 
-    group = model.Group.get(str(owner_org))
-    return (group.title or group.name) if group else ""
+    def title() -> str:
+        group = model.Group.get(str(owner_org))
+        return (group.title or group.name) if group else ""
+
+    return _once(f"org-title:{owner_org}", title)
 
 
 # ----------------------------------------------------------------- derive
@@ -596,21 +627,30 @@ def sync_group(pkg_dict: dict[str, Any]) -> Optional[bool]:
     if pkg is None or pkg.type != "dataset":
         return None
     offered = status({**pkg_dict, "state": pkg.state, "private": pkg.private}) == "offered"
-    group = model.Group.by_name(group_name())
-    if group is None:
+
+    def find_group() -> Optional[str]:
+        group = model.Group.by_name(group_name())
+        return group.id if group is not None else None
+
+    group_id = _once("gd-group", find_group)
+    if group_id is None:
         if not offered:
             return None
         group = model.Group(name=group_name(), title=GROUP_TITLE, description=GROUP_DESCRIPTION,
                             type="group", is_organization=False, approval_status="approved")
         model.Session.add(group)
         model.Session.flush()
+        group_id = group.id
+        # (not kept for the batch: the save may still be rolled back)
+        if getattr(_batch, "cache", None) is not None:
+            _batch.cache.pop("gd-group", None)
     member = (model.Session.query(model.Member)
-              .filter_by(group_id=group.id, table_id=pkg.id, table_name="package").first())
+              .filter_by(group_id=group_id, table_id=pkg.id, table_name="package").first())
     is_member = member is not None and member.state == "active"
     if offered == is_member:
         return None
     if member is None:
-        member = model.Member(group=group, table_id=pkg.id, table_name="package",
+        member = model.Member(group_id=group_id, table_id=pkg.id, table_name="package",
                               capacity="public")
         model.Session.add(member)
     member.state = "active" if offered else "deleted"
