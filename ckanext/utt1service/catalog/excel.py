@@ -21,6 +21,7 @@ progress page (:func:`save_status`, :func:`load_status`).
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import io
 import json
 import logging
@@ -252,6 +253,12 @@ def read(data: bytes) -> list[tuple[int, dict[str, str]]]:
                 text = str(value).strip()
                 if isinstance(value, float) and value.is_integer():
                     text = str(int(value))
+                elif isinstance(value, datetime.datetime):
+                    # (a date cell: the day, as the date fields take it)
+                    text = (value.date().isoformat() if value.time() == datetime.time()
+                            else value.isoformat())
+                elif isinstance(value, datetime.date):
+                    text = value.isoformat()
                 cells[name] = text.lstrip("'") if text.startswith("'") else text
         if cells:
             out.append((number, cells))

@@ -31,6 +31,9 @@ __all__ = [
     "utt1service_gd_legacy",
     "utt1service_gd_license",
     "utt1service_gd_consistency",
+    "utt1service_longitude",
+    "utt1service_latitude",
+    "utt1service_short_text",
     "tag_name_validator",
 ]
 
@@ -200,6 +203,55 @@ def utt1service_be_year(value: Any, context: Context) -> int:
     return year
 
 
+#: the longest text of GD's short free-text fields (positional accuracy,
+#: reference period, "other" scale)
+SHORT_TEXT_MAX = 200
+_DEGREES = re.compile(r"[+-]?(\d{1,3}(\.\d{1,10})?|\.\d{1,10})")
+
+
+def _degrees(value: Any, limit: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise tk.Invalid(tk._("Enter decimal degrees, e.g. 99.0236"))
+    text = str(value).strip().replace("\u2212", "-")
+    if not _DEGREES.fullmatch(text):
+        raise tk.Invalid(tk._("Enter decimal degrees, e.g. 99.0236"))
+    number = float(text)
+    if not -limit <= number <= limit:
+        raise tk.Invalid(tk._("Enter a number of degrees between -{limit} and {limit}")
+                         .format(limit=limit))
+    return text
+
+
+def utt1service_longitude(value: Any, context: Context) -> Any:
+    """A longitude in decimal degrees (−180 … 180), kept as the text typed
+    (GD Catalog keeps its bounding box as text)."""
+    if value is MISSING or value is None or value == "":
+        return value
+    return _degrees(value, 180)
+
+
+def utt1service_latitude(value: Any, context: Context) -> Any:
+    """A latitude in decimal degrees (−90 … 90), kept as the text typed.
+    (thai_gdc names the north and south bounds ``…_longitude``; they are
+    latitudes.)"""
+    if value is MISSING or value is None or value == "":
+        return value
+    return _degrees(value, 90)
+
+
+def utt1service_short_text(value: Any, context: Context) -> Any:
+    """A short free text on one line (at most :data:`SHORT_TEXT_MAX`
+    characters)."""
+    if value is MISSING or value is None:
+        return value
+    if not isinstance(value, str):
+        raise tk.Invalid(tk._("Enter text"))
+    text = " ".join(value.split())
+    if len(text) > SHORT_TEXT_MAX:
+        raise tk.Invalid(tk._("At most {max} characters").format(max=SHORT_TEXT_MAX))
+    return text
+
+
 def utt1service_int_output(value: Any) -> Any:
     """Years come back from the database as text: show them as integers."""
     year = _parse_year(value)
@@ -222,6 +274,13 @@ def _date(value: Any) -> Optional[dt.date]:
 def _value(data: FlattenDataDict, key: FlattenKey) -> Any:
     value = data.get(key, MISSING)
     return None if value is MISSING or value == "" else value
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")  # (compares false: no error)
 
 
 def _add_error(errors: FlattenErrorDict, key: FlattenKey, message: str) -> None:
@@ -467,6 +526,18 @@ def utt1service_gd_consistency(
                 category=category, allowed=", ".join(allowed)
             ),
         )
+
+    for low, high, message in (
+        ("west_bound_longitude", "east_bound_longitude",
+         tk._("The west bound must not be east of the east bound")),
+        ("south_bound_longitude", "north_bound_longitude",
+         tk._("The south bound must not be north of the north bound")),
+    ):
+        low_value, high_value = _value(data, (low,)), _value(data, (high,))
+        if (isinstance(low_value, str) and isinstance(high_value, str) and low_value
+                and high_value and not errors.get((low,)) and not errors.get((high,))
+                and _float(low_value) > _float(high_value)):
+            _add_error(errors, (low,), message)
 
     if _value(data, ("allow_harvest",)) != gd.TRUE:
         return
