@@ -190,13 +190,15 @@ def queues(reset_queues):
     reset_queues()
 
 
-def _run_jobs():
-    """What `ckan jobs worker` does, until the queue is empty."""
+def _run_jobs(app):
+    """What `ckan jobs worker` does, until the queue is empty (as there,
+    inside the portal's Flask app)."""
     from ckan import model
     from ckan.lib.jobs import Worker
 
     model.Session.remove()
-    Worker(["default"]).work(burst=True)
+    with app.flask_app.app_context():
+        Worker(["default"]).work(burst=True)
     model.Session.remove()
 
 
@@ -232,7 +234,7 @@ def test_five_hundred_rows_dry_run_then_all_applied_in_the_background(app, offic
     with pytest.raises(tk.ObjectNotFound):
         helpers.call_action("package_show", id="school-000")
 
-    _run_jobs()
+    _run_jobs(app)
     done = html.unescape(app.get(progress_url, headers=auth).get_data(as_text=True))
     assert "การนำเข้าเสร็จสิ้น" in done and "สร้าง 499 ชุดข้อมูล แก้ไข 0 ชุดข้อมูล" in done
     assert app.get(progress_url + "/status.json", headers=auth).json == {
