@@ -685,8 +685,8 @@ def sync_group(pkg_dict: dict[str, Any]) -> Optional[bool]:
     if offered == is_member:
         return None
     if member is None:
-        member = model.Member(group_id=group_id, table_id=pkg.id, table_name="package",
-                              capacity="public")
+        member = model.Member(group=model.Session.get(model.Group, group_id), table_id=pkg.id,
+                              table_name="package", capacity="public")
         model.Session.add(member)
     member.state = "active" if offered else "deleted"
     return offered
