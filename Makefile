@@ -92,7 +92,7 @@ bench-load:  ## requests/s and p50/p95/p99 of four pages under gunicorn, this ex
 	@ROOT="$(CURDIR)"; . bin/lib.sh; export CKAN_PORT CKAN_INI="$(CURDIR)/ckan.ini"; \
 	  "$$VENV/bin/python" bench/load.py $(BENCH_ARGS)
 
-bench-excel:  ## Excel import of 500 new datasets: dry run and apply through the pages vs CKAN's package_create through the API (exits 1 on a missed goal)
+bench-excel:  ## Excel import of 500 new datasets: dry run and apply through the pages vs CKAN's package_create through the API, 50 of them extrapolated (exits 1 on a missed goal)
 	@bin/setup --no-demo >/dev/null
 	@ROOT="$(CURDIR)"; . bin/lib.sh; bin/services datastore ckan_bench datastore_bench; \
 	  export CKAN_SQLALCHEMY_URL="postgresql://$$PG_USER:$$PG_PASSWORD@127.0.0.1:$$PG_PORT/ckan_bench" \

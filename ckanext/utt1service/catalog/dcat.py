@@ -18,6 +18,7 @@ dataset page embeds (ckanext-dcat's ``structured_data``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any, Iterable
 
 from rdflib import BNode, Literal, Namespace, URIRef
@@ -25,7 +26,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.profiles import RDFProfile
-from ckanext.dcat.profiles.base import DCAT, DCT, SCHEMA
+from ckanext.dcat.profiles.base import DCAT, DCT, GSP, SCHEMA
 from ckanext.dcat.utils import resource_uri
 
 from ckanext.utt1service.catalog import dataset_schema, gd
@@ -148,6 +149,7 @@ class Utt1ServiceDCATProfile(_Common):
 
         self._temporal(dataset_dict, dataset_ref)
         self._spatial(dataset_dict, dataset_ref)
+        self._bounding_box(dataset_dict, dataset_ref)
 
         resources = dataset_dict.get("resources") or []
         restricted = any(_restricted(r) for r in resources)
@@ -186,6 +188,27 @@ class Utt1ServiceDCATProfile(_Common):
             for lang in ("th", "en"):
                 label = dataset_schema.choice_label("coverage", value, lang)
                 self.g.add((location, SKOS.prefLabel, Literal(label, lang=lang)))
+        self.g.add((dataset_ref, DCT.spatial, location))
+
+    def _bounding_box(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        """GD's bounding box of a geospatial dataset as DCAT-AP 3 says it:
+        a ``dct:Location`` with ``dcat:bbox`` (a WKT polygon, longitude
+        before latitude)."""
+        bounds = []
+        for name in ("west_bound_longitude", "south_bound_longitude",
+                     "east_bound_longitude", "north_bound_longitude"):
+            try:
+                bounds.append(float(str(dataset_dict.get(name) or "")))
+            except ValueError:
+                return
+        if not all(math.isfinite(b) for b in bounds):
+            return
+        west, south, east, north = bounds
+        wkt = (f"POLYGON(({west} {south}, {east} {south}, {east} {north}, "
+               f"{west} {north}, {west} {south}))")
+        location = BNode()
+        self.g.add((location, RDF.type, DCT.Location))
+        self.g.add((location, DCAT.bbox, Literal(wkt, datatype=GSP.wktLiteral)))
         self.g.add((dataset_ref, DCT.spatial, location))
 
     def _distribution_access(self, dataset_dict: dict[str, Any], resource: dict[str, Any]) -> None:

@@ -21,6 +21,7 @@ progress page (:func:`save_status`, :func:`load_status`).
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import io
 import json
 import logging
@@ -252,6 +253,12 @@ def read(data: bytes) -> list[tuple[int, dict[str, str]]]:
                 text = str(value).strip()
                 if isinstance(value, float) and value.is_integer():
                     text = str(int(value))
+                elif isinstance(value, datetime.datetime):
+                    # (a date cell: the day, as the date fields take it)
+                    text = (value.date().isoformat() if value.time() == datetime.time()
+                            else value.isoformat())
+                elif isinstance(value, datetime.date):
+                    text = value.isoformat()
                 cells[name] = text.lstrip("'") if text.startswith("'") else text
         if cells:
             out.append((number, cells))
@@ -335,11 +342,11 @@ def _contacts(cells: dict[str, str], existing: list[Any]) -> Optional[list[dict[
 
 
 def _validate(user: str, data: dict[str, Any], action: str,
-              package: Optional[model.Package]) -> dict[str, Any]:
+              package: Optional[model.Package], lookups: "_Lookups") -> dict[str, Any]:
     plugin = lib_plugins.lookup_package_plugin("dataset")
     schema = (plugin.create_package_schema() if action == "package_create"
               else plugin.update_package_schema())
-    context = _context(user)
+    context = dict(_context(user), utt1service_taken_titles=lookups.taken_titles)
     if package is not None:
         context["package"] = package
         context["id"] = package.id
@@ -394,7 +401,7 @@ def _plan_row(user: str, number: int, cells: dict[str, str], lang: str,
             return result, None
         if errors:
             return result, None
-        errors += _error_lines(_validate(user, dict(data), "package_create", None), lang)
+        errors += _error_lines(_validate(user, dict(data), "package_create", None, lookups), lang)
         if errors:
             return result, None
         result.action, result.changes = "create", fields
@@ -426,7 +433,8 @@ def _plan_row(user: str, number: int, cells: dict[str, str], lang: str,
     if "tag_string" in changes:
         merged.pop("tags", None)
     errors += _error_lines(
-        _validate(user, merged, "package_update", model.Package.get(existing["id"])), lang)
+        _validate(user, merged, "package_update", model.Package.get(existing["id"]), lookups),
+        lang)
     if errors:
         return result, None
     result.action, result.changes = "update", changes
@@ -451,6 +459,9 @@ class _Lookups:
         self._orgs: dict[str, Optional[str]] = {}
         #: the titles of the rows planned so far (no two the same)
         self.titles: set[str] = set()
+        #: the file's titles that datasets of the catalogue have (one query)
+        self.taken_titles = validators.taken_titles(
+            cells.get("title", "") for _n, cells in rows)
         self._may_create: dict[str, bool] = {}
 
     def organization(self, text: str) -> Optional[str]:
@@ -480,11 +491,12 @@ def plan(user: str, rows: list[tuple[int, dict[str, str]]],
     seen: set[str] = set()
     plans, work = [], []
     lookups = _Lookups(user, rows)
-    for number, cells in rows:
-        row_plan, job = _plan_row(user, number, cells, lang, seen, lookups)
-        plans.append(row_plan)
-        if job:
-            work.append(job)
+    with gd.batch():
+        for number, cells in rows:
+            row_plan, job = _plan_row(user, number, cells, lang, seen, lookups)
+            plans.append(row_plan)
+            if job:
+                work.append(job)
     return plans, work
 
 
@@ -527,6 +539,51 @@ def install() -> None:
     notify._utt1service_import = True  # type: ignore[attr-defined]
     plugin.notify = notify  # type: ignore[method-assign]
 
+    # While this thread indexes the import's datasets, CKAN's indexer hands
+    # its Solr documents to a list instead of sending each one: they go to
+    # Solr together, in one request per batch (:func:`_index_pending`).
+    from ckan.lib.search import index as search_index
+
+    connect = search_index.make_connection
+
+    def make_connection(*args: Any, **kwargs: Any) -> Any:
+        docs = getattr(_importing, "docs", None)
+        if docs is not None:
+            return _Collector(docs)
+        return connect(*args, **kwargs)
+
+    search_index.make_connection = make_connection
+
+    # A dataset the import saved and has not indexed yet is not in Solr, or
+    # is there as it was before: ``package_show`` (the activity record's)
+    # would ask Solr for it only to find it stale. Skip that request.
+    show = search.show
+
+    def show_unless_pending(package_reference: str) -> dict[str, Any]:
+        pending = getattr(_importing, "pending", None)
+        if pending and package_reference in pending:
+            raise search.SearchError("not indexed yet")
+        return show(package_reference)
+
+    search.show = show_unless_pending
+
+
+class _Collector:
+    """A stand-in for the Solr connection of CKAN's indexer that keeps the
+    documents (see :func:`install`)."""
+
+    def __init__(self, docs: list[dict[str, Any]]):
+        self.docs = docs
+
+    def add(self, docs: list[dict[str, Any]], **_kwargs: Any) -> None:
+        self.docs.extend(docs)
+
+    def __getattr__(self, name: str) -> Any:
+        # (anything else, e.g. a delete, goes to Solr as usual)
+        from ckan.lib.search.common import make_connection
+
+        return getattr(make_connection(), name)
+
 
 def _index_pending() -> None:
     """Index (once each) the datasets the import saved since the last call,
@@ -540,12 +597,23 @@ def _index_pending() -> None:
     _importing.pending = pending_now
     index = search.index_for("package")
     context = {"ignore_auth": True, "validate": False, "use_cache": False}
-    for pkg_id in ids:
+    # CKAN's indexer builds each document (its package_show, validation and
+    # plugins); the documents go to Solr in one request, then one commit
+    _importing.docs = docs = []
+    try:
+        for pkg_id in ids:
+            try:
+                pkg = tk.get_action("package_show")(dict(context), {"id": pkg_id})
+            except tk.ObjectNotFound:
+                continue
+            index.update_dict(pkg, defer_commit=True)
+    finally:
+        _importing.docs = None
+    if docs:
         try:
-            pkg = tk.get_action("package_show")(dict(context), {"id": pkg_id})
-        except tk.ObjectNotFound:
-            continue
-        index.update_dict(pkg, defer_commit=True)
+            search.make_connection().add(docs=docs, commit=False)
+        except Exception as error:  # (pysolr.SolrError, socket errors)
+            raise search.SearchIndexError(f"Solr: {str(error)[:1000]}")
     search.commit()
 
 
@@ -560,17 +628,13 @@ def apply(user: str, work: list[dict[str, Any]],
     given, is called after each row with (rows done, created, updated,
     failures)."""
     failures: list[str] = []
-    created = updated = 0
+    # the rows' titles against the catalogue's, in one query (the rows
+    # among themselves: the dry run)
+    taken = validators.taken_titles(job["data"].get("title") or "" for job in work)
     _importing.pending = set()
     try:
-        for done, job in enumerate(work, start=1):
-            outcome = _apply_job(user, job, failures)
-            created += outcome == "create"
-            updated += outcome == "update"
-            if done % INDEX_BATCH == 0:
-                _index_pending()
-            if progress is not None:
-                progress(done, created, updated, failures)
+        with gd.batch():
+            created, updated = _apply_all(user, work, failures, taken, progress)
     except Exception:
         # (the rows saved so far are committed: they are still indexed below)
         model.Session.rollback()
@@ -583,14 +647,30 @@ def apply(user: str, work: list[dict[str, Any]],
     return created, updated, failures
 
 
-def _apply_job(user: str, job: dict[str, Any], failures: list[str]) -> Optional[str]:
+def _apply_all(user: str, work: list[dict[str, Any]], failures: list[str],
+               taken: dict[str, set[str]], progress: Optional[Any]) -> tuple[int, int]:
+    created = updated = 0
+    for done, job in enumerate(work, start=1):
+        outcome = _apply_job(user, job, failures, taken)
+        created += outcome == "create"
+        updated += outcome == "update"
+        if done % INDEX_BATCH == 0:
+            _index_pending()
+        if progress is not None:
+            progress(done, created, updated, failures)
+    return created, updated
+
+
+def _apply_job(user: str, job: dict[str, Any], failures: list[str],
+               taken: dict[str, set[str]]) -> Optional[str]:
+    context = dict(_context(user), utt1service_taken_titles=taken)
     try:
         if job["action"] == "create":
             # (the new dataset's id is enough: no package_show of it)
-            tk.get_action("package_create")(dict(_context(user), return_id_only=True),
+            tk.get_action("package_create")(dict(context, return_id_only=True),
                                             dict(job["data"]))
         else:
-            tk.get_action("package_patch")(_context(user), dict(job["data"]))
+            tk.get_action("package_patch")(context, dict(job["data"]))
     except (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound) as error:
         name = job["data"].get("name") or job["data"].get("id")
         failures.append(f"{name}: {_failure_text(error)}")
@@ -646,7 +726,10 @@ def _as_user_in(user: str, lang: str) -> Any:
     permission checks find the user without asking the database each time.
     ``ckan jobs worker`` runs a job outside any request, but its command
     holds the portal's Flask app; elsewhere (a test) the current request is
-    kept."""
+    kept.
+
+    (Logged in, CKAN's permission checks find the user without asking the
+    database each time: about a tenth of a row's queries.)"""
     import contextlib
 
     import click
@@ -656,6 +739,9 @@ def _as_user_in(user: str, lang: str) -> Any:
         return contextlib.nullcontext()
     command = click.get_current_context(silent=True)
     app = command.meta.get("flask_app") if command is not None else None
+    if app is None and flask.has_app_context():
+        # (a worker run inside the portal's app, e.g. by a test)
+        app = flask.current_app._get_current_object()  # type: ignore[attr-defined]
     if app is None:
         return contextlib.nullcontext()
 

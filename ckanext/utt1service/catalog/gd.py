@@ -17,9 +17,11 @@ person typed is theirs and stays.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from typing import Any, Optional
+import threading
+from typing import Any, Callable, Iterator, Optional
 
 import ckan.plugins.toolkit as tk
 
@@ -63,6 +65,7 @@ UNKNOWN = "ไม่ทราบ"
 NONE = "ไม่มี"
 STATISTICAL = "ข้อมูลสถิติ"
 RECORD = "ข้อมูลระเบียน"
+GEOSPATIAL = "ข้อมูลภูมิสารสนเทศเชิงพื้นที่"
 
 #: the GD Catalog fields of the schema, in the order the dataset page shows
 #: them (their ``_other`` companions are shown with them)
@@ -94,6 +97,16 @@ GD_FIELDS = [
     "official_statistics",
     "high_value_dataset",
     "reference_data",
+    "data_release_calendar",
+    "geographic_data_set",
+    "equivalent_scale",
+    "west_bound_longitude",
+    "east_bound_longitude",
+    "north_bound_longitude",
+    "south_bound_longitude",
+    "positional_accuracy",
+    "reference_period",
+    "data_release_date",
 ]
 
 #: what GD Catalog requires of a dataset (thai_gdc 2.2.4 ``required: true``);
@@ -126,6 +139,7 @@ OTHER_VALUE = {
     "data_language": OTHER,
     "disaggregate": OTHER,
     "unit_of_multiplier": OTHER,
+    "equivalent_scale": OTHER,
     "license_id": OTHER,
 }
 
@@ -253,7 +267,19 @@ _SHOWN_FOR = {
     "calculation_method": {STATISTICAL},
     "standard": {STATISTICAL},
     "official_statistics": {STATISTICAL},
+    "data_release_calendar": {STATISTICAL, GEOSPATIAL},
+    "geographic_data_set": {GEOSPATIAL},
+    "equivalent_scale": {GEOSPATIAL},
+    "west_bound_longitude": {GEOSPATIAL},
+    "east_bound_longitude": {GEOSPATIAL},
+    "north_bound_longitude": {GEOSPATIAL},
+    "south_bound_longitude": {GEOSPATIAL},
+    "positional_accuracy": {GEOSPATIAL},
+    "reference_period": {GEOSPATIAL},
+    "data_release_date": {GEOSPATIAL},
 }
+#: GD's date fields (shown as Thai dates)
+DATE_FIELDS = ("data_release_calendar", "data_release_date")
 
 
 def licenses_file() -> str:
@@ -359,13 +385,42 @@ def _data_format(resources: list[dict[str, Any]]) -> tuple[list[str], str]:
     return (found or [UNKNOWN]), ", ".join(others)
 
 
+#: while this thread saves many datasets at once (:func:`batch`), what is
+#: looked up once for all of them
+_batch = threading.local()
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """Within: the organizations' titles and the GD group are looked up once
+    for all the datasets this thread derives and saves (an Excel import),
+    not once per dataset."""
+    _batch.cache = {}
+    try:
+        yield
+    finally:
+        _batch.cache = None
+
+
+def _once(key: str, compute: Callable[[], Any]) -> Any:
+    cache = getattr(_batch, "cache", None)
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def _organization_title(owner_org: Any) -> str:
     if is_empty(owner_org):
         return ""
     import ckan.model as model
 
-    group = model.Group.get(str(owner_org))
-    return (group.title or group.name) if group else ""
+    def title() -> str:
+        group = model.Group.get(str(owner_org))
+        return (group.title or group.name) if group else ""
+
+    return _once(f"org-title:{owner_org}", title)
 
 
 # ----------------------------------------------------------------- derive
@@ -541,6 +596,10 @@ def rows(pkg: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             shown = [pkg.get("license_title") or str(v) for v in values]
         elif name in OTHER_VALUE or f.get("choices"):
             shown = [dataset_schema.choice_label(name, v, lang) for v in values]
+        elif name in DATE_FIELDS:
+            from ckanext.utt1service.common import thaidate
+
+            shown = [_thai_date(v, lang, thaidate) for v in values]
         else:
             shown = [str(v) for v in values]
         other = pkg.get(f"{name}_other")
@@ -556,6 +615,13 @@ def rows(pkg: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             "markdown": f.get("display_snippet") == "markdown.html",
         })
     return out
+
+
+def _thai_date(value: Any, lang: str, thaidate: Any) -> str:
+    try:
+        return thaidate.format_date(value, lang) or str(value)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 # ----------------------------------------------------------- the GD group
@@ -596,22 +662,31 @@ def sync_group(pkg_dict: dict[str, Any]) -> Optional[bool]:
     if pkg is None or pkg.type != "dataset":
         return None
     offered = status({**pkg_dict, "state": pkg.state, "private": pkg.private}) == "offered"
-    group = model.Group.by_name(group_name())
-    if group is None:
+
+    def find_group() -> Optional[str]:
+        group = model.Group.by_name(group_name())
+        return group.id if group is not None else None
+
+    group_id = _once("gd-group", find_group)
+    if group_id is None:
         if not offered:
             return None
         group = model.Group(name=group_name(), title=GROUP_TITLE, description=GROUP_DESCRIPTION,
                             type="group", is_organization=False, approval_status="approved")
         model.Session.add(group)
         model.Session.flush()
+        group_id = group.id
+        # (not kept for the batch: the save may still be rolled back)
+        if getattr(_batch, "cache", None) is not None:
+            _batch.cache.pop("gd-group", None)
     member = (model.Session.query(model.Member)
-              .filter_by(group_id=group.id, table_id=pkg.id, table_name="package").first())
+              .filter_by(group_id=group_id, table_id=pkg.id, table_name="package").first())
     is_member = member is not None and member.state == "active"
     if offered == is_member:
         return None
     if member is None:
-        member = model.Member(group=group, table_id=pkg.id, table_name="package",
-                              capacity="public")
+        member = model.Member(group=model.Session.get(model.Group, group_id), table_id=pkg.id,
+                              table_name="package", capacity="public")
         model.Session.add(member)
     member.state = "active" if offered else "deleted"
     return offered
@@ -637,8 +712,13 @@ RESOURCE_FIELDS = [
     "resource_unit_of_multiplier",
     "resource_unit_of_multiplier_other",
     "resource_official_statistics",
+    "resource_data_release_calendar",
+    "resource_geographic_data_set",
+    "resource_equivalent_scale",
+    "resource_equivalent_scale_other",
+    "resource_positional_accuracy",
+    "resource_data_release_date",
 ]
-_GEOSPATIAL = "ข้อมูลภูมิสารสนเทศเชิงพื้นที่"
 #: (resource field, dataset field) for statistical data (thai_gdc shows
 #: these for ข้อมูลสถิติ only)
 _STATISTICAL_FROM = [
@@ -650,6 +730,16 @@ _STATISTICAL_FROM = [
     ("resource_unit_of_multiplier", "unit_of_multiplier"),
     ("resource_unit_of_multiplier_other", "unit_of_multiplier_other"),
     ("resource_official_statistics", "official_statistics"),
+    ("resource_data_release_calendar", "data_release_calendar"),
+]
+#: (resource field, dataset field) for geospatial data (thai_gdc shows
+#: these for ข้อมูลภูมิสารสนเทศเชิงพื้นที่ only)
+_GEOSPATIAL_FROM = [
+    ("resource_geographic_data_set", "geographic_data_set"),
+    ("resource_equivalent_scale", "equivalent_scale"),
+    ("resource_equivalent_scale_other", "equivalent_scale_other"),
+    ("resource_positional_accuracy", "positional_accuracy"),
+    ("resource_data_release_date", "data_release_date"),
 ]
 
 
@@ -684,7 +774,10 @@ def resource_gd_fields(pkg: dict[str, Any], resource: dict[str, Any]) -> dict[st
     if data_type == STATISTICAL:
         for name, source in _STATISTICAL_FROM:
             out[name] = pkg.get(source)
-    elif data_type != _GEOSPATIAL:
+    elif data_type == GEOSPATIAL:
+        for name, source in _GEOSPATIAL_FROM:
+            out[name] = pkg.get(source)
+    else:
         out["resource_data_collect"] = pkg.get("data_collect")
         out["resource_data_collect_other"] = pkg.get("data_collect_other")
     return {k: (_list(v) if k == "resource_disaggregate" else v)

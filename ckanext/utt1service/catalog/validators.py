@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 from itertools import count
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
@@ -31,6 +31,9 @@ __all__ = [
     "utt1service_gd_legacy",
     "utt1service_gd_license",
     "utt1service_gd_consistency",
+    "utt1service_longitude",
+    "utt1service_latitude",
+    "utt1service_short_text",
     "tag_name_validator",
 ]
 
@@ -98,6 +101,32 @@ def _title_key(title: str) -> str:
     return " ".join(title.split()).lower()
 
 
+def _title_sql(column: Any) -> Any:
+    """:func:`_title_key` in SQL."""
+    from sqlalchemy import func
+
+    return func.lower(func.regexp_replace(func.btrim(column), r"\s+", " ", "g"))
+
+
+def taken_titles(titles: Iterable[str]) -> dict[str, set[str]]:
+    """Which of ``titles`` the catalogue's datasets already have, in one
+    query: title key → the ids of the datasets that have it. Given to
+    ``package_create``/``package_update`` as the context's
+    ``utt1service_taken_titles``, :func:`utt1service_title_unique` reads it
+    instead of asking the database for each dataset."""
+    import ckan.model as model
+
+    keys = sorted({_title_key(t) for t in titles if isinstance(t, str) and t.strip()})
+    taken: dict[str, set[str]] = {key: set() for key in keys}
+    for i in range(0, len(keys), 500):
+        key = _title_sql(model.Package.title)
+        for pkg_id, found in model.Session.query(model.Package.id, key).filter(
+                model.Package.state == "active", model.Package.type == "dataset",
+                key.in_(keys[i:i + 500])):
+            taken[found].add(pkg_id)
+    return taken
+
+
 def utt1service_title_unique(
     key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
 ) -> None:
@@ -106,8 +135,6 @@ def utt1service_title_unique(
     do not make a title different. Checked when a dataset is created or its
     title changes (older datasets that already share a title can still be
     edited; changing the title must end the clash)."""
-    from sqlalchemy import func
-
     import ckan.model as model
 
     title = data.get(key)
@@ -120,14 +147,20 @@ def utt1service_title_unique(
         own = model.Package.get(own_id)
     if own is not None and _title_key(own.title or "") == wanted:
         return
-    query = model.Session.query(model.Package.id).filter(
-        model.Package.state == "active",
-        model.Package.type == "dataset",
-        func.lower(func.regexp_replace(func.btrim(model.Package.title), r"\s+", " ", "g")) == wanted,
-    )
-    if own is not None:
-        query = query.filter(model.Package.id != own.id)
-    if query.first() is not None:
+    taken = context.get("utt1service_taken_titles")
+    if taken is not None:
+        # (a batch, e.g. an Excel import, looked the titles up at once)
+        clash = bool(taken.get(wanted, set()) - {own.id if own is not None else None})
+    else:
+        query = model.Session.query(model.Package.id).filter(
+            model.Package.state == "active",
+            model.Package.type == "dataset",
+            _title_sql(model.Package.title) == wanted,
+        )
+        if own is not None:
+            query = query.filter(model.Package.id != own.id)
+        clash = query.first() is not None
+    if clash:
         errors[key].append(tk._(
             "Another dataset of the catalogue already has this title: "
             "give this dataset a title of its own"))
@@ -170,6 +203,55 @@ def utt1service_be_year(value: Any, context: Context) -> int:
     return year
 
 
+#: the longest text of GD's short free-text fields (positional accuracy,
+#: reference period, "other" scale)
+SHORT_TEXT_MAX = 200
+_DEGREES = re.compile(r"[+-]?(\d{1,3}(\.\d{1,10})?|\.\d{1,10})")
+
+
+def _degrees(value: Any, limit: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise tk.Invalid(tk._("Enter decimal degrees, e.g. 99.0236"))
+    text = str(value).strip().replace("\u2212", "-")
+    if not _DEGREES.fullmatch(text):
+        raise tk.Invalid(tk._("Enter decimal degrees, e.g. 99.0236"))
+    number = float(text)
+    if not -limit <= number <= limit:
+        raise tk.Invalid(tk._("Enter a number of degrees between -{limit} and {limit}")
+                         .format(limit=limit))
+    return text
+
+
+def utt1service_longitude(value: Any, context: Context) -> Any:
+    """A longitude in decimal degrees (−180 … 180), kept as the text typed
+    (GD Catalog keeps its bounding box as text)."""
+    if value is MISSING or value is None or value == "":
+        return value
+    return _degrees(value, 180)
+
+
+def utt1service_latitude(value: Any, context: Context) -> Any:
+    """A latitude in decimal degrees (−90 … 90), kept as the text typed.
+    (thai_gdc names the north and south bounds ``…_longitude``; they are
+    latitudes.)"""
+    if value is MISSING or value is None or value == "":
+        return value
+    return _degrees(value, 90)
+
+
+def utt1service_short_text(value: Any, context: Context) -> Any:
+    """A short free text on one line (at most :data:`SHORT_TEXT_MAX`
+    characters)."""
+    if value is MISSING or value is None:
+        return value
+    if not isinstance(value, str):
+        raise tk.Invalid(tk._("Enter text"))
+    text = " ".join(value.split())
+    if len(text) > SHORT_TEXT_MAX:
+        raise tk.Invalid(tk._("At most {max} characters").format(max=SHORT_TEXT_MAX))
+    return text
+
+
 def utt1service_int_output(value: Any) -> Any:
     """Years come back from the database as text: show them as integers."""
     year = _parse_year(value)
@@ -192,6 +274,13 @@ def _date(value: Any) -> Optional[dt.date]:
 def _value(data: FlattenDataDict, key: FlattenKey) -> Any:
     value = data.get(key, MISSING)
     return None if value is MISSING or value == "" else value
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")  # (compares false: no error)
 
 
 def _add_error(errors: FlattenErrorDict, key: FlattenKey, message: str) -> None:
@@ -437,6 +526,18 @@ def utt1service_gd_consistency(
                 category=category, allowed=", ".join(allowed)
             ),
         )
+
+    for low, high, message in (
+        ("west_bound_longitude", "east_bound_longitude",
+         tk._("The west bound must not be east of the east bound")),
+        ("south_bound_longitude", "north_bound_longitude",
+         tk._("The south bound must not be north of the north bound")),
+    ):
+        low_value, high_value = _value(data, (low,)), _value(data, (high,))
+        if (isinstance(low_value, str) and isinstance(high_value, str) and low_value
+                and high_value and not errors.get((low,)) and not errors.get((high,))
+                and _float(low_value) > _float(high_value)):
+            _add_error(errors, (low,), message)
 
     if _value(data, ("allow_harvest",)) != gd.TRUE:
         return

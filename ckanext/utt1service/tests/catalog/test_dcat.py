@@ -150,3 +150,24 @@ def test_the_dataset_page_embeds_schema_org_json_ld(app, datasets):
     for url in _restricted_urls(restricted):
         assert url not in blocks[0]
     assert json.loads(blocks[0])
+
+
+def test_a_geospatial_datasets_bounding_box_is_a_dcat_bbox(app):
+    org = factories.Organization(name="utt1-office", title="สพป.อุทัยธานี เขต 1")
+    pkg = helpers.call_action(
+        "package_create", context={"user": helpers.call_action("get_site_user")["name"]},
+        name="school-map", owner_org=org["id"], title="แผนที่ที่ตั้งโรงเรียน",
+        data_type="ข้อมูลภูมิสารสนเทศเชิงพื้นที่", geographic_data_set="ชั้นข้อมูลชุมนุม/อาคาร",
+        west_bound_longitude="99.0236", east_bound_longitude="100.1234",
+        south_bound_longitude="14.9876", north_bound_longitude="15.6789",
+        data_release_date="2026-06-01")
+    g, _text = _graph(app, f"/dataset/{pkg['name']}.ttl", "turtle")
+    ds = URIRef(f"{_site()}/dataset/{pkg['id']}")
+    GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+    boxes = [g.value(loc, DCAT.bbox) for loc in g.objects(ds, DCT.spatial)]
+    boxes = [b for b in boxes if b is not None]
+    assert boxes == [Literal("POLYGON((99.0236 14.9876, 100.1234 14.9876, 100.1234 15.6789, "
+                             "99.0236 15.6789, 99.0236 14.9876))", datatype=GSP.wktLiteral)]
+    gdc = Namespace(_site() + "/ns/gdc#")
+    assert (ds, gdc.geographic_data_set, Literal("ชั้นข้อมูลชุมนุม/อาคาร", lang="th")) in g
+    assert (ds, gdc.data_release_date, Literal("2026-06-01")) in g

@@ -167,6 +167,35 @@ def test_dry_run_checks_gd_tags_and_unique_titles_in_the_users_language(app, off
     assert "The same title is on another row" in english
 
 
+def test_geospatial_columns_are_imported_and_junk_in_them_is_an_error_of_the_row(app, office):
+    # GD's geospatial fields have their columns (a choice by its Thai label,
+    # a date cell as its day); junk in them is the row's error, never a 500
+    import datetime
+
+    _org, editor = office
+    geo = {"owner_org": "utt1-office", "data_type": "ข้อมูลภูมิสารสนเทศเชิงพื้นที่",
+           "geographic_data_set": "ชั้นข้อมูลขอบเขตการปกครอง", "equivalent_scale": "1:50,000",
+           "west_bound_longitude": "99.0236", "east_bound_longitude": "100.1234",
+           "data_release_date": datetime.datetime(2026, 6, 1)}
+    data = _filled([
+        dict(geo, name="map-ok", title="แผนที่เขตพื้นที่"),
+        dict(geo, name="map-junk", title="แผนที่ขยะ", west_bound_longitude="1e400",
+             north_bound_longitude="9" * 400),
+        dict(geo, name="map-scale", title="แผนที่มาตราส่วนผิด", equivalent_scale="1:3"),
+    ])
+    body = html.unescape(_upload(app, editor, data).get_data(as_text=True))
+    assert "สร้างใหม่ 1, แก้ไข 0, ไม่เปลี่ยนแปลง 0, มีข้อผิดพลาด 2" in body
+    assert "ป้อนค่าองศาแบบทศนิยม เช่น 99.0236" in body
+    assert 'มาตราส่วน (สำหรับชุดข้อมูลภูมิสารสนเทศ): "1:3"' in body
+    token = re.search(r'name="token" value="([0-9a-f]+)"', body).group(1)
+    app.post("/dataset-excel/apply", headers={"Authorization": editor["token"]},
+             data={"token": token})
+    shown = helpers.call_action("package_show", id="map-ok")
+    assert (shown["geographic_data_set"], shown["equivalent_scale"]) == (
+        "ชั้นข้อมูลขอบเขตการปกครอง", "1:50,000")
+    assert (shown["west_bound_longitude"], shown["data_release_date"]) == ("99.0236", "2026-06-01")
+
+
 def test_a_file_that_is_not_the_template_is_refused_clearly(app, office):
     _org, editor = office
     body = html.unescape(_upload(app, editor, b"not a spreadsheet").get_data(as_text=True))
@@ -190,13 +219,15 @@ def queues(reset_queues):
     reset_queues()
 
 
-def _run_jobs():
-    """What `ckan jobs worker` does, until the queue is empty."""
+def _run_jobs(app):
+    """What `ckan jobs worker` does, until the queue is empty (as there,
+    inside the portal's Flask app)."""
     from ckan import model
     from ckan.lib.jobs import Worker
 
     model.Session.remove()
-    Worker(["default"]).work(burst=True)
+    with app.flask_app.app_context():
+        Worker(["default"]).work(burst=True)
     model.Session.remove()
 
 
@@ -232,7 +263,7 @@ def test_five_hundred_rows_dry_run_then_all_applied_in_the_background(app, offic
     with pytest.raises(tk.ObjectNotFound):
         helpers.call_action("package_show", id="school-000")
 
-    _run_jobs()
+    _run_jobs(app)
     done = html.unescape(app.get(progress_url, headers=auth).get_data(as_text=True))
     assert "การนำเข้าเสร็จสิ้น" in done and "สร้าง 499 ชุดข้อมูล แก้ไข 0 ชุดข้อมูล" in done
     assert app.get(progress_url + "/status.json", headers=auth).json == {

@@ -227,3 +227,84 @@ def test_each_resource_has_gd_catalogs_resource_fields_derived(org):
 
     stored = model.Resource.get(public["id"]).extras
     assert not [k for k in stored if k.startswith("resource_")], stored
+
+
+GEOSPATIAL = dict(
+    data_type=gd.GEOSPATIAL,
+    geographic_data_set="ชั้นข้อมูลขอบเขตการปกครอง",
+    equivalent_scale="อื่นๆ",
+    equivalent_scale_other="1:5,000",
+    west_bound_longitude="99.0236",
+    east_bound_longitude="100.1234",
+    north_bound_longitude="15.6789",
+    south_bound_longitude="14.9876",
+    positional_accuracy="±5 เมตร",
+    reference_period="ปีการศึกษา 2568",
+    data_release_date="2026-06-01",
+    data_release_calendar="2026-06-30",
+)
+
+
+def test_geospatial_datasets_have_gd_catalogs_geospatial_fields(app, org):
+    # thai_gdc 2.2.4's geospatial fields, under its names and values; the
+    # dataset page shows them (Thai labels, Thai dates) for geospatial data
+    # only; every file carries GD's resource fields of geospatial data
+    pkg = _create(org, allow_harvest="True", **dict(EDUCATION, **GEOSPATIAL))
+    for name, value in GEOSPATIAL.items():
+        assert pkg[name] == value, name
+    public = pkg["resources"][0]
+    assert public["resource_geographic_data_set"] == "ชั้นข้อมูลขอบเขตการปกครอง"
+    assert (public["resource_equivalent_scale"], public["resource_equivalent_scale_other"]) == (
+        "อื่นๆ", "1:5,000")
+    assert public["resource_positional_accuracy"] == "±5 เมตร"
+    assert public["resource_data_release_date"] == "2026-06-01"
+    assert "resource_data_release_calendar" not in public  # (statistical data only)
+    page = html.unescape(app.get(tk.h.url_for("dataset.read", id=pkg["name"]),
+                                 extra_environ={"REMOTE_USER": org["_user"]}).body)
+    assert "ชุดข้อมูลภูมิศาสตร์ (สำหรับชุดข้อมูลภูมิสารสนเทศ)" in page
+    assert "ชั้นข้อมูลขอบเขตการปกครอง" in page and "อื่นๆ: 1:5,000" in page
+    assert "ค่าพิกัดกรอบพื้นที่ด้านทิศตะวันตก" in page and "99.0236" in page
+    assert "1 มิ.ย. 2569" in page and "30 มิ.ย. 2569" in page
+
+    # statistical data: the release calendar (dataset and files), no
+    # geospatial fields on the page
+    stat = _call(org, "package_patch", id=pkg["id"], data_type=gd.STATISTICAL)
+    assert stat["resources"][0]["resource_data_release_calendar"] == "2026-06-30"
+    assert "resource_geographic_data_set" not in stat["resources"][0]
+    page = html.unescape(app.get(tk.h.url_for("dataset.read", id=pkg["name"]),
+                                 extra_environ={"REMOTE_USER": org["_user"]}).body)
+    assert "30 มิ.ย. 2569" in page and "ชุดข้อมูลภูมิศาสตร์ (สำหรับ" not in page
+
+
+def test_geospatial_fields_refuse_junk_with_thai_and_english_errors(app, org):
+    errors = _errors(org, **dict(
+        GEOSPATIAL, geographic_data_set="ชั้นข้อมูลที่ไม่มี", equivalent_scale="1:3",
+        west_bound_longitude="1e400", east_bound_longitude="181",
+        north_bound_longitude="สิบห้า", south_bound_longitude=["14"],
+        positional_accuracy="x" * 201, data_release_date="2026-13-45"))
+    for name in ("geographic_data_set", "equivalent_scale", "west_bound_longitude",
+                 "east_bound_longitude", "north_bound_longitude", "south_bound_longitude",
+                 "positional_accuracy", "data_release_date"):
+        assert errors.get(name), name
+    # the bounding box must be a box; "อื่นๆ" needs its scale
+    errors = _errors(org, **dict(GEOSPATIAL, west_bound_longitude="101",
+                                 north_bound_longitude="14", equivalent_scale_other=""))
+    assert errors["west_bound_longitude"] and errors["south_bound_longitude"]
+    assert errors["equivalent_scale_other"]
+    # a huge number, a NUL byte, a wrong type: an error, never a 500
+    user = factories.SysadminWithToken()
+    for junk in ({"west_bound_longitude": "9" * 5000}, {"reference_period": "a\x00b"},
+                 {"north_bound_longitude": {"a": 1}}, {"data_release_calendar": 12345}):
+        response = app.post("/api/3/action/package_create", headers={"Authorization": user["token"]},
+                            json=dict(GEOSPATIAL, name="junk", title="ขยะ", owner_org=org["id"],
+                                      **junk))
+        assert response.status_code in (400, 409), (junk, response.status_code)
+    # in the form, in the user's language
+    for prefix, expected in [("", "ป้อนค่าองศาแบบทศนิยม เช่น 99.0236"),
+                             ("/en", "Enter decimal degrees, e.g. 99.0236")]:
+        response = app.post(
+            prefix + "/dataset/new", headers={"Authorization": user["token"]},
+            data={"title": "แผนที่โรงเรียน", "name": "school-map", "owner_org": org["id"],
+                  "data_type": gd.GEOSPATIAL, "west_bound_longitude": "ตะวันตก",
+                  "save": "", "_ckan_phase": 1})
+        assert expected in html.unescape(response.get_data(as_text=True))

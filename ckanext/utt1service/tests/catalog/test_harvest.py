@@ -69,7 +69,7 @@ def _target_database() -> str:
 
 #: ckanext-scheming's own presets a thai_gdc schema uses
 _PRESETS = {"title", "dataset_slug", "dataset_organization", "select", "multiple_checkbox",
-            "tag_string_autocomplete", "resource_url_upload", "resource_format_autocomplete"}
+            "date", "tag_string_autocomplete", "resource_url_upload", "resource_format_autocomplete"}
 _CORE = ["title", "name", "notes", "tag_string", "owner_org", "license_id", "url", "version"]
 
 
@@ -177,6 +177,15 @@ def test_gd_catalogs_ckan_harvester_takes_the_consented_public_datasets_only(
         title="คะแนน O-NET ปีการศึกษา 2567", allow_harvest=gd.TRUE,
         **dict(EDUCATION, source_program="national-tests", academic_year=2567,
                unit_of_measure="คะแนน", calculation_method="ค่าเฉลี่ย"))
+    geospatial = helpers.call_action(
+        "package_create", context=dict(site), name="school-map", owner_org=w.org["id"],
+        title="แผนที่ที่ตั้งโรงเรียน", allow_harvest=gd.TRUE,
+        **dict(EDUCATION, data_type=gd.GEOSPATIAL, geographic_data_set="ชั้นข้อมูลชุมนุม/อาคาร",
+               equivalent_scale="อื่นๆ", equivalent_scale_other="1:5,000",
+               west_bound_longitude="99.0236", east_bound_longitude="100.1234",
+               south_bound_longitude="14.9876", north_bound_longitude="15.6789",
+               positional_accuracy="±5 เมตร", reference_period="ปีการศึกษา 2568",
+               data_release_date="2026-06-01", data_release_calendar="2026-06-30"))
     without_consent = helpers.call_action(
         "package_create", context=dict(site), name="not-offered", owner_org=w.org["id"],
         title="ชุดข้อมูลที่ไม่ได้ให้ความยินยอม", **EDUCATION)
@@ -208,14 +217,26 @@ def test_gd_catalogs_ckan_harvester_takes_the_consented_public_datasets_only(
     # the harvester searched the portal with the group filter
     assert any("groups%3Agd-catalog" in url for url in result["asked"]), result["asked"]
     harvested = {p["name"]: p for p in result["datasets"]}
-    assert sorted(harvested) == ["onet-2567", "students-2568"]
-    for source in (offered, statistical):
+    assert sorted(harvested) == ["onet-2567", "school-map", "students-2568"]
+    for source in (offered, statistical, geospatial):
         source = helpers.call_action("package_show", id=source["id"])
         copy = harvested[source["name"]]
         for name in gd.GD_FIELDS + [f"{f}_other" for f in gd.OTHER_VALUE]:
             if name == "license_id":
                 continue  # (the harvester keeps it: checked below)
             assert gd.normal(copy.get(name)) == gd.normal(source.get(name)), name
+    # the geospatial fields (thai_gdc's names and values) arrive intact
+    copy = harvested["school-map"]
+    assert (copy["data_type"], copy["geographic_data_set"]) == (
+        gd.GEOSPATIAL, "ชั้นข้อมูลชุมนุม/อาคาร")
+    assert (copy["equivalent_scale"], copy["equivalent_scale_other"]) == ("อื่นๆ", "1:5,000")
+    assert [copy[f"{side}_bound_longitude"] for side in ("west", "east", "south", "north")] == [
+        "99.0236", "100.1234", "14.9876", "15.6789"]
+    assert (copy["data_release_date"], copy["data_release_calendar"]) == (
+        "2026-06-01", "2026-06-30")
+    for source in (offered, statistical):
+        source = helpers.call_action("package_show", id=source["id"])
+        copy = harvested[source["name"]]
         assert copy["license_id"] == source["license_id"] == "Open Data Common"
         assert copy["allow_harvest"] == gd.TRUE
         assert copy["data_type"] == "ข้อมูลสถิติ" and copy["geo_coverage"] == "อำเภอ"
