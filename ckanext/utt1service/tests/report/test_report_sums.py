@@ -363,7 +363,8 @@ def test_the_report_kept_under_the_data_version_equals_a_fresh_computation_after
     report is read from what was kept, and after a new request, a decision,
     a new complaint, a change of a complaint's state, a deletion, or an own
     uncommitted write, the report equals one computed without keeping
-    anything."""
+    anything; an audited action on something else (an analysis saved) keeps
+    what was kept."""
     from ckan.tests import factories
 
     from ckanext.utt1service.access_requests.model import AccessRequest
@@ -426,6 +427,24 @@ def test_the_report_kept_under_the_data_version_equals_a_fresh_computation_after
     model.Session.commit()
     delivered = report()
     assert delivered == report(keep=False) and delivered != after
+
+    # a later change of state of a complaint: a row of its trail only
+    taken_up = model.Session.execute(sa.text(
+        "SELECT object_id FROM utt1service_audit WHERE object_type = 'complaint'"
+        " AND to_state = 'in_progress' LIMIT 1")).scalar()
+    AuditEvent.record("complaint", taken_up, "change_state", from_state="in_progress",
+                      to_state="resolved").created = day + datetime.timedelta(days=5)
+    model.Session.commit()
+    resolved = report()
+    assert resolved == report(keep=False) and resolved != delivered
+    delivered = resolved
+
+    # what the report does not read (another kind of audited object) keeps what was kept
+    report()
+    misses = cache.stats["misses"]
+    AuditEvent.record("report_analysis", "2569-year", "save", data={"problems": "x"})
+    model.Session.commit()
+    assert report() == delivered and cache.stats["misses"] == misses
 
     # an own write not committed yet: the report sees it, and keeps nothing
     _complaint(None, "complaint", "other", [("received", day)])
