@@ -81,8 +81,10 @@ def _plain(value: Any) -> Any:
 def _kept(name: str, compute: Callable[..., Any], *args: Any) -> Any:
     """``compute(*args)`` for this report's data version: the request and
     complaint figures, which only a request or complaint changes, are kept
-    under the version (:mod:`.cache`); ``args`` are part of the key."""
-    return cache.cached(_version.get(), (name, args, _lang()), lambda: _plain(compute(*args)))
+    under the version (:mod:`.cache`); ``args`` are part of the key. The
+    figures are the same in every language: a caller translates any label
+    in them again."""
+    return cache.cached(_version.get(), (name, args), lambda: _plain(compute(*args)))
 
 
 def _lang() -> str:
@@ -711,11 +713,18 @@ def _service_levels(period: Period, scope: Scope) -> dict[str, Any]:
     and the reminders use), so that "late" means one thing everywhere."""
     # The report's own access was checked by utt1service_report_show (or its
     # caller: the CLI, a publication); the figures carry no personal data.
-    return _kept("service_levels", lambda p, org: tk.get_action("utt1service_request_service_levels")(
+    from ckanext.utt1service.access_requests.service_levels import STEPS as LEVEL_STEPS
+
+    levels = _kept("service_levels", lambda p, org: tk.get_action("utt1service_request_service_levels")(
         {"ignore_auth": True},
         {"fiscal_year": p.fiscal_year, "half": p.half, "quarter": p.quarter,
          "owner_org": org, "waiting": False},
     ), period, scope.org_id)
+    # the steps' names in the language of this report (what is kept may have
+    # been computed for a report in another language)
+    for step, figures in levels["steps"].items():
+        figures["label"] = tk._(LEVEL_STEPS[step])
+    return levels
 
 
 def _late_table(cur: Period, prev: Period, scope: Scope) -> dict:
