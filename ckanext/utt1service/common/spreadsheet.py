@@ -14,13 +14,20 @@ number (``-12.5``, ``+3``), are left alone, so figures stay figures.
 in the same way and also stores every text cell as a string, never as a
 formula (openpyxl otherwise turns any text that starts with ``=`` into
 one).
+
+:func:`write_row` is the same for an XlsxWriter worksheet (the service
+report's XLSX, issue 20: about three times faster than openpyxl for a long
+sheet): text is written with ``write_string`` (never a formula, whatever it
+starts with), numbers with ``write_number``, an empty cell as a blank that
+keeps its format.
 """
 from __future__ import annotations
 
+import numbers
 import re
 from typing import Any, Iterable, Optional, Sequence
 
-__all__ = ["FORMULA_STARTS", "safe_cell", "safe_row", "append_row"]
+__all__ = ["FORMULA_STARTS", "safe_cell", "safe_row", "append_row", "write_row"]
 
 #: First characters that make a spreadsheet cell a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,3 +68,21 @@ def append_row(sheet: Any, values: Iterable[Any], styles: Optional[Sequence[Any]
         cells.append(cell)
     sheet.append(cells)
     return cells
+
+
+def write_row(sheet: Any, row: int, values: Iterable[Any], formats: Optional[Sequence[Any]] = None) -> None:
+    """Write ``values`` into row ``row`` (0-based) of an XlsxWriter
+    worksheet, from column A: text neutralised (:func:`safe_cell`) and
+    stored as text, numbers as numbers, ``None`` as an empty cell (kept only
+    if it has a format). ``formats``: an XlsxWriter format per cell, or
+    none."""
+    for column, value in enumerate(safe_row(values)):
+        style = formats[column] if formats is not None else None
+        if value is None:
+            sheet.write_blank(row, column, None, style)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value, style)
+        elif isinstance(value, numbers.Real):
+            sheet.write_number(row, column, value, style)
+        else:
+            sheet.write_string(row, column, str(value), style)

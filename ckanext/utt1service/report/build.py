@@ -17,11 +17,13 @@ test request context) in the language wanted.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterator, Optional
 
+import sqlalchemy as sa
 from babel.dates import get_month_names
 
 import ckan.model as model
@@ -29,7 +31,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
 
 from ckanext.utt1service.common import thaidate, vocabularies
-from ckanext.utt1service.report import queries
+from ckanext.utt1service.report import cache, queries
 from ckanext.utt1service.report.queries import Scope
 
 __all__ = [
@@ -61,6 +63,28 @@ def language(lang: str) -> Iterator[None]:
         app = middleware._internal_test_request_context.app  # type: ignore[union-attr]
     with app.test_request_context(environ_overrides={"CKAN_LANG": lang}):
         yield
+
+
+#: the data version of the report being built (:mod:`.cache`); None: keep nothing
+_version: contextvars.ContextVar[Optional[int]] = contextvars.ContextVar("utt1service_report_version", default=None)
+
+
+def _plain(value: Any) -> Any:
+    """Rows of a query as plain dicts (what :mod:`.cache` keeps)."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, sa.engine.RowMapping):
+        return dict(value)
+    return [dict(r) if isinstance(r, sa.engine.RowMapping) else r for r in value]
+
+
+def _kept(name: str, compute: Callable[..., Any], *args: Any) -> Any:
+    """``compute(*args)`` for this report's data version: the request and
+    complaint figures, which only a request or complaint changes, are kept
+    under the version (:mod:`.cache`); ``args`` are part of the key. The
+    figures are the same in every language: a caller translates any label
+    in them again."""
+    return cache.cached(_version.get(), (name, args), lambda: _plain(compute(*args)))
 
 
 def _lang() -> str:
@@ -605,7 +629,7 @@ def _satisfaction(cur: Period, prev: Period, scope: Scope, suggestion_limit: Opt
 
 
 def _complaints(cur: Period, prev: Period, scope: Scope) -> dict:
-    figures = queries.complaint_figures(scope)
+    figures = _kept("complaint_figures", queries.complaint_figures, scope)
     summary_rows = [
         {"key": "complaints", "label": tk._("Complaints received"), "kind": "int"},
         {"key": "problems", "label": tk._("Problems of service events recorded"), "kind": "int"},
@@ -618,13 +642,13 @@ def _complaints(cur: Period, prev: Period, scope: Scope) -> dict:
             row[p] = int(value or 0) if row["kind"] == "int" else _float(value)
     columns = lambda first: _compare_columns(_column("label", first, "text"), cur, prev)  # noqa: E731
     category_rows = _breakdown(
-        queries.complaints_by_category(scope), vocabularies.COMPLAINT_CATEGORIES.choices(), tk._("Other"), shares=False
+        _kept("complaints_by_category", queries.complaints_by_category, scope), vocabularies.COMPLAINT_CATEGORIES.choices(), tk._("Other"), shares=False
     )
     state_rows = _breakdown(
-        queries.complaints_by_state(scope), vocabularies.COMPLAINT_STATES.choices(), tk._("Other"), shares=False
+        _kept("complaints_by_state", queries.complaints_by_state, scope), vocabularies.COMPLAINT_STATES.choices(), tk._("Other"), shares=False
     )
     channel_rows = _breakdown(
-        queries.complaints_by_channel(scope), vocabularies.COMPLAINT_SOURCES.choices(), tk._("Other"), shares=False
+        _kept("complaints_by_channel", queries.complaints_by_channel, scope), vocabularies.COMPLAINT_SOURCES.choices(), tk._("Other"), shares=False
     )
     return {
         "key": "complaints",
@@ -689,11 +713,18 @@ def _service_levels(period: Period, scope: Scope) -> dict[str, Any]:
     and the reminders use), so that "late" means one thing everywhere."""
     # The report's own access was checked by utt1service_report_show (or its
     # caller: the CLI, a publication); the figures carry no personal data.
-    return tk.get_action("utt1service_request_service_levels")(
+    from ckanext.utt1service.access_requests.service_levels import STEPS as LEVEL_STEPS
+
+    levels = _kept("service_levels", lambda p, org: tk.get_action("utt1service_request_service_levels")(
         {"ignore_auth": True},
-        {"fiscal_year": period.fiscal_year, "half": period.half, "quarter": period.quarter,
-         "owner_org": scope.org_id, "waiting": False},
-    )
+        {"fiscal_year": p.fiscal_year, "half": p.half, "quarter": p.quarter,
+         "owner_org": org, "waiting": False},
+    ), period, scope.org_id)
+    # the steps' names in the language of this report (what is kept may have
+    # been computed for a report in another language)
+    for step, figures in levels["steps"].items():
+        figures["label"] = tk._(LEVEL_STEPS[step])
+    return levels
 
 
 def _late_table(cur: Period, prev: Period, scope: Scope) -> dict:
@@ -751,7 +782,7 @@ def _turnaround(cur: Period, prev: Period, scope: Scope, requests: dict[str, Any
             request_rows.append(_speed_row(
                 f"{step}:{channel}", step_label, row, channel=channel_label, total=channel == "_all"
             ))
-    complaint_found = {r["step"]: r for r in queries.complaint_turnaround(scope)}
+    complaint_found = {r["step"]: r for r in _kept("complaint_turnaround", queries.complaint_turnaround, scope)}
     complaint_rows = [
         _speed_row("acknowledged", tk._("Received to acknowledgement (taken up by the staff)"),
                    complaint_found.get("acknowledged")),
@@ -841,10 +872,21 @@ def build(
     )
     step = progress or (lambda name: None)
     queries.without_jit()
+    # read before any figure (see .cache): what is kept under it is never older
+    token = _version.set(cache.data_version())
+    try:
+        return _build(cur, prev, scope, org, suggestion_limit, step)
+    finally:
+        _version.reset(token)
+
+
+def _build(cur: Period, prev: Period, scope: Scope, org: Optional[model.Group],
+           suggestion_limit: Optional[int], step: Callable[[str], None]) -> dict[str, Any]:
+    fiscal_year, half, quarter = cur.fiscal_year, cur.half, cur.quarter
     sections: dict[str, dict] = {}
     sections["downloads"] = _downloads(cur, prev, scope)
     step("downloads")
-    requests = queries.requests(scope)
+    requests = _kept("requests", queries.requests, scope)
     sections["requests"] = _requests(cur, prev, requests)
     step("requests")
     sections["satisfaction"] = _satisfaction(cur, prev, scope, suggestion_limit)

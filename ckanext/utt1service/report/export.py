@@ -6,7 +6,7 @@
   so that Excel reads Thai correctly.
 - CSV of the whole report: the report's heading, then each table under its
   title, separated by an empty row, then the staff's analysis.
-- XLSX (openpyxl): a first sheet with the heading and the analysis, then one
+- XLSX (XlsxWriter): a first sheet with the heading and the analysis, then one
   sheet per table; numbers stay numbers (shares as percentages), rounded as
   on the page.
 
@@ -24,7 +24,7 @@ from typing import Any, Iterator, Optional
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.utt1service.common.spreadsheet import append_row, safe_row
+from ckanext.utt1service.common.spreadsheet import safe_row, write_row
 from ckanext.utt1service.report.build import format_value, rounded
 
 __all__ = ["column_title", "tables", "find_table", "table_csv", "report_csv", "report_xlsx", "heading_lines", "filename"]
@@ -148,70 +148,78 @@ NUMBER_FORMATS = {"int": "#,##0", "pct": "0.0%", "mean": "0.00", "days": "0.0"}
 
 
 def _sheet_name(index: int, title_text: str, used: set[str]) -> str:
-    name = _SHEET_BAD.sub(" ", f"{index} {title_text}")[:31].strip()
-    while name in used:
+    # XlsxWriter refuses a name that starts or ends with an apostrophe, or
+    # that another sheet has in any case.
+    name = _SHEET_BAD.sub(" ", f"{index} {title_text}")[:31].strip().strip("'")
+    while name.lower() in used:
         name = name[:28] + f"~{len(used)}"
-    used.add(name)
+    used.add(name.lower())
     return name
 
 
 def report_xlsx(report: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    # XlsxWriter (issue 20): openpyxl built a Python object per cell and
+    # spent ~1.5 s writing the 25,000 cells of a year's 8,300 suggestions at
+    # 10 M events; XlsxWriter writes the same sheets about three times
+    # faster. In memory (no temporary files in the web worker); a string is
+    # never turned into a formula, a number or a link.
+    import xlsxwriter
 
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    book = Workbook()
-    cover = book.active
-    cover.title = _sheet_name(0, tk._("Report"), set())
-    used = {cover.title}
-    append_row(cover, [title(report)])
-    cover["A1"].font = Font(bold=True, size=14)
-    append_row(cover, [])
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+        "nan_inf_to_errors": True,
+    })
+    bold = book.add_format({"bold": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    used: set[str] = set()
+    cover = book.add_worksheet(_sheet_name(0, tk._("Report"), used))
+    write_row(cover, 0, [title(report)], [book.add_format({"bold": True, "font_size": 14})])
+    line = 2
     for label, value in heading_lines(report)[1:]:
-        append_row(cover, [label, value])[0].font = bold
-    append_row(cover, [])
-    append_row(cover, [tk._("Analysis")])[0].font = bold
+        write_row(cover, line, [label, value], [bold, None])
+        line += 1
+    line += 1
+    write_row(cover, line, [tk._("Analysis")], [bold])
+    line += 1
     for label, value in _analysis_lines(report):
-        cells = append_row(cover, [label, value])
-        cells[0].font = bold
-        cells[1].alignment = wrap
-    cover.column_dimensions["A"].width = 28
-    cover.column_dimensions["B"].width = 90
+        write_row(cover, line, [label, value], [bold, wrap])
+        line += 1
+    cover.set_column(0, 0, 28)
+    cover.set_column(1, 1, 90)
 
-    # A data cell's style by its kind and whether it is a total, made once:
-    # setting number format, alignment and font on each of thousands of
-    # cells looked each style up again (half the time of a long export).
+    # A data cell's format by its kind and whether it is a total, made once.
     styles: dict[tuple[str, bool], Any] = {}
 
     def cell_style(kind: str, total: bool) -> Any:
         key = (kind, total)
         if key not in styles:
-            sample = Cell(cover)
+            properties: dict[str, Any] = {}
             if kind in NUMBER_FORMATS:
-                sample.number_format = NUMBER_FORMATS[kind]
+                properties["num_format"] = NUMBER_FORMATS[kind]
             elif kind == "text":
-                sample.alignment = wrap
+                properties.update(text_wrap=True, valign="top")
             if total:
-                sample.font = bold
-            styles[key] = sample._style
+                properties["bold"] = True
+            styles[key] = book.add_format(properties) if properties else None
         return styles[key]
 
+    table_title = book.add_format({"bold": True, "font_size": 12})
+    header_style = book.add_format({"bold": True, "text_wrap": True, "valign": "vcenter"})
     for index, table in enumerate(tables(report), 1):
-        sheet = book.create_sheet(_sheet_name(index, table["title"], used))
-        append_row(sheet, [table["title"]])
-        sheet["A1"].font = Font(bold=True, size=12)
-        append_row(sheet, [report["current"]["name"]])
+        sheet = book.add_worksheet(_sheet_name(index, table["title"], used))
+        write_row(sheet, 0, [table["title"]], [table_title])
+        write_row(sheet, 1, [report["current"]["name"]])
         columns = table["columns"]
-        header = append_row(sheet, [column_title(c) for c in columns])
-        header_row = header[0].row
-        for cell in header:
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        write_row(sheet, 2, [column_title(c) for c in columns], [header_style] * len(columns))
+        line = 3
         for row in table["rows"]:
             values = []
+            formats = []
+            total = bool(row.get("total"))
             for column in columns:
                 kind = _kind(column, row)
                 # the values the page shows (rounded), so that every output agrees
@@ -219,21 +227,19 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
                 if value is not None and kind == "pct":
                     value = round(value / 100.0, 6)
                 values.append(value)
-            append_row(sheet, values, [
-                cell_style(_kind(column, row), bool(row.get("total"))) for column in columns
-            ])
+                formats.append(cell_style(kind, total))
+            write_row(sheet, line, values, formats)
+            line += 1
         if table.get("note"):
-            append_row(sheet, [])
-            append_row(sheet, [table["note"]])
-        for position, column in enumerate(columns, 1):
+            write_row(sheet, line + 1, [table["note"]])
+        for position, column in enumerate(columns):
             width = 46 if column["kind"] == "text" and column["key"] == "label" else 16
             if column["kind"] == "text" and column["key"] != "label":
                 width = 30
-            sheet.column_dimensions[get_column_letter(position)].width = width
-        sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+            sheet.set_column(position, position, width)
+        sheet.freeze_panes(3, 0)
 
-    buffer = io.BytesIO()
-    book.save(buffer)
+    book.close()
     return buffer.getvalue()
 
 

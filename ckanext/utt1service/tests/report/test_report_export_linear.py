@@ -75,3 +75,28 @@ def test_an_export_of_four_times_the_rows_does_about_four_times_the_work(app, wr
         small = _calls(lambda: write(_report(SMALL)))
         large = _calls(lambda: write(_report(4 * SMALL)))
     assert large / small < 4.5, f"{writer}: {small} calls for {SMALL} rows, {large} for {4 * SMALL}"
+
+
+def test_the_xlsx_keeps_numbers_as_numbers_in_the_page_s_formats(app):
+    """What a reader of the XLSX sees (written by XlsxWriter since issue
+    20): one sheet per table after the cover, the title in bold, the header
+    row frozen, numbers as numbers in the page's formats (shares as
+    percentages), text as text, the total row in bold, the note below."""
+    import io
+
+    from openpyxl import load_workbook
+
+    with app.flask_app.test_request_context():
+        body = export.report_xlsx(_report(3))
+    book = load_workbook(io.BytesIO(body))
+    cover, sheet = book.worksheets
+    assert cover["A1"].value.endswith("ปีงบประมาณ 2569") and cover["A1"].font.b
+    assert sheet.title == "1 Suggestions" and sheet["A1"].value == "Suggestions" and sheet["A1"].font.b
+    assert sheet.freeze_panes == "A4"
+    assert [c.value for c in sheet[3]] == ["Date", "Suggestion", "Downloads FY 2569", "Share FY 2569", "Mean"]
+    first, last = sheet[4], sheet[6]
+    assert [c.value for c in first] == ["1 พ.ย. 2569", "'=ข้อเสนอแนะที่ 0", 0, 0.123, 2.5]
+    assert [c.data_type for c in first] == ["s", "s", "n", "n", "n"]
+    assert [c.number_format for c in first][2:] == ["#,##0", "0.0%", "0.00"]
+    assert not any(c.font.b for c in first) and all(c.font.b for c in last)
+    assert sheet["A8"].value == "a note"

@@ -354,3 +354,108 @@ def test_complaint_turnaround_and_states_equal_a_direct_computation():
     whole = queries.complaint_turnaround(_request_scopes("x")[0])
     assert {r["step"] for r in whole} == {"acknowledged", "resolved"}
     assert all(r["n_cur"] > 0 and r["n_prev"] > 0 for r in whole)
+
+
+def test_the_report_kept_under_the_data_version_equals_a_fresh_computation_after_every_write(app):
+    """The request and complaint figures of the report are kept under a data
+    version that every write to requests, their trail and timeline, and
+    complaints changes (report/cache.py, migration c7d8e9f0a1b2): a second
+    report is read from what was kept, and after a new request, a decision,
+    a new complaint, a change of a complaint's state, a deletion, or an own
+    uncommitted write, the report equals one computed without keeping
+    anything; an audited action on something else (an analysis saved) keeps
+    what was kept."""
+    from ckan.tests import factories
+
+    from ckanext.utt1service.access_requests.model import AccessRequest
+    from ckanext.utt1service.common.model import AuditEvent
+    from ckanext.utt1service.report import build, cache
+    from ckanext.utt1service.tests.report.conftest import _complaint, _request
+
+    rng = random.Random(20)
+    org = factories.Organization()
+    dataset = factories.Dataset(owner_org=org["id"])
+    resource = factories.Resource(package_id=dataset["id"])
+    _random_requests(rng, [dataset], resource)
+    day = datetime.datetime(2026, 3, 2, 9, tzinfo=BANGKOK)  # FY 2569
+    _complaint(None, "complaint", "other", [("received", day)])
+    model.Session.commit()
+    cache.clear()
+
+    def report(keep: bool = True) -> dict:
+        with app.flask_app.test_request_context(environ_overrides={"CKAN_LANG": "th"}):
+            if keep:
+                found = build.build(2569)
+            else:
+                original = cache.data_version
+                cache.data_version = lambda: None
+                try:
+                    found = build.build(2569)
+                finally:
+                    cache.data_version = original
+        for key in ("generated", "generated_label", "ongoing"):
+            found.pop(key)
+        return found
+
+    def table(found: dict, key: str) -> list:
+        return next(t for s in found["sections"] for t in s["tables"] if t["key"] == key)["rows"]
+
+    first = report()
+    assert first == report(keep=False)
+    hits = cache.stats["hits"]
+    assert report() == first
+    assert cache.stats["hits"] >= hits + 8  # requests, both service levels, five complaint queries
+
+    def received(found: dict) -> tuple:
+        return (next(r["cur"] for r in table(found, "summary") if r["key"] == "requests"),
+                next(r["cur"] for r in table(found, "summary") if r["key"] == "complaints"))
+
+    before = received(first)
+    # a new request, decided, and a new complaint taken up: all committed
+    made = _request(dataset, "โรงเรียน", "school", "email",
+                    [("submitted", day), ("checked", day + datetime.timedelta(days=1)),
+                     ("approved", day + datetime.timedelta(days=2))])
+    _complaint(None, "problem", "other", [("received", day), ("in_progress", day + datetime.timedelta(days=3))])
+    model.Session.commit()
+    after = report()
+    assert after == report(keep=False)
+    assert received(after)[0] == before[0] + 1 and received(after)[1] > before[1]
+
+    # a state change of an existing request only (its trail and timeline)
+    AuditEvent.record("access_request", made.id, "delivered", from_state="approved",
+                      to_state="delivered").created = day + datetime.timedelta(days=4)
+    model.Session.commit()
+    delivered = report()
+    assert delivered == report(keep=False) and delivered != after
+
+    # a later change of state of a complaint: a row of its trail only
+    taken_up = model.Session.execute(sa.text(
+        "SELECT object_id FROM utt1service_audit WHERE object_type = 'complaint'"
+        " AND to_state = 'in_progress' LIMIT 1")).scalar()
+    AuditEvent.record("complaint", taken_up, "change_state", from_state="in_progress",
+                      to_state="resolved").created = day + datetime.timedelta(days=5)
+    model.Session.commit()
+    resolved = report()
+    assert resolved == report(keep=False) and resolved != delivered
+    delivered = resolved
+
+    # what the report does not read (another kind of audited object) keeps what was kept
+    report()
+    misses = cache.stats["misses"]
+    AuditEvent.record("report_analysis", "2569-year", "save", data={"problems": "x"})
+    model.Session.commit()
+    assert report() == delivered and cache.stats["misses"] == misses
+
+    # an own write not committed yet: the report sees it, and keeps nothing
+    _complaint(None, "complaint", "other", [("received", day)])
+    model.Session.flush()
+    misses = cache.stats["misses"]
+    own = report()
+    assert received(own)[1] == received(after)[1] + 1 and cache.stats["misses"] == misses
+    model.Session.rollback()
+    assert report() == delivered
+
+    # a deletion
+    model.Session.query(AccessRequest).filter_by(id=made.id).delete()
+    model.Session.commit()
+    assert report() == report(keep=False)
