@@ -190,4 +190,26 @@ CORE_STRINGS = (
     # the picture/logo upload widget (core's image-upload.js)
     N_("Link to a URL on the internet (you can also link to an API)"),
     N_("Please select the file to upload again"),
+    # CKAN 2.12's names of links and buttons for screen readers (aria-label)
+    # and its new texts, which its Thai catalog leaves in English
+    N_("Navigate to Home - {site_title}"),
+    N_("Navigate to dataset: {title}"),
+    N_("Navigate to resource: {name}"),
+    N_("Navigate to resource: {name_or_id}"),
+    N_("Current resource: {name}"),
+    N_("Resource URL: {url}"),
+    N_("Filter by: {title}"),
+    N_("Search datasets with the tag: {tag}"),
+    N_("Search datasets with the tag: {name}"),
+    N_("Remove applied filter: {value}"),
+    N_("Close modal"),
+    N_("There is no description for this dataset."),
+    N_("There is no description for this organization."),
+    N_("Open details page for {name}"),
+    N_("Edit role"),
+    N_("Edit the role of the user within the organization"),
+    N_("Delete member"),
+    N_("Delete this member from the organization"),
+    N_("This information is visible to you and admins"),
+    N_("Activities"),  # the sysadmin's tab of the activity plugin
 )

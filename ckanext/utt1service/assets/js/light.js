@@ -9,8 +9,10 @@
  *   - opens and closes collapsing parts (the menu on a phone) and dropdown
  *     menus, keeping aria-expanded right; Escape closes a dropdown;
  *   - closes dismissible alerts (flash messages);
- *   - submits a form marked data-module="select-switch" when one of its
- *     lists changes (the search page's sort order), as CKAN's module does;
+ *   - submits a form marked data-module="select-switch" (CKAN 2.11) or
+ *     hx-trigger="change, …" (CKAN 2.12, which leaves it to htmx, not
+ *     loaded here) when one of its lists changes (the search page's sort
+ *     order), as CKAN's module or htmx does;
  *   - folds the rows marked toggle-more of a table marked
  *     data-module="table-toggle-more" (the resource page's additional
  *     information) behind a "Show more" button, with CKAN's classes and
@@ -120,7 +122,8 @@
   });
 
   document.addEventListener("change", function (event) {
-    var form = event.target.closest ? event.target.closest("form[data-module~=select-switch]") : null;
+    var form = event.target.closest
+      ? event.target.closest("form[data-module~=select-switch], form[hx-trigger*=change]") : null;
     if (form && event.target.tagName === "SELECT") { form.submit(); }
   });
 })();

@@ -24,8 +24,9 @@
     } catch (e) {
       return
     }
-    // the type beside each column's name, and in its details (dt "Type")
-    const cells = [...document.querySelectorAll('.accordion-button .col-4')]
+    // the type beside each column's name (the button's last cell: .col-4 on
+    // CKAN 2.11, .col-3 on 2.12), and in its details (dt "Type")
+    const cells = [...document.querySelectorAll('.accordion-button > div:last-child')]
     document.querySelectorAll('.accordion-body dt').forEach(function (term) {
       if (term.textContent.trim() === texts.dataset.typeTerm && term.nextElementSibling) {
         cells.push(term.nextElementSibling)
