@@ -82,8 +82,8 @@ def _kept(name: str, compute: Callable[..., Any], *args: Any) -> Any:
     """``compute(*args)`` for this report's data version: the request and
     complaint figures, which only a request or complaint changes, are kept
     under the version (:mod:`.cache`); ``args`` are part of the key. The
-    figures are the same in every language: a caller translates any label
-    in them again."""
+    figures are the same in every language, except where a caller puts the
+    language in ``args`` (the service levels' step labels)."""
     return cache.cached(_version.get(), (name, args), lambda: _plain(compute(*args)))
 
 
@@ -713,18 +713,16 @@ def _service_levels(period: Period, scope: Scope) -> dict[str, Any]:
     and the reminders use), so that "late" means one thing everywhere."""
     # The report's own access was checked by utt1service_report_show (or its
     # caller: the CLI, a publication); the figures carry no personal data.
-    from ckanext.utt1service.access_requests.service_levels import STEPS as LEVEL_STEPS
+    # The steps' labels come translated by the action: kept per language
+    # (outside a request, e.g. the CLI, CKAN translates nothing: None).
+    import flask
 
-    levels = _kept("service_levels", lambda p, org: tk.get_action("utt1service_request_service_levels")(
+    lang = get_lang() if flask.has_request_context() else None
+    return _kept("service_levels", lambda p, org, lang: tk.get_action("utt1service_request_service_levels")(
         {"ignore_auth": True},
         {"fiscal_year": p.fiscal_year, "half": p.half, "quarter": p.quarter,
          "owner_org": org, "waiting": False},
-    ), period, scope.org_id)
-    # the steps' names in the language of this report (what is kept may have
-    # been computed for a report in another language)
-    for step, figures in levels["steps"].items():
-        figures["label"] = tk._(LEVEL_STEPS[step])
-    return levels
+    ), period, scope.org_id, lang)
 
 
 def _late_table(cur: Period, prev: Period, scope: Scope) -> dict:
