@@ -9,8 +9,9 @@ number, ``utt1service_report_version.version``, which every write to the
 tables these figures read (access requests, their audit trail and timeline,
 complaints and their timeline) sets, in the writing transaction, to that
 transaction's id. The figures are kept in this process under (that
-version, what was asked, the extension's settings), and only under it (the
-service levels' step names are translated again for each report):
+version, what was asked, the extension's settings), and only under it (a
+caller whose result holds translated text puts the language in what was
+asked: the service levels):
 
 - exact by construction: the version is read *before* the figures, in the
   same database session; a write committed after the version was read makes
@@ -80,8 +81,8 @@ def _settings() -> tuple:
 
 def cached(version: Optional[int], key: Hashable, compute: Callable[[], Any]) -> Any:
     """``compute()``, or a copy of its result kept under ``version`` and
-    ``key`` and the settings (not the language: a caller translates any
-    label in the result again). ``version`` None: computed, not kept. The result must be
+    ``key`` and the settings (``key`` holds the language when the result
+    holds translated text). ``version`` None: computed, not kept. The result must be
     plain data (dicts, lists, numbers, text, dates)."""
     if version is None:
         return compute()
