@@ -72,6 +72,8 @@ CORE_STRINGS = (
     N_("Field"),
     N_("Value"),
     N_("Resources"),
+    N_("Reorder resources"),  # the dataset edit page's tab
+    N_("Manage resource: {name}"),  # its menu button on the edit page
     N_("Explore"),
     N_("More information"),
     N_("Go to resource"),
