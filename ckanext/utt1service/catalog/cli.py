@@ -70,13 +70,31 @@ def backfill(apply: bool, echo: Callable[[str], None]) -> tuple[int, int]:
             echo(f"    group {gd.group_name()}: {'join' if offered else 'leave'}")
         if apply:
             try:
-                tk.get_action("package_patch")(
+                saved = tk.get_action("package_patch")(
                     context(), {"id": pkg["id"], **{k: v for k, (_, v) in changes.items()}}
                 )
             except tk.ValidationError as error:
                 failed += 1
                 echo(f"    NOT SAVED: {error.error_summary}")
+                continue
+            if offered != in_group:
+                _sync_group(saved)
     return changed, failed
+
+
+def _sync_group(pkg: dict[str, Any]) -> None:
+    """Put the saved dataset in or out of the GD group when its save did
+    not. CKAN 2.12 runs the after-update hooks (``gd.sync_group``) only
+    when a save changed a field, so a dataset whose only fault was its
+    membership kept it; 2.11's save had already synced it (nothing to do
+    here then)."""
+    import ckan.model as model
+    from ckan.lib.search import rebuild
+
+    if gd.sync_group(pkg) is None:
+        return
+    model.repo.commit()
+    rebuild(pkg["id"])
 
 
 def shared_titles() -> list[list[str]]:

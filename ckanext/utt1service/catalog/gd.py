@@ -635,6 +635,9 @@ def _thai_date(value: Any, lang: str, thaidate: Any) -> str:
 # membership follows ``allow_harvest``, ``private`` and the state every time
 # a dataset is saved (the plugin's after-create/update hooks, in the same
 # transaction, so the search index has it); nobody edits the group by hand.
+# CKAN 2.12 calls the update hook only when a save changed something, so a
+# membership lost outside a save is put right by ``gd-backfill``
+# (catalog/cli.py), which then syncs the group itself.
 
 #: the group's Thai and English title
 GROUP_TITLE = "GD Catalog (ชุดข้อมูลที่ยินยอมให้ GD Catalog เก็บเกี่ยว)"
@@ -689,6 +692,11 @@ def sync_group(pkg_dict: dict[str, Any]) -> Optional[bool]:
                               table_name="package", capacity="public")
         model.Session.add(member)
     member.state = "active" if offered else "deleted"
+    # CKAN 2.12 builds the dataset's search document in the same action,
+    # after this hook and before its commit, from a session that does not
+    # flush itself: unflushed, the document lacked the group (2.11 indexed
+    # after the commit)
+    model.Session.flush()
     return offered
 
 

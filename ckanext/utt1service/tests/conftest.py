@@ -127,7 +127,12 @@ def _session_app(_session_plugins):
 
 @pytest.fixture()
 def app(_session_app, ckan_config):
-    """CKAN's test app, built once (overrides CKAN's per-test fixture)."""
+    """CKAN's test app, built once (overrides CKAN's per-test fixture), with
+    a new test client (no cookies) for each test, as CKAN's own fixture
+    gives: CKAN 2.12's test app keeps one client, so one test's session (a
+    QR visit, a log-in) would otherwise carry into the next."""
+    if hasattr(_session_app, "client"):  # CKAN 2.12
+        _session_app.client = _session_app.test_client()
     return _session_app
 
 
