@@ -163,11 +163,11 @@ def _json_ld_text(app, name):
 
 def test_the_embedded_json_ld_is_dcats_own_and_follows_every_change(app, datasets):
     """The dataset page keeps its JSON-LD for the same dataset (issue 20):
-    it is what ckanext-dcat makes, and a change of the dataset or of its
-    organization shows at once."""
-    from ckanext.dcat.helpers import structured_data as dcat_structured_data
-
+    it is the graph ckanext-dcat makes, and a change of the dataset (or of
+    its organization, once the dataset shows it) is in it at once."""
     from rdflib.compare import isomorphic
+
+    from ckanext.dcat.helpers import structured_data as dcat_structured_data
 
     pkg, _restricted, _ = datasets
     first = _json_ld(app, pkg["name"])
