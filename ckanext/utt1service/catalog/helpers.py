@@ -178,7 +178,9 @@ def get_organization(next_helper, org=None, include_datasets=False):
         # CKAN's dataset page draws the organization box twice (its secondary
         # column is rendered for two layouts): one organization_show (a Solr
         # query and seven SQL statements) per request and organization.
-        kept = flask.g.setdefault("_utt1service_organizations", {})
+        # (with the request's WSGI environment: an inner request context,
+        # e.g. a mail drawn in another language, shares flask.g)
+        kept = flask.request.environ.setdefault("utt1service.organizations", {})
     except RuntimeError:  # outside a request
         kept = {}
     key = (org, bool(include_datasets))

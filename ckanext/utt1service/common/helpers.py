@@ -126,7 +126,10 @@ def add_url_param(next_helper, alternative_url=None, controller=None, action=Non
         key = ("utt1service_add_url_param", alternative_url, controller, action,
                tuple(sorted((extras or {}).items())))
         hash(key)
-        cache = flask.g.setdefault("_utt1service_url_bases", {})
+        # kept with this request's WSGI environment, not in flask.g: a
+        # request context pushed inside a request (the mails and reports
+        # drawn in another language) shares g but has its own address
+        cache = flask.request.environ.setdefault("utt1service.url_bases", {})
     except (TypeError, RuntimeError):  # unhashable extras; outside a request
         return next_helper(alternative_url, controller, action, extras, new_params)
     base = cache.get(key)

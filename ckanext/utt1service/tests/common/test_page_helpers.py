@@ -55,3 +55,18 @@ def test_the_search_pages_facet_links_filter_and_keep_the_query(app):
     filtered = app.get("/dataset/?q=%E0%B8%99%E0%B8%B1%E0%B8%81%E0%B9%80%E0%B8%A3%E0%B8%B5%E0%B8%A2%E0%B8%99"
                        "&organization=utt1").body
     assert "นักเรียน ปีการศึกษา 2568" in filtered
+
+
+def test_a_request_drawn_inside_another_gets_its_own_links(app):
+    """A request context pushed inside a request (the mails and reports drawn
+    in another language) shares flask.g, not its address."""
+    with app.flask_app.test_request_context("/dataset/?q=first"):
+        app.flask_app.preprocess_request()
+        outer = core.helper_functions["add_url_param"](new_params={"tags": "x"})
+        assert outer == "/dataset/?q=first&tags=x"
+        with app.flask_app.test_request_context("/organization/?q=second"):
+            app.flask_app.preprocess_request()
+            inner = core.helper_functions["add_url_param"](new_params={"tags": "x"})
+            assert inner == core.add_url_param(new_params={"tags": "x"})
+            assert "second" in inner and "first" not in inner
+        assert core.helper_functions["add_url_param"](new_params={"tags": "x"}) == outer
