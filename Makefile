@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help dev setup test test-fast test-e2e test-matrix stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report bench-load bench-preview bench-pages bench-excel
+.PHONY: help dev setup test test-fast test-e2e test-matrix stop status clean i18n bench-search bench-download bench-download-restricted bench-download-counting bench-report bench-load bench-profile bench-preview bench-pages bench-excel
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -91,6 +91,11 @@ bench-load:  ## requests/s and p50/p95/p99 of four pages under gunicorn, this ex
 	@bin/setup >/dev/null
 	@ROOT="$(CURDIR)"; . bin/lib.sh; export CKAN_PORT CKAN_INI="$(CURDIR)/ckan.ini"; \
 	  "$$VENV/bin/python" bench/load.py $(BENCH_ARGS)
+
+bench-profile:  ## what one request of each bench-load page does, this extension beside stock CKAN: SQL statements, Solr/HTTP requests, Redis round trips, Python calls and CPU (counted, not timed; BENCH_ARGS="--profile dataset" for cProfile)
+	@bin/setup >/dev/null
+	@ROOT="$(CURDIR)"; . bin/lib.sh; export CKAN_INI="$(CURDIR)/ckan.ini"; \
+	  "$$VENV/bin/python" bench/profile_pages.py $(BENCH_ARGS)
 
 bench-excel:  ## Excel import of 500 new datasets: dry run and apply through the pages vs CKAN's package_create through the API, 50 of them extrapolated (exits 1 on a missed goal)
 	@bin/setup --no-demo >/dev/null

@@ -107,11 +107,20 @@ def auth_functions() -> dict[str, Any]:
     return found
 
 
+def helpers() -> dict[str, Any]:
+    """The template helpers; ckanext-dcat's ``structured_data`` is kept
+    (catalog/helpers.py) only when its plugin is loaded."""
+    found = public_names(HELPERS)
+    if not p.plugin_loaded("structured_data"):
+        found.pop("structured_data")
+    return found
+
+
 @tk.blanket.config_declarations
 @tk.blanket.actions(lambda: actions())
 @tk.blanket.auth_functions(lambda: auth_functions())
 @tk.blanket.validators(lambda: public_names(VALIDATORS))
-@tk.blanket.helpers(lambda: public_names(HELPERS))
+@tk.blanket.helpers(lambda: helpers())
 @tk.blanket.blueprints(lambda: check_csrf_per_request(list(public_names(VIEWS).values())))
 @tk.blanket.cli
 class Utt1ServicePlugin(p.SingletonPlugin, DefaultTranslation):

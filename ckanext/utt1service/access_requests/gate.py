@@ -46,6 +46,10 @@ class ResourceInfo:
     url: Optional[str]
     restricted: bool
     active: bool
+    #: the ORM's resource and dataset: the session's identity map holds its
+    #: objects weakly, so they stay there (see resource_info) only while
+    #: something refers to them
+    objects: tuple = dataclasses.field(default=(), repr=False, compare=False)
 
 
 @dataclasses.dataclass
@@ -70,33 +74,31 @@ def is_restricted(resource: dict[str, Any]) -> bool:
 
 
 def resource_info(resource_id: str) -> Optional[ResourceInfo]:
-    """What the gate needs to know about a resource, in one query."""
+    """What the gate needs to know about a resource, in one query.
+
+    The resource and its dataset are loaded as the ORM's objects and kept in
+    the answer, so that while the caller holds it they stay in the session's
+    identity map: CKAN's own ``resource_show`` and its auth, which the
+    download view runs next, find them there instead of reading them again
+    (two statements fewer on every download)."""
     row = (
-        model.Session.query(
-            model.Resource.id,
-            model.Resource.package_id,
-            model.Resource.url_type,
-            model.Resource.url,
-            model.Resource.extras,
-            model.Resource.state,
-            model.Package.owner_org,
-            model.Package.state,
-        )
+        model.Session.query(model.Resource, model.Package)
         .join(model.Package, model.Package.id == model.Resource.package_id)
         .filter(model.Resource.id == resource_id)
         .first()
     )
     if row is None:
         return None
-    extras = row[4] or {}
+    resource, package = row
     return ResourceInfo(
-        id=row[0],
-        package_id=row[1],
-        owner_org=row[6],
-        url_type=row[2],
-        url=row[3],
-        restricted=is_restricted(extras),
-        active=row[5] == "active" and row[7] == "active",
+        id=resource.id,
+        package_id=resource.package_id,
+        owner_org=package.owner_org,
+        url_type=resource.url_type,
+        url=resource.url,
+        restricted=is_restricted(resource.extras or {}),
+        active=resource.state == "active" and package.state == "active",
+        objects=(resource, package),
     )
 
 

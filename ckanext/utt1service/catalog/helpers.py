@@ -2,8 +2,15 @@
 """Template helpers of the dataset schema, search page and dataset page."""
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
+import threading
 import unicodedata
+from collections import OrderedDict
 from typing import Any
+
+import flask
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError
@@ -27,6 +34,7 @@ __all__ = [
     "utt1service_gd_field_names",
     "utt1service_landing",
     "utt1service_column_type_labels",
+    "structured_data",
 ]
 
 # What the summary box of the dataset page shows, in this order.
@@ -167,14 +175,28 @@ def get_organization(next_helper, org=None, include_datasets=False):
     from ckan.lib.search.common import SearchError, SolrConnectionError
 
     try:
-        return next_helper(org, include_datasets)
+        # CKAN's dataset page draws the organization box twice (its secondary
+        # column is rendered for two layouts): one organization_show (a Solr
+        # query and seven SQL statements) per request and organization.
+        # (with the request's WSGI environment: an inner request context,
+        # e.g. a mail drawn in another language, shares flask.g)
+        kept = flask.request.environ.setdefault("utt1service.organizations", {})
+    except RuntimeError:  # outside a request
+        kept = {}
+    key = (org, bool(include_datasets))
+    if key in kept:
+        return copy.deepcopy(kept[key])
+    try:
+        found = next_helper(org, include_datasets)
     except (SearchError, SolrConnectionError):
         if org is None or include_datasets:
             raise
         try:
-            return organization_without_search({}, {"id": org})
+            found = organization_without_search({}, {"id": org})
         except (tk.ObjectNotFound, tk.ValidationError, tk.NotAuthorized):
-            return {}
+            found = {}
+    kept[key] = copy.deepcopy(found)
+    return found
 
 
 def utt1service_landing() -> dict[str, Any]:
@@ -187,3 +209,41 @@ def utt1service_column_type_labels() -> dict[str, str]:
     """The DataStore's column types with their names in the page's language
     (``common/vocabularies.COLUMN_TYPES``), for a file's data dictionary."""
     return dict(vocabularies.COLUMN_TYPES.choices())
+
+
+#: JSON-LD of the datasets' pages kept by :func:`structured_data` (per process)
+STRUCTURED_DATA_KEPT = 256
+_structured: "OrderedDict[str, str]" = OrderedDict()
+_structured_lock = threading.Lock()
+
+
+@tk.chained_helper
+def structured_data(next_helper, dataset_dict, profiles=None):
+    """ckanext-dcat's helper (the schema.org JSON-LD in every dataset page),
+    kept for the same dataset dict, profiles and language.
+
+    ckanext-dcat builds a new serializer for each call, and finding its
+    profiles reads the entry points of every installed distribution: a
+    third of the Python calls of a dataset page (``make bench-profile``).
+    The JSON-LD depends only on the dataset dict shown, the profiles and
+    the language of the URLs; the key is a digest of all three, so any
+    change of the dataset gives a new key: what a page embeds is never
+    older than what it shows. (Its blank nodes keep the names they got
+    when it was made: the same graph.)"""
+    try:
+        blob = json.dumps([dataset_schema.current_lang(), profiles, dataset_dict],
+                          sort_keys=True, default=str, ensure_ascii=False)
+    except (TypeError, ValueError):  # keys that cannot be sorted: not kept
+        return next_helper(dataset_dict, profiles)
+    key = hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+    with _structured_lock:
+        found = _structured.get(key)
+        if found is not None:
+            _structured.move_to_end(key)
+            return found
+    made = next_helper(dataset_dict, profiles)
+    with _structured_lock:
+        _structured[key] = made
+        while len(_structured) > STRUCTURED_DATA_KEPT:
+            _structured.popitem(last=False)
+    return made

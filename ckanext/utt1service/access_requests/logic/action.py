@@ -814,7 +814,8 @@ def utt1service_request_purge_personal_data(
 def utt1service_resource_access(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Whether the calling user (or browser, through the tracking links it
     opened) may download a resource's file, and why. The download gate asks
-    this before every download.
+    this before every download of a restricted file (a file that is not
+    restricted is allowed to everyone: ``gate.decide``).
 
     :param id: the resource's id
     :type id: string

@@ -69,6 +69,14 @@ def download(id: str, resource_id: str, filename: Optional[str] = None,
     if filename and any(unicodedata.category(c) == "Cc" for c in filename):
         # (the name goes into a header, where a line break is refused)
         return tk.abort(404, tk._("Resource not found"))
+    info = gate.resource_info(resource_id)
+    if info is not None and info.active and not info.restricted:
+        # A file that is not restricted: the gate allows it to everyone
+        # (gate.decide: "public"), and whether this user may see its dataset
+        # at all is CKAN's own auth, which core's view checks (404/403 as for
+        # any download). Asking the action as well would check the same
+        # resource_show auth twice (two more queries on every download).
+        return _public_download(package_type, id, resource_id, filename)
     try:
         access = tk.get_action("utt1service_resource_access")(_context(), {"id": resource_id})
     except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
@@ -92,6 +100,15 @@ def download(id: str, resource_id: str, filename: Optional[str] = None,
         response.cache_control.private = True
     if access["request_state"] == "approved" and responses.is_whole_download(response):
         _delivered_by_download(access["request_id"], resource_id)
+    return response
+
+
+def _public_download(package_type: str, id: str, resource_id: str, filename: Optional[str]) -> Any:
+    response = core_resource.download(package_type, id, resource_id, filename)
+    if response.status_code in (301, 302, 303, 307, 308):
+        # a link: core redirects (once its auth let this user see the
+        # resource) without the signal that counts it (see download())
+        signals.resource_download.send(resource_id)
     return response
 
 

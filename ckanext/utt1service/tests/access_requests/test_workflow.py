@@ -225,6 +225,24 @@ def test_a_link_of_a_private_dataset_sends_nothing_to_a_stranger(world, app, dow
     assert downloads.seen == [(res["id"], None)]
 
 
+def test_an_uploaded_public_file_of_a_private_dataset_goes_to_members_only(world, app, downloads):
+    """A file that is not restricted skips the access-request rule (issue 20:
+    one query fewer on every public download) but never CKAN's own: a private
+    dataset's file goes to its members only, and only those are counted."""
+    w = world
+    private = factories.Dataset(owner_org=w.org["id"], private=True)
+    res = upload(private["id"], b"a,b\n1,2\n", "private.csv")
+    url = f"/dataset/{private['id']}/resource/{res['id']}/download/private.csv"
+    for user in (None, w.stranger, w.requesters["pending"]):
+        response = app.get(url, headers=auth(user))
+        assert response.status_code in (403, 404)
+        assert b"1,2" not in response.data
+    assert downloads.seen == []
+    response = app.get(url, headers=auth(w.staff))
+    assert response.status_code == 200 and response.data == b"a,b\n1,2\n"
+    assert downloads.seen == [(res["id"], None)]
+
+
 @pytest.mark.world('approved')
 def test_expired_grant_is_refused_and_can_be_seen_as_expired(world, app):
     w = world

@@ -152,6 +152,48 @@ def test_the_dataset_page_embeds_schema_org_json_ld(app, datasets):
     assert json.loads(blocks[0])
 
 
+def _json_ld(app, name):
+    body = app.get(f"/dataset/{name}").get_data(as_text=True)
+    return re.findall(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)[0]
+
+
+def _json_ld_text(app, name):
+    return json.dumps(json.loads(_json_ld(app, name)), ensure_ascii=False)
+
+
+def test_the_embedded_json_ld_is_dcats_own_and_follows_every_change(app, datasets):
+    """The dataset page keeps its JSON-LD for the same dataset (issue 20):
+    it is the graph ckanext-dcat makes, and a change of the dataset (or of
+    its organization, once the dataset shows it) is in it at once."""
+    from rdflib.compare import isomorphic
+
+    from ckanext.dcat.helpers import structured_data as dcat_structured_data
+
+    pkg, _restricted, _ = datasets
+    first = _json_ld(app, pkg["name"])
+    assert _json_ld(app, pkg["name"]) == first
+    with app.flask_app.test_request_context(f"/dataset/{pkg['name']}"):
+        app.flask_app.preprocess_request()
+        shown = helpers.call_action("package_show", id=pkg["id"])
+        made = dcat_structured_data(shown)
+    # the same graph (its blank nodes get new names each time dcat makes it)
+    assert isomorphic(Graph().parse(data=made, format="json-ld"), Graph().parse(data=first, format="json-ld"))
+
+    site_user = helpers.call_action("get_site_user")["name"]
+    helpers.call_action("package_patch", context={"user": site_user}, id=pkg["id"],
+                        title="จำนวนนักเรียน ปีการศึกษา 2569")
+    changed = _json_ld_text(app, pkg["name"])
+    assert "ปีการศึกษา 2569" in changed and "ปีการศึกษา 2568" not in changed
+    # the organization as the dataset shows it (CKAN's search index keeps it
+    # as it was when the dataset was last saved)
+    helpers.call_action("organization_patch", context={"user": site_user}, id=pkg["owner_org"],
+                        title="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาอุทัยธานี เขต 1")
+    helpers.call_action("package_patch", context={"user": site_user}, id=pkg["id"], notes="ปรับปรุง")
+    shown = helpers.call_action("package_show", id=pkg["id"])
+    assert shown["organization"]["title"] == "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาอุทัยธานี เขต 1"
+    assert shown["organization"]["title"] in _json_ld_text(app, pkg["name"])
+
+
 def test_a_geospatial_datasets_bounding_box_is_a_dcat_bbox(app):
     org = factories.Organization(name="utt1-office", title="สพป.อุทัยธานี เขต 1")
     pkg = helpers.call_action(
