@@ -90,9 +90,10 @@ def move(user: dict[str, Any], action: str, request_id: str, **data: Any) -> dic
 def run_jobs() -> None:
     """What `ckan jobs worker` does (sends the mail), until the queue is empty."""
     from ckan.lib.jobs import Worker
+    from ckan.lib.redis import connect_to_redis
 
     model.Session.remove()
-    Worker(["default"]).work(burst=True)
+    Worker(["default"], connection=connect_to_redis()).work(burst=True)
     model.Session.remove()
 
 

@@ -224,10 +224,11 @@ def _run_jobs(app):
     inside the portal's Flask app)."""
     from ckan import model
     from ckan.lib.jobs import Worker
+    from ckan.lib.redis import connect_to_redis
 
     model.Session.remove()
     with app.flask_app.app_context():
-        Worker(["default"]).work(burst=True)
+        Worker(["default"], connection=connect_to_redis()).work(burst=True)
     model.Session.remove()
 
 

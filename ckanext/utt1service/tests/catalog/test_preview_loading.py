@@ -105,6 +105,7 @@ def test_a_public_upload_goes_through_the_worker_and_gets_a_table_view(
     portal with the site user's token, loaded, ``datastore_active`` set and
     the DataTables view added (``ckan.views.default_views``)."""
     from ckan.lib.jobs import Worker
+    from ckan.lib.redis import connect_to_redis
 
     sysadmin = factories.SysadminWithToken()
     monkeypatch.setitem(ckan_config, "ckanext.xloader.api_token", sysadmin["token"])
@@ -120,7 +121,7 @@ def test_a_public_upload_goes_through_the_worker_and_gets_a_table_view(
     public = upload("schools.csv", _csv().encode("tis-620"))
     restricted = upload("students.csv", _csv().encode("utf-8"), access_level="restricted")
     model.Session.remove()
-    Worker(["default"]).work(burst=True)
+    Worker(["default"], connection=connect_to_redis()).work(burst=True)
     model.Session.remove()
 
     shown = helpers.call_action("resource_show", id=public["id"])

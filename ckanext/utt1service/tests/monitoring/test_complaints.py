@@ -10,6 +10,7 @@ import pytest
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.jobs import Worker
+from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
 from ckanext.utt1service.common import thaidate
@@ -68,7 +69,7 @@ def test_the_public_files_a_complaint_and_gets_an_acknowledgement(app, smtp_serv
 
     # the acknowledgement goes by e-mail, from a background job
     assert smtp_server.to("somchai@example.org") == []
-    Worker(["default"]).work(burst=True)
+    Worker(["default"], connection=connect_to_redis()).work(burst=True)
     [mail] = smtp_server.to("somchai@example.org")
     assert f"เลขที่ {complaint.number}" in mail["Subject"]
     text = smtp_server.text(mail)
@@ -83,7 +84,7 @@ def test_the_public_files_a_complaint_and_gets_an_acknowledgement(app, smtp_serv
 def test_no_mail_without_an_address_and_the_thanks_page_is_private(app, smtp_server):
     client = app.test_client()
     form_post(client, "/complaint/", {"category": "slow_service", "description": "รอนานมาก"})
-    Worker(["default"]).work(burst=True)
+    Worker(["default"], connection=connect_to_redis()).work(burst=True)
     assert smtp_server.messages == []
     # another browser does not see the acknowledgement
     other = app.test_client().get("/complaint/thanks")
