@@ -9,14 +9,17 @@ hand-offs between threads add scheduler noise larger than what is measured),
 then once more over real HTTP with 8 concurrent clients for throughput:
 
 * **off**     ckanext.utt1service.download_counting = false (the baseline)
-* **on**      counting as shipped: visitor key + Redis SET NX + one INSERT
-* **rq**      the alternative that was considered: instead of the INSERT,
-              enqueue a background job (only the enqueue is timed here)
+* **on**      counting as shipped: visitor key + one Redis script (dedup and
+              the event into the buffer); the buffer is written in batches
+              of ``download_buffer_size`` by the download that fills it
+              (that download's time is in the figures)
+* **direct**  counting before issue 20's buffer (``download_buffer_size =
+              0``): visitor key + Redis SET NX + one INSERT in the request
 
 The modes take turns request by request, in a shuffled order each turn, so
 that drift on a shared machine hits all of them alike. Prints the median and p95 per download, the ratio to the
-baseline (goal ≤ 1.05×; exits 1 when missed), the events written (none may be lost), and the
-throughput with 8 concurrent clients.
+baseline (goal ≤ 1.05×; exits 1 when missed), the events written once the buffer is
+written (none may be lost), and the throughput with 8 concurrent clients.
 """
 from __future__ import annotations
 
@@ -93,7 +96,6 @@ def main() -> None:
 
     import ckan.model as model
     import ckan.plugins.toolkit as tk
-    from ckan.lib.jobs import get_queue
 
     class QuietHandler(WSGIRequestHandler):
         # TCP_NODELAY as production servers set it; without it Nagle's
@@ -103,7 +105,6 @@ def main() -> None:
         def log_request(self, *args, **kwargs):  # no access log in the timings
             pass
 
-    from ckanext.utt1service.monitoring import downloads
     from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
     # (the database was migrated by `ckan db init/upgrade` beforehand, in
@@ -120,15 +121,19 @@ def main() -> None:
     path = f"/dataset/{pkg['id']}/resource/{res['id']}/download/students.csv"
     ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
-    real_insert = downloads._insert
+    from ckanext.utt1service.common import event_buffer
 
-    def enqueue_instead(resource_id, **values):
-        tk.enqueue_job(real_insert, [resource_id], values, queue="utt1service-bench")
-        return None
+    buffer_size = tk.config.get("ckanext.utt1service.download_buffer_size")
 
     def set_mode(mode: str) -> None:
         tk.config["ckanext.utt1service.download_counting"] = mode != "off"
-        downloads._insert = enqueue_instead if mode == "rq" else real_insert
+        tk.config["ckanext.utt1service.download_buffer_size"] = 0 if mode == "direct" else buffer_size
+
+    def written_events() -> int:
+        with app._wsgi_app.test_request_context():
+            event_buffer.flush(wait=10)
+            model.Session.remove()
+            return model.Session.query(DownloadEvent).count()
 
     counter = iter(range(10**9))
 
@@ -158,12 +163,13 @@ def main() -> None:
         return elapsed
 
     load_before = os.getloadavg()[0]
-    modes = ["off", "on", "rq"]
+    modes = ["off", "on", "direct"]
     times: dict[str, list[float]] = {m: [] for m in modes}
     set_mode("on")
     for _ in range(30):  # warm up: templates, caches, connection pool, CrawlerDetect regex
         one_wsgi()
     with app._wsgi_app.test_request_context():
+        event_buffer.flush(wait=10)
         model.Session.query(DownloadEvent).delete()
         model.Session.commit()
     shuffler = random.Random(2569)
@@ -174,21 +180,8 @@ def main() -> None:
             set_mode(mode)
             times[mode].append(one_wsgi())
 
-    with app._wsgi_app.test_request_context():
-        model.Session.remove()
-        written = model.Session.query(DownloadEvent).count()
-    expected = args.turns
-    queue = get_queue("utt1service-bench")
-    queued = queue.count
-    # what the rq mode would cost the machine: CKAN's worker forks and
-    # reloads its environment for every job
-    from ckan.lib.jobs import Worker
-
-    sample = min(20, queued)
-    t0 = time.perf_counter()
-    Worker(["utt1service-bench"]).work(burst=True, max_jobs=sample, logging_level="WARNING")
-    per_job_ms = 1000 * (time.perf_counter() - t0) / max(sample, 1)
-    queue.empty()
+    written = written_events()
+    expected = 2 * args.turns  # on and direct write events
 
     # throughput with 8 concurrent clients, counting off vs on
     def concurrent_run(mode: str) -> float:
@@ -210,9 +203,7 @@ def main() -> None:
         model.Session.query(DownloadEvent).delete()
         model.Session.commit()
     throughput = {m: concurrent_run(m) for m in ("off", "on")}
-    with app._wsgi_app.test_request_context():
-        model.Session.remove()
-        written_concurrent = model.Session.query(DownloadEvent).count()
+    written_concurrent = written_events()
     set_mode("on")
     server.shutdown()
 
@@ -225,22 +216,21 @@ def main() -> None:
     print(f"Download counting benchmark — {datetime.date.today().isoformat()}, "
           f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after")
-    print(f"public CSV download (40 kB) through the CKAN WSGI stack, {expected} downloads per mode, "
+    print(f"public CSV download (40 kB) through the CKAN WSGI stack, {args.turns} downloads per mode, "
           "modes taking turns")
     print()
     print(f"{'mode':<34}{'median ms':>10}{'p95 ms':>9}{'× off':>8}")
     labels = {
         "off": "counting off (baseline)",
-        "on": "counting on (INSERT in request)",
-        "rq": "alternative: enqueue an RQ job",
+        "on": "counting on (buffered)",
+        "direct": "before: INSERT in each request",
     }
     for mode in modes:
         med = statistics.median(times[mode])
         print(f"{labels[mode]:<34}{1000 * med:>10.2f}{ms(times[mode], 0.95):>9.2f}{med / base:>8.2f}")
     print()
-    print(f"events written with counting on: {written} of {expected}"
-          f"{'  (none lost)' if written == expected else '  LOST EVENTS'}; jobs queued by the rq mode: {queued}")
-    print(f"rq mode, worker side: {per_job_ms:.0f} ms of work per event ({sample} jobs run by CKAN's worker)")
+    print(f"events written by on and direct (the buffer written at the end): {written} of {expected}"
+          f"{'  (none lost)' if written == expected else '  LOST EVENTS'}; buffer size {buffer_size}")
     print(f"over HTTP, 8 concurrent clients, {args.concurrent // 8 * 8} downloads: "
           f"{throughput['off']:.0f}/s counting off, {throughput['on']:.0f}/s counting on; "
           f"events written {written_concurrent} of {args.concurrent // 8 * 8}")

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 """``ckan utt1service purge-complaint-contacts``: the PDPA retention rule of
-the complaints register."""
+the complaints register; ``ckan utt1service flush-downloads``: the buffered
+download events written to the database."""
 from __future__ import annotations
 
 import datetime
@@ -12,7 +13,9 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-__all__ = ["COMMANDS", "purge_complaint_contacts", "purge_contacts"]
+from ckanext.utt1service.common import event_buffer
+
+__all__ = ["COMMANDS", "purge_complaint_contacts", "purge_contacts", "flush_downloads"]
 
 
 def purge_contacts(days: int, dry_run: bool = False) -> int:
@@ -74,5 +77,21 @@ def purge_complaint_contacts(days: Optional[int], dry_run: bool):
     click.echo(f"{count} complaint contact(s) {verb} (closed more than {days} days ago)")
 
 
+@click.command("flush-downloads")
+def flush_downloads():
+    """Write the download events waiting in Redis to the database.
+
+    Downloads and every page that shows counts do it already; run it from
+    cron every minute so that the table itself is never more than a minute
+    behind on a quiet site. Exits 1 when Redis cannot be reached."""
+    from ckan.lib.redis import is_redis_available
+
+    if not is_redis_available():
+        click.echo("Redis cannot be reached: nothing written", err=True)
+        raise click.exceptions.Exit(1)
+    written = event_buffer.flush(wait=event_buffer.READER_WAIT_SECONDS)
+    click.echo(f"{written} download event(s) written, {event_buffer.pending()} waiting")
+
+
 #: the ``ckan utt1service`` commands of monitoring
-COMMANDS = [purge_complaint_contacts]
+COMMANDS = [purge_complaint_contacts, flush_downloads]

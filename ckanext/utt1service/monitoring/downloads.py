@@ -18,18 +18,17 @@ resumed download counts once. :func:`record_download` then:
    new visitor;
 2. **bots**: the user agent is checked against CrawlerDetect's maintained list
    (an empty user agent counts as a bot); API-token downloads are never bots;
-3. **dedup**: one Redis ``SET NX EX`` per download decides atomically whether
+3. **dedup** and **the event**: one Redis script decides atomically whether
    the same visitor already downloaded the same resource within
-   ``ckanext.utt1service.download_dedup_seconds``; a repeat is stored with
-   ``counted = false``;
-4. the **event**: one autocommitted ``INSERT … SELECT`` on a small pool of
-   connections of its own — a single round trip that also copies the
-   dataset, organization and topic from the resource, and leaves the
-   request's own transaction alone.
+   ``ckanext.utt1service.download_dedup_seconds`` (a repeat is stored with
+   ``counted = false``) and appends the event to the buffer that
+   ``common/event_buffer.py`` writes to PostgreSQL in batches: one round trip,
+   and nothing lost if the worker dies.
 
-When Redis is down the download still goes out and is still recorded and
-counted: the visitor key falls back to a salt of this process, and repeats
-are not recognised until Redis is back (logged as a warning).
+When Redis is down the download still goes out and is still recorded (one
+INSERT, at once) and counted: the visitor key falls back to a salt of this
+process, and repeats are not recognised until Redis is back (logged as a
+warning).
 
 Channels: ``api`` (API token), ``qr`` (the URL, or an earlier page of the same
 browser session, carried ``utm_source=qr``), ``web`` otherwise; ``email`` and
@@ -45,7 +44,6 @@ import datetime
 import hashlib
 import hmac
 import logging
-import os
 import secrets
 import time
 import uuid
@@ -62,12 +60,12 @@ from ckan.lib.redis import connect_to_redis
 
 from ckanext.utt1service.common import (
     counting,
+    event_buffer,
     links,
     responses,
     thaidate,
     vocabularies,
 )
-from ckanext.utt1service.common.compat import package_extra_sql
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +127,7 @@ def client_address() -> str:
     return flask.request.remote_addr or ""
 
 
-def _redis_key(*parts: str) -> str:
-    return ":".join([tk.config.get("ckan.site_id") or "ckan", "utt1service", *parts])
+_redis_key = event_buffer.redis_key
 
 
 #: (day, salt, fetched at) of the salt last read from Redis
@@ -221,75 +218,60 @@ def request_channel() -> str:
 
 # --- recording -----------------------------------------------------------------
 
-_engines: dict[int, sa.engine.Engine] = {}
 
-
-def _event_engine() -> sa.engine.Engine:
-    """A small pool of autocommit connections for the events, one per
-    process (created after any fork). Autocommit makes the INSERT one round
-    trip, and a pool of its own can never be exhausted by the requests that
-    hold the main pool's connections while they wait for it."""
-    pid = os.getpid()
-    engine = _engines.get(pid)
-    if engine is None:
-        engine = sa.create_engine(
-            tk.config.get("sqlalchemy.url"),
-            isolation_level="AUTOCOMMIT",
-            pool_size=2,
-            max_overflow=16,
-            pool_timeout=60,
-        )
-        _engines.clear()
-        _engines[pid] = engine
-    return engine
-
-
-#: One statement, one round trip: the dataset, organization and topic come
-#: from the resource's rows (stored once per file as its target, see
-#: ``model/download.py``); autocommit makes it durable at once.
-#: (The topic is an extra: a table on CKAN 2.11, a JSONB column on 2.12.)
-_INSERT = sa.text(
-    """
-    INSERT INTO utt1service_download_event
-        (id, created, target_id, channel, request_id, visitor_key, is_bot, counted, recorded_by)
-    SELECT :id, now(),
-           utt1service_download_target_id(r.id, r.package_id, p.owner_org, %s),
-           :channel, :request_id, :visitor_key, :is_bot, :counted, :recorded_by
-      FROM resource r JOIN package p ON p.id = r.package_id
-     WHERE r.id = :resource_id
-    RETURNING id::text AS id, (SELECT package_id FROM resource WHERE id = :resource_id) AS package_id
-    """ % package_extra_sql("p", "topic_field")
-)
-
-
-def _insert(resource_id: str, **values: Any) -> Optional[dict[str, Any]]:
-    """Write one event; returns its id and dataset id, or None when the
-    resource is gone."""
-    params = {
-        "id": str(uuid.uuid4()),
+def _event(resource_id: str, event_id: str, **values: Any) -> dict[str, Any]:
+    """An event as the buffer and the INSERT take it (``common/event_buffer.py``)."""
+    event = {
+        "id": event_id,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(),
         "resource_id": resource_id,
-        "topic_field": tk.config.get("ckanext.utt1service.download_topic_field") or "",
+        "channel": None,
         "request_id": None,
         "visitor_key": None,
         "is_bot": False,
-        "counted": True,
         "recorded_by": None,
     }
-    params.update(values)
-    with _event_engine().connect() as conn:
-        row = conn.execute(_INSERT, params).first()
-    return {"id": row.id, "package_id": row.package_id} if row is not None else None
+    event.update(values)
+    return event
 
 
-def _first_in_window(visitor: str, resource_id: str, event_id: str) -> tuple[bool, str]:
-    """Atomically: is this the visitor's first download of the resource in
-    the dedup window? Returns (first, id of the counted event)."""
-    window = tk.config.get("ckanext.utt1service.download_dedup_seconds")
-    if not window or window <= 0:
+def _store(event: dict[str, Any], dedup: str, keep_repeats: bool = True) -> tuple[bool, str, bool]:
+    """Decide the dedup and store the event (see the module docstring):
+    through the buffer, or at once when the buffer is off or Redis is down.
+    Returns (counted, id of the counted event, stored)."""
+    window = max(0, int(tk.config.get("ckanext.utt1service.download_dedup_seconds") or 0))
+    resource_id, event_id = event["resource_id"], event["id"]
+    if event_buffer.batch_size() > 0:
+        try:
+            pushed = event_buffer.push(event, _redis_key(dedup, event["visitor_key"] or "", resource_id),
+                                       window, keep_repeats)
+        except RedisError:
+            log.warning("Redis is unreachable: download of %s written at once, without dedup",
+                        resource_id)
+        else:
+            if pushed["due"]:
+                event_buffer.flush()
+            return pushed["counted"], pushed["counted_id"], pushed["stored"]
+        counted, counted_id = True, event_id
+    else:
+        counted, counted_id = _first_in_window(dedup, event["visitor_key"] or "", resource_id,
+                                               event_id, window)
+    if not counted and not keep_repeats:
+        return False, counted_id, False
+    row = event_buffer.insert_event(dict(event, counted=counted))
+    return counted, counted_id, row is not None
+
+
+def _first_in_window(dedup: str, visitor: str, resource_id: str, event_id: str,
+                     window: int) -> tuple[bool, str]:
+    """Without the buffer: is this the visitor's first download of the
+    resource in the dedup window? (atomic) Returns (first, id of the
+    counted event)."""
+    if window <= 0:
         return True, event_id
     try:
         previous = connect_to_redis().set(
-            _redis_key("dl", visitor, resource_id), event_id, nx=True, ex=window, get=True
+            _redis_key(dedup, visitor, resource_id), event_id, nx=True, ex=window, get=True
         )
     except RedisError:
         log.warning("Redis is unreachable: download of %s counted without dedup", resource_id)
@@ -315,24 +297,34 @@ def record_download(resource_id: str) -> Optional[str]:
         return None
     channel = request_channel()
     ua = flask.request.headers.get("User-Agent", "")
-    bot = channel != "api" and is_bot(ua)
-    visitor = visitor_key()
-    event_id = str(uuid.uuid4())
-    counted, counted_id = _first_in_window(visitor, resource_id, event_id)
-    row = _insert(
+    event = _event(
         resource_id,
-        id=event_id,
+        str(uuid.uuid4()),
         channel=channel,
         request_id=flask.g.get("utt1service_access_request_id"),
-        visitor_key=visitor,
-        is_bot=bot,
-        counted=counted,
+        visitor_key=visitor_key(),
+        is_bot=channel != "api" and is_bot(ua),
     )
-    if row is None:  # the resource vanished meanwhile
+    _counted, counted_id, stored = _store(event, "dl")
+    if not stored:  # the resource vanished meanwhile
         return None
     if channel != "api":
-        _remember_in_session(counted_id, resource_id, row["package_id"])
+        package_id = _package_of(resource_id)
+        if package_id:
+            _remember_in_session(counted_id, resource_id, package_id)
     return counted_id
+
+
+def _package_of(resource_id: str) -> Optional[str]:
+    """The dataset of a file being downloaded: the download view noted it
+    (``flask.g.utt1service_download_packages``, {resource id: dataset id}),
+    else one query."""
+    known = flask.g.get("utt1service_download_packages") or {}
+    if resource_id in known:
+        return known[resource_id]
+    return model.Session.execute(
+        sa.text("SELECT package_id FROM resource WHERE id = :id"), {"id": resource_id}
+    ).scalar()
 
 
 #: the channel of DataStore reads (previews, the row API, dumps)
@@ -348,23 +340,15 @@ def record_datastore_read(resource_id: str) -> Optional[str]:
     never a bot). Returns the new event's id, or None."""
     if not tk.config.get("ckanext.utt1service.download_counting") or _by_the_site():
         return None
-    bot = not _via_api_token() and is_bot(flask.request.headers.get("User-Agent", ""))
-    visitor = visitor_key()
-    event_id = str(uuid.uuid4())
-    window = tk.config.get("ckanext.utt1service.download_dedup_seconds")
-    if window and window > 0:
-        try:
-            first = connect_to_redis().set(
-                _redis_key("ds", visitor, resource_id), event_id, nx=True, ex=window)
-        except RedisError:
-            log.warning("Redis is unreachable: DataStore read of %s counted without dedup",
-                        resource_id)
-            first = True
-        if not first:
-            return None
-    row = _insert(resource_id, id=event_id, channel=DATASTORE_CHANNEL, visitor_key=visitor,
-                  is_bot=bot, counted=True)
-    return event_id if row is not None else None
+    event = _event(
+        resource_id,
+        str(uuid.uuid4()),
+        channel=DATASTORE_CHANNEL,
+        visitor_key=visitor_key(),
+        is_bot=not _via_api_token() and is_bot(flask.request.headers.get("User-Agent", "")),
+    )
+    counted, _counted_id, stored = _store(event, "ds", keep_repeats=False)
+    return event["id"] if counted and stored else None
 
 
 def defer_download(resource_id: str) -> None:
@@ -466,7 +450,7 @@ def record_delivery(
     same = "|".join(("delivery", resource_id, channel, request_id or "", "" if request_id else recorded_by or ""))
     event_id = str(uuid.uuid4())
     lock = {"key": same}
-    with _event_engine().connect() as conn:
+    with event_buffer.event_engine().connect() as conn:
         conn.execute(sa.text("SELECT pg_advisory_lock(hashtextextended(:key, 0))"), lock)
         try:
             earlier = None
@@ -476,23 +460,16 @@ def record_delivery(
                     {"resource_id": resource_id, "channel": channel, "request_id": request_id,
                      "recorded_by": recorded_by, "window": window},
                 ).scalar()
-            params = {
-                "id": event_id,
-                "resource_id": resource_id,
-                "topic_field": tk.config.get("ckanext.utt1service.download_topic_field") or "",
-                "channel": channel,
-                "request_id": request_id,
-                "visitor_key": None,
-                "is_bot": False,
-                "counted": earlier is None,
-                "recorded_by": recorded_by,
-            }
-            row = conn.execute(_INSERT, params).first()
+            # (created by PostgreSQL's clock, which the look-up above compares)
+            event = _event(resource_id, event_id, created=None, channel=channel,
+                           request_id=request_id, counted=earlier is None,
+                           recorded_by=recorded_by)
+            row = event_buffer.insert_event(event, conn)
         finally:
             conn.execute(sa.text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))"), lock)
     if row is None:
         return None
-    return {"id": row.id, "counted": earlier is None, "counted_id": earlier or row.id}
+    return {"id": row["id"], "counted": earlier is None, "counted_id": earlier or row["id"]}
 
 
 # --- counts --------------------------------------------------------------------
@@ -506,6 +483,7 @@ _SUMS = counting.MONTH_TABLES[1]
 
 def download_count(resource_id: Optional[str] = None, package_id: Optional[str] = None) -> int:
     """Counted, non-bot downloads of a resource or of all resources of a dataset."""
+    event_buffer.flush_for_reading()
     if resource_id:
         column, value = "resource_id", resource_id
     elif package_id:
@@ -521,6 +499,7 @@ def download_count(resource_id: Optional[str] = None, package_id: Optional[str] 
 
 def download_counts_by_resource(package_id: str) -> dict[str, int]:
     """{resource id: count} for the resources of one dataset (one query)."""
+    event_buffer.flush_for_reading()
     rows = model.Session.execute(
         sa.text(
             f"SELECT resource_id, sum(downloads) FROM {_SUMS} WHERE package_id = :package_id"
@@ -534,6 +513,7 @@ def download_counts_by_resource(package_id: str) -> dict[str, int]:
 def most_downloaded(limit: int) -> list[tuple[str, int]]:
     """(dataset id, counted downloads) of the datasets downloaded most, over
     all time, most first (ties by id); private and deleted datasets included."""
+    event_buffer.flush_for_reading()
     rows = model.Session.execute(
         sa.text(
             f"SELECT package_id, sum(downloads) AS n FROM {_SUMS}"

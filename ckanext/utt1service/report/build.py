@@ -30,7 +30,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
 
-from ckanext.utt1service.common import thaidate, vocabularies
+from ckanext.utt1service.common import event_buffer, thaidate, vocabularies
 from ckanext.utt1service.report import cache, queries
 from ckanext.utt1service.report.queries import Scope
 
@@ -870,6 +870,8 @@ def build(
     )
     step = progress or (lambda name: None)
     queries.without_jit()
+    # every download answered so far in the figures (common/event_buffer.py)
+    event_buffer.flush_for_reading()
     # read before any figure (see .cache): what is kept under it is never older
     token = _version.set(cache.data_version())
     try:

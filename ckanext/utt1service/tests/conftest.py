@@ -226,10 +226,17 @@ def migrate_db_for(migrate_db_for):
 
 @pytest.fixture()
 def clean_db(reset_db, migrate_db_for):
-    """Core tables reset, then this plugin's own migrations applied."""
+    """Core tables reset, then this plugin's own migrations applied; the
+    download events still waiting in Redis for the emptied tables dropped
+    with them (common/event_buffer.py)."""
+    from ckan.lib.redis import connect_to_redis
+
+    from ckanext.utt1service.common import event_buffer
+
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("utt1service")
+    connect_to_redis().delete(*event_buffer.buffer_keys())
 
 
 @pytest.fixture()

@@ -70,6 +70,9 @@ def download(id: str, resource_id: str, filename: Optional[str] = None,
         # (the name goes into a header, where a line break is refused)
         return tk.abort(404, tk._("Resource not found"))
     info = gate.resource_info(resource_id)
+    if info is not None:
+        # for download counting (monitoring/downloads.py): no query for it
+        g.utt1service_download_packages = {info.id: info.package_id}
     if info is not None and info.active and not info.restricted:
         # A file that is not restricted: the gate allows it to everyone
         # (gate.decide: "public"), and whether this user may see its dataset

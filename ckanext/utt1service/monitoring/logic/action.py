@@ -18,7 +18,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
-from ckanext.utt1service.common import authz, ratelimit, thaidate
+from ckanext.utt1service.common import authz, event_buffer, ratelimit, thaidate
 from ckanext.utt1service.common.input_guard import declares, same_secret
 from ckanext.utt1service.common.model import AuditEvent
 from ckanext.utt1service.common.validators import utt1service_complaint_ref
@@ -269,6 +269,10 @@ def utt1service_survey_response_create(context: Context, data_dict: DataDict) ->
     event = None
     if data.get("download_event_id"):
         event = DownloadEvent.get(data["download_event_id"])
+        if event is None and DownloadEvent.is_id(data["download_event_id"]):
+            # a download of a moment ago may still be in the buffer
+            event_buffer.flush_for_reading()
+            event = DownloadEvent.get(data["download_event_id"])
         if event is None:
             errors["download_event_id"] = [tk._("This download was not found")]
     if data.get("request_id") and not staff:

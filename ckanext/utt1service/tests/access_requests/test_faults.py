@@ -23,7 +23,7 @@ import ckan.lib.redis as ckan_redis
 import ckan.model as model
 
 from ckanext.utt1service.access_requests.model import AccessRequest, RequestMail
-from ckanext.utt1service.common import compat
+from ckanext.utt1service.common import compat, event_buffer
 from ckanext.utt1service.monitoring import downloads
 from ckanext.utt1service.monitoring.model.complaint import Complaint
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
@@ -140,6 +140,7 @@ def test_redis_down_the_forms_still_answer(world, app, smtp_server, redis_down, 
     # downloads go out and are counted
     got = _download(app, w, w.public)
     assert got.status_code == 200 and got.data == w.public_bytes
+    event_buffer.flush_for_reading()  # the downloads' buffer written
     [event] = model.Session.query(DownloadEvent).all()
     assert event.counted
 

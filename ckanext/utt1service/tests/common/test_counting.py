@@ -4,6 +4,7 @@ database, the API's counts and the rebuilt monthly sums all follow it."""
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ import ckan.model as model
 from ckan.tests import factories as ckan_factories
 from ckan.tests import helpers
 
-from ckanext.utt1service.common import counting
+from ckanext.utt1service.common import counting, event_buffer
 from ckanext.utt1service.common.thaidate import BANGKOK
 from ckanext.utt1service.monitoring import downloads
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
@@ -204,12 +205,11 @@ def test_an_event_keeps_the_organization_of_its_download():
     org_a, org_b = ckan_factories.Organization(), ckan_factories.Organization()
     dataset = ckan_factories.Dataset(owner_org=org_a["id"])
     resource = ckan_factories.Resource(package_id=dataset["id"])
-    first = downloads._insert(resource["id"], channel="web")
+    first = event_buffer.insert_event(downloads._event(resource["id"], str(uuid.uuid4()), channel="web"))
     sysadmin = ckan_factories.Sysadmin()
     helpers.call_action("package_patch", context={"user": sysadmin["name"], "ignore_auth": True},
                         id=dataset["id"], owner_org=org_b["id"])
-    second = downloads._insert(resource["id"], channel="web")
-    assert first["package_id"] == second["package_id"] == dataset["id"]
+    second = event_buffer.insert_event(downloads._event(resource["id"], str(uuid.uuid4()), channel="web"))
     by_id = {e.id: e.owner_org for e in model.Session.query(DownloadEvent)}
     assert by_id == {first["id"]: org_a["id"], second["id"]: org_b["id"]}
     assert downloads.download_count(resource_id=resource["id"]) == 2

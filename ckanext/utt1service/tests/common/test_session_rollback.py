@@ -19,7 +19,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from ckanext.utt1service.common import event_buffer
 from ckanext.utt1service.monitoring import downloads
+from ckanext.utt1service.monitoring.model.download import DownloadEvent
 from ckanext.utt1service.tests.access_requests.conftest import build_world
 
 HUGE = "99999999999999999999"
@@ -163,25 +165,38 @@ def test_a_request_that_fails_anywhere_leaves_the_next_ones_working(
 def test_a_download_whose_count_fails_is_served_and_leaves_nothing_open(
     server, world, monkeypatch
 ):
-    """The download events have their own connections (downloads.py): a
-    failing insert there never stops the file, and leaves no connection
-    checked out nor any transaction open."""
+    """The download events have their own connections (common/event_buffer.py):
+    a write of the events that fails never stops the file, leaves no
+    connection checked out nor any transaction open, and loses no event:
+    it stays buffered until a write succeeds."""
     import sqlalchemy as sa
 
     w = world
     tried = []
-    real_insert = downloads._insert
+    real_sql = event_buffer._insert_sql
 
-    def insert(*args, **kwargs):
-        tried.append(args)
-        return real_insert(*args, **kwargs)
+    def failing_sql():
+        tried.append(True)
+        return sa.text("SELECT * FROM utt1service_no_such_table")
 
-    monkeypatch.setattr(downloads, "_INSERT", sa.text("SELECT 1/0"))
-    monkeypatch.setattr(downloads, "_insert", insert)
+    # every download writes the buffer at once, and that write fails
+    monkeypatch.setitem(tk.config, "ckanext.utt1service.download_buffer_size", 1)
+    monkeypatch.setattr(event_buffer, "_insert_sql", failing_sql)
     url = f"/dataset/{w.dataset['id']}/resource/{w.public['id']}/download/summary.csv"
+    waiting = event_buffer.pending()
     served = get(server, url, w.staff, **{"User-Agent": "Mozilla/5.0 (X11; Linux x86_64)"})
     assert served.status_code == 200
     assert served.content == w.public_bytes
     assert tried  # (the event was tried, and failed)
-    assert downloads._event_engine().pool.checkedout() == 0
+    assert event_buffer.event_engine().pool.checkedout() == 0
+    assert event_buffer.pending() == waiting + 1
+    def events_of_the_file() -> int:
+        return model.Session.query(DownloadEvent).filter(
+            DownloadEvent.resource_id == w.public["id"]).count()
+
+    stored = events_of_the_file()
+    monkeypatch.setattr(event_buffer, "_insert_sql", real_sql)
+    assert event_buffer.flush() == waiting + 1
+    assert event_buffer.pending() == 0
+    assert events_of_the_file() == stored + 1
     the_next_requests_work(server, w)

@@ -10,7 +10,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.utt1service.common import vocabularies
+from ckanext.utt1service.common import event_buffer, vocabularies
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
 from .conftest import GOOGLEBOT_UA, browser_headers
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.usefixtures("clean_db")
 
 def _events() -> list[DownloadEvent]:
     model.Session.expire_all()
+    event_buffer.flush_for_reading()  # the downloads' buffer written
     return model.Session.query(DownloadEvent).order_by(DownloadEvent.created).all()
 
 

@@ -12,7 +12,7 @@ import ckan.model as model
 from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
-from ckanext.utt1service.common import links
+from ckanext.utt1service.common import event_buffer, links
 from ckanext.utt1service.monitoring import downloads
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
 
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.usefixtures("clean_db")
 
 def _events() -> list[DownloadEvent]:
     model.Session.expire_all()
+    event_buffer.flush_for_reading()  # the downloads' buffer written
     return model.Session.query(DownloadEvent).order_by(DownloadEvent.created).all()
 
 

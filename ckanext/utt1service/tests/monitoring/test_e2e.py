@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 import ckan.model as model
 from ckan.tests import factories, helpers
 
+from ckanext.utt1service.common import event_buffer
 from ckanext.utt1service.monitoring.model.complaint import Complaint
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
 from ckanext.utt1service.monitoring.model.survey import SurveyResponse
@@ -65,6 +66,7 @@ def test_download_a_public_file_then_answer_the_survey(visitor, public_file):
     assert not visitor.locator("[data-utt1service-invite]").is_visible()
 
     model.Session.expire_all()
+    event_buffer.flush_for_reading()  # the downloads' buffer written
     [event] = model.Session.query(DownloadEvent).all()
     [response] = model.Session.query(SurveyResponse).all()
     assert response.download_event_id == event.id and not event.is_bot

@@ -12,6 +12,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories, helpers
 
+from ckanext.utt1service.common import event_buffer
 from ckanext.utt1service.monitoring import downloads
 from ckanext.utt1service.monitoring.model.complaint import Complaint
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
@@ -175,6 +176,7 @@ def test_an_anonymous_api_call_must_be_json_so_no_other_site_can_post_it(app, ur
 def test_a_rated_download_refuses_a_second_answer_instead_of_storing_it_alone(app, public_file):
     client = app.test_client()
     client.get(download_url(public_file), headers=browser_headers())
+    event_buffer.flush_for_reading()  # the downloads' buffer written
     [event] = model.Session.query(DownloadEvent).all()
     url = f"/survey/?resource_id={public_file['resource']['id']}"
     first = form_post(client, url, dict(ANSWERS, download_event_id=event.id))

@@ -8,6 +8,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories, helpers
 
+from ckanext.utt1service.common import event_buffer
 from ckanext.utt1service.common.thaidate import fiscal_year_of
 from ckanext.utt1service.monitoring.logic.action import request_survey_token
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
@@ -85,6 +86,7 @@ def test_a_standalone_response_is_saved_anonymously(app):
 def test_a_download_accepts_one_response(app, public_file):
     client = app.test_client()
     client.get(download_url(public_file), headers=browser_headers())
+    event_buffer.flush_for_reading()  # the downloads' buffer written
     [event] = model.Session.query(DownloadEvent).all()
 
     form = client.get(f"/survey/?resource_id={public_file['resource']['id']}", headers=browser_headers())
@@ -110,6 +112,7 @@ def test_a_download_accepts_one_response(app, public_file):
 def test_a_response_for_someone_elses_download_is_not_tied(app, public_file):
     owner = app.test_client()
     owner.get(download_url(public_file), headers=browser_headers())
+    event_buffer.flush_for_reading()  # the downloads' buffer written
     [event] = model.Session.query(DownloadEvent).all()
     stranger = app.test_client()
     form_post(stranger, "/survey/", dict(ANSWERS, download_event_id=event.id))
@@ -216,6 +219,7 @@ def test_the_invitation_follows_a_download_until_dismissed(app, public_file):
     ).get_data(as_text=True)
     assert "data-utt1service-invite role" in resource_page
 
+    event_buffer.flush_for_reading()  # the downloads' buffer written
     [event] = model.Session.query(DownloadEvent).all()
     client.post(
         "/survey/dismiss",
@@ -230,6 +234,7 @@ def test_the_invitation_goes_once_the_download_is_rated(app, public_file):
     client = app.test_client()
     page = f"/dataset/{public_file['dataset']['name']}"
     client.get(download_url(public_file), headers=browser_headers())
+    event_buffer.flush_for_reading()  # the downloads' buffer written
     [event] = model.Session.query(DownloadEvent).all()
     form_post(client, f"/survey/?resource_id={public_file['resource']['id']}", dict(ANSWERS, download_event_id=event.id))
     body = client.get(page, headers=browser_headers()).get_data(as_text=True)
@@ -246,6 +251,7 @@ def test_a_rated_file_is_not_offered_the_survey_again_after_a_new_download(app, 
     check = f"/survey/invitation?resource_id={resource_id}"
     client.get(download_url(public_file), headers=browser_headers())
     assert client.get(check, headers=browser_headers()).json["invite"] is True
+    event_buffer.flush_for_reading()  # the downloads' buffer written
     [event] = model.Session.query(DownloadEvent).all()
     form_post(client, f"/survey/?resource_id={resource_id}", dict(ANSWERS, download_event_id=event.id))
 
@@ -270,6 +276,7 @@ def test_a_logged_in_user_who_rated_a_file_is_not_invited_from_another_browser(a
     resource_id = public_file["resource"]["id"]
     first = app.test_client()
     first.get(download_url(public_file), headers=headers)
+    event_buffer.flush_for_reading()  # the downloads' buffer written
     [event] = model.Session.query(DownloadEvent).all()
     helpers.call_action("utt1service_survey_response_create", context={"user": user["name"], "ignore_auth": True},
                         download_event_id=event.id, **ANSWERS)
