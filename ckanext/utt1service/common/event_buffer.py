@@ -20,8 +20,8 @@ copied from its rows then, as the single INSERT did before):
 **Nothing accepted is lost when a worker dies.** The buffer is in Redis, not
 in the worker: a download is answered only after its event is in the list,
 and a flusher takes events off the list only after PostgreSQL committed them.
-One flusher at a time holds a lock (``SET NX EX``); a flusher killed between
-its INSERT and its trim leaves the events in the list, and the next one
+One flusher at a time holds a lock (``SET NX EX``, 30 s); a flusher killed
+between its INSERT and its trim leaves the events in the list, and the next one
 writes them again, which ``ON CONFLICT (id) DO NOTHING`` (the event ids are
 made with the event) turns into nothing. A lock outlived by its flusher
 trims nothing (the trim checks the lock's token). What Redis itself keeps
@@ -68,10 +68,13 @@ __all__ = [
 MAX_AGE_SECONDS = 5.0
 #: events written by one INSERT of a flush
 FLUSH_CHUNK = 500
-#: seconds a flusher may hold the lock (a batch takes well under one)
-LOCK_SECONDS = 60
-#: how long a reader waits for another process's flush to finish
-READER_WAIT_SECONDS = 10.0
+#: seconds a flusher may hold the lock (a batch takes well under one): what
+#: a writer killed while writing delays the next write by, at most
+LOCK_SECONDS = 30
+#: how long a reader waits for another process's write to finish (a page
+#: whose writer was killed must not hang: it shows the counts without the
+#: events still waiting, which the next write adds)
+READER_WAIT_SECONDS = 3.0
 
 
 def batch_size() -> int:
