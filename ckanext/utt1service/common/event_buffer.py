@@ -205,6 +205,15 @@ redis.call('DEL', KEYS[3])
 return left
 """
 
+#: KEYS: the lock. ARGV: the token. Releases the lock only while it is
+#: still this flusher's (one whose lock expired must not free another's).
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
 _scripts: dict[str, Any] = {}
 
 
@@ -276,6 +285,10 @@ def _write_batch(conn: Any, raw: list[bytes]) -> int:
     return written
 
 
+def _release(conn: Any, lock_key: str, token: str) -> None:
+    _script("release", _RELEASE)(keys=[lock_key], args=[token], client=conn)
+
+
 def flush(wait: float = 0.0) -> int:
     """Write the buffered events to PostgreSQL; returns how many were
     written. Another process flushing already: wait for it up to ``wait``
@@ -296,12 +309,12 @@ def flush(wait: float = 0.0) -> int:
                 continue
             raw = conn.lrange(list_key, 0, FLUSH_CHUNK - 1)
             if not raw:
-                conn.delete(lock_key)
+                _release(conn, lock_key, token)
                 return written
             try:
                 written += _write_batch(conn, raw)
             except sa.exc.SQLAlchemyError:
-                conn.delete(lock_key)
+                _release(conn, lock_key, token)
                 log.exception("Could not write %d buffered download events; they stay buffered",
                               len(raw))
                 return written

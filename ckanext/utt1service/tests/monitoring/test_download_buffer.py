@@ -8,6 +8,7 @@ import os
 import signal
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 import ckan.model as model
@@ -114,6 +115,26 @@ def test_a_writer_killed_before_its_trim_writes_nothing_twice(app, public_file, 
     assert event_buffer.pending() == 0
     assert len(_stored()) == 3
     assert downloads.download_count(resource_id=public_file["resource"]["id"]) == 3
+
+
+def test_a_writer_whose_lock_expired_leaves_the_next_writers_lock_alone(app, public_file, buffered,
+                                                                       monkeypatch):
+    """A writer is slow past its lock's 30 s, another takes the lock, then
+    the first one's write fails: it must not free the other's lock (two
+    writers at once would each write the same batch)."""
+    from ckan.lib.redis import connect_to_redis
+
+    assert app.get(download_url(public_file), headers=browser_headers()).status_code == 200
+    lock_key = event_buffer.buffer_keys()[2]
+
+    def slow_then_fails(conn, raw):
+        conn.set(lock_key, "the-next-writer")  # ours expired; another writer's now
+        raise sa.exc.OperationalError("INSERT", {}, Exception("PostgreSQL went away"))
+
+    monkeypatch.setattr(event_buffer, "_write_batch", slow_then_fails)
+    assert event_buffer.flush() == 0
+    assert connect_to_redis().get(lock_key) == b"the-next-writer"
+    assert event_buffer.pending() == 1  # nothing lost either
 
 
 def test_counts_read_right_after_a_download_include_it(app, public_file, buffered):
