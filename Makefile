@@ -40,7 +40,7 @@ clean:  ## stop everything and delete local data (.local, ckan.ini) after asking
 	@read -p "Delete all local data in .local/ and ckan.ini (databases, index, uploads)? [y/N] " a; \
 	  if [ "$$a" = y ] || [ "$$a" = Y ]; then \
 	    $(MAKE) --no-print-directory stop; \
-	    pg=$$(bin/services pg-home); rm -rf .local ckan.ini "$$pg/pg"; echo "local data deleted"; \
+	    pg=$$(bin/services pg-home); rm -rf .local ckan.ini "$$pg/pg" "$$(bin/services solr-memory)"; echo "local data deleted"; \
 	  else echo "nothing deleted"; fi
 
 i18n:  ## extract strings into the .pot and merge them into the Thai catalog
