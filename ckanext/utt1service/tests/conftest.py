@@ -79,6 +79,20 @@ def pytest_configure(config):
                 f"Solr core); missing: {', '.join(missing)}"
             )
         _isolate_worker(worker)
+    _cheap_password_hashes()
+
+
+def _cheap_password_hashes() -> None:
+    """Speed: CKAN hashes a password with PBKDF2-SHA512 at passlib's 25,000
+    rounds (about 40 ms); the suite makes thousands of users and logs in
+    hundreds of times, and every log-in hashes twice (check, then CKAN's
+    re-hash). The tests use the same scheme with 1,000 rounds: what they
+    check is who may log in, not the cost of guessing a password."""
+    from passlib.hash import pbkdf2_sha512
+
+    import ckan.model.user
+
+    ckan.model.user.pbkdf2_sha512 = pbkdf2_sha512.using(rounds=1000)
 
 
 def pytest_xdist_make_scheduler(config, log):
