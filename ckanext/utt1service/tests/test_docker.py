@@ -652,9 +652,16 @@ def test_start_up_hook_migrates_an_empty_database_and_is_safe_to_restart(ckan_co
         "CKAN_SYSADMIN_EMAIL": "admin@utt1.example",
         "CKAN_SYSADMIN_PASSWORD": "first-password-1",
     }
+    from ckan.lib.i18n import get_js_translations_dir
+
+    thai_scripts = os.path.join(get_js_translations_dir(), "th.js")
+    if os.path.exists(thai_scripts):
+        os.remove(thai_scripts)
     first = _run_hook(env)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "created the sysadmin office-admin" in first.stdout
+    # the Thai of CKAN's scripts, for /api/i18n/th under uWSGI
+    assert os.path.getsize(thai_scripts) > 0
 
     inspector = sa.inspect(model.ensure_engine())
     for table in ("package", "activity", "utt1service_audit"):

@@ -8,16 +8,13 @@
 # database. The subshell keeps `set -e` out of start_ckan.sh.
 (
   set -euo pipefail
-  echo "[utt1service] ckan db init (core and plugin migrations)"
-  ckan db init
-  echo "[utt1service] ckan db upgrade -p utt1service"
-  ckan db upgrade -p utt1service
   if [ -z "${CKANEXT__XLOADER__API_TOKEN:-}" ]; then
     echo "[utt1service] CKANEXT__XLOADER__API_TOKEN is not set: no table previews until it is" \
       "(make one: ckan utt1service xloader-token; see docker/.env.example)"
   fi
-  ckan utt1service bootstrap-sysadmin
-  # the Thai of CKAN's scripts (and the extension's additions to it) for
-  # /api/i18n/th: uWSGI, unlike `ckan run`, does not build them
-  ckan translation js
+  # one process (CKAN and its plugins loaded once): the migrations of CKAN
+  # and every plugin (ckan db init), the first sysadmin, and the Thai of
+  # CKAN's scripts for /api/i18n/th (uWSGI, unlike `ckan run`, does not
+  # build them)
+  ckan utt1service start-up
 ) || { echo "[utt1service] start-up failed, see the messages above" >&2; exit 1; }
