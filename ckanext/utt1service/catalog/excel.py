@@ -509,35 +509,58 @@ _importing = threading.local()
 INDEX_BATCH = 100
 
 
+_installed = False
+
+
 def install() -> None:
     """Let an import index each dataset once (called once by the plugin).
 
-    CKAN's search plugin indexes a dataset at every commit that touched it,
-    and a new dataset twice (as "new", and as "changed" through its tags,
-    extras and groups), each time with a ``package_show`` and a Solr
-    commit. While *this thread* applies an import, the datasets it saves
-    are only noted; :func:`apply` then indexes each once, with one Solr
-    commit per :data:`INDEX_BATCH`. Other requests (other threads) index as
-    always; ``ckan.search.solr_commit`` is left alone."""
+    CKAN 2.11's search plugin indexes a dataset at every commit that touched
+    it, and a new dataset twice (as "new", and as "changed" through its
+    tags, extras and groups); CKAN 2.12's actions index the dataset they
+    save themselves, once. Either way each time with a Solr commit, which
+    also rebuilds the title suggester (over the whole catalogue). While
+    *this thread* applies an import, the datasets it saves are only noted;
+    :func:`apply` then indexes each once, with one Solr commit per
+    :data:`INDEX_BATCH`. Other requests (other threads) index as always;
+    ``ckan.search.solr_commit`` is left alone."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    from ckan import logic
     from ckan.lib import search
 
-    # (CKAN 2.12 has no such plugin: its actions index the dataset they save
-    # themselves, once; an import there indexes as any other save)
-    plugin = getattr(search, "SynchronousSearchPlugin", None)
-    if plugin is None or getattr(plugin.notify, "_utt1service_import", False):
-        return
-    original = plugin.notify
-
-    def notify(self: Any, entity: Any, operation: str) -> None:
+    def noted(entity_id: str) -> bool:
         pending = getattr(_importing, "pending", None)
-        if (pending is not None and isinstance(entity, model.Package)
-                and operation != model.DomainObjectOperation.deleted):
-            pending.add(entity.id)
-            return None
-        return original(self, entity, operation)
+        if pending is None:
+            return False
+        pending.add(entity_id)
+        return True
 
-    notify._utt1service_import = True  # type: ignore[attr-defined]
-    plugin.notify = notify  # type: ignore[method-assign]
+    plugin = getattr(search, "SynchronousSearchPlugin", None)  # (CKAN 2.11)
+    if plugin is not None:
+        original = plugin.notify
+
+        def notify(self: Any, entity: Any, operation: str) -> None:
+            if (isinstance(entity, model.Package)
+                    and operation != model.DomainObjectOperation.deleted and noted(entity.id)):
+                return None
+            return original(self, entity, operation)
+
+        plugin.notify = notify  # type: ignore[method-assign]
+
+    for name in ("index_insert_package_dicts", "index_update_package_dicts"):  # (CKAN 2.12)
+        index_dicts = getattr(logic, name, None)
+        if index_dicts is None:
+            continue
+
+        def index_unless_importing(both: Any, *args: Any, _index: Any = index_dicts,
+                                   **kwargs: Any) -> None:
+            if not noted(both[0]["id"]):
+                _index(both, *args, **kwargs)
+
+        setattr(logic, name, index_unless_importing)
 
     # While this thread indexes the import's datasets, CKAN's indexer hands
     # its Solr documents to a list instead of sending each one: they go to
@@ -588,6 +611,7 @@ class _Collector:
 def _index_pending() -> None:
     """Index (once each) the datasets the import saved since the last call,
     then commit the search index once."""
+    from ckan import logic
     from ckan.lib import search
 
     pending = getattr(_importing, "pending", None) or set()
@@ -603,7 +627,12 @@ def _index_pending() -> None:
     try:
         for pkg_id in ids:
             try:
-                pkg = tk.get_action("package_show")(dict(context), {"id": pkg_id})
+                if hasattr(logic, "package_show_default_and_custom_schemas"):  # (CKAN 2.12)
+                    default, custom = logic.package_show_default_and_custom_schemas(
+                        dict(context), pkg_id)
+                    pkg = dict(default, with_custom_schema=custom)
+                else:
+                    pkg = tk.get_action("package_show")(dict(context), {"id": pkg_id})
             except tk.ObjectNotFound:
                 continue
             index.update_dict(pkg, defer_commit=True)
