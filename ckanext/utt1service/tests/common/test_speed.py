@@ -11,6 +11,7 @@ import pytest
 
 from ckan.tests import factories, helpers
 
+from ckanext.utt1service.common import speed
 from ckanext.utt1service.tests.access_requests.conftest import upload
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
@@ -161,3 +162,48 @@ def test_light_pages_can_be_turned_off(app):
     urls = _asset_urls(app)
     assert any("/base/" in u and u.endswith(".js") for u in urls)
     assert not any(u.endswith("_light.js") for u in urls)
+
+
+
+def test_asset_bundles_are_built_once_and_pages_link_the_same_files(app):
+    """The bundles are built at a process's first request; then pages take
+    their addresses from memory (webassets' auto_build off) and link the very
+    files that CKAN's check of every bundle on every page gives."""
+    from ckan.lib import webassets_tools
+
+    home = _asset_urls(app)
+    survey = re.findall(r'(?:href|src)="(/webassets/[^"]+)"', app.get("/survey/").body)
+    env = webassets_tools.env
+    assert not env.auto_build, "pages no longer check the bundles' sources"
+    assert home and survey and all(app.get(u).status_code == 200 for u in home + survey)
+    env.auto_build = True  # CKAN's way, for comparison
+    try:
+        assert _asset_urls(app) == home
+        assert re.findall(r'(?:href|src)="(/webassets/[^"]+)"', app.get("/survey/").body) == survey
+    finally:
+        env.auto_build = False
+
+
+def _checks_on_every_page(**options) -> bool:
+    """Whether a request through the middleware leaves webassets checking
+    the bundles on every page."""
+    from ckan.lib import webassets_tools
+
+    env = webassets_tools.env
+    before = env.auto_build, env.debug
+    env.auto_build, env.debug = True, options.pop("debug", False)
+
+    def ckan(environ, start_response):
+        start_response("200 OK", [])
+        return [b"page"]
+
+    try:
+        assert speed.SpeedMiddleware(ckan, **options)({"PATH_INFO": "/"}, lambda *a: None) == [b"page"]
+        return env.auto_build
+    finally:
+        env.auto_build, env.debug = before
+
+
+def test_the_bundles_are_checked_on_every_page_when_turned_off_or_in_debug_mode():
+    assert _checks_on_every_page(assets_built_once=False)
+    assert _checks_on_every_page(assets_built_once=True, debug=True)
