@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 """Helpers made cheaper for the busy pages give what CKAN's own give
-(issue 20): the links of the search page's facets, sort and pages."""
+(issue 20): the links of the search page's facets, sort and pages, the
+descriptions under the datasets of a list."""
 from __future__ import annotations
 
 import re
@@ -8,7 +9,7 @@ import re
 import pytest
 
 from ckan.lib import helpers as core
-from ckan.tests import factories
+from ckan.tests import factories, helpers
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
@@ -70,3 +71,32 @@ def test_a_request_drawn_inside_another_gets_its_own_links(app):
             assert inner == core.add_url_param(new_params={"tags": "x"})
             assert "second" in inner and "first" not in inner
         assert core.helper_functions["add_url_param"](new_params={"tags": "x"}) == outer
+
+
+NOTES = [
+    "",
+    "ข้อมูลนักเรียน **ปีการศึกษา 2568** จำแนกตาม[โรงเรียน](https://example.org/a?b=1&c=2)",
+    "# หัวข้อ\n\n<script>alert(1)</script> &amp; <b>ตัวหนา</b> " + "ยาวมาก " * 60,
+    "* one\n* two\n\n`code` &lt;tag&gt;",
+]
+
+
+@pytest.mark.parametrize("length", [190, 180, 0, 20])
+def test_the_description_extract_is_ckans_and_follows_an_edited_text(length):
+    ours = core.helper_functions["markdown_extract"]
+    for text in NOTES + NOTES:  # twice: the second time from what was kept
+        assert ours(text, extract_length=length) == core.markdown_extract(text, extract_length=length)
+    edited = NOTES[1].replace("2568", "2569")
+    assert ours(edited, extract_length=length) == core.markdown_extract(edited, extract_length=length)
+    assert "2569" in ours(edited)
+    assert ours(None) == core.markdown_extract(None) == ""
+
+
+def test_the_search_page_shows_a_datasets_edited_description(app):
+    org = factories.Organization()
+    dataset = factories.Dataset(owner_org=org["id"], title="ครูและบุคลากร", notes="จำนวน **ครู** ปี 2568")
+    assert "จำนวน ครู ปี 2568" in app.get("/dataset/").body
+    editor = factories.Sysadmin()
+    helpers.call_action("package_patch", {"user": editor["name"]}, id=dataset["id"], notes="จำนวน **ครู** ปี 2569")
+    body = app.get("/dataset/").body
+    assert "จำนวน ครู ปี 2569" in body and "ปี 2568" not in body
