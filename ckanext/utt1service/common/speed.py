@@ -185,6 +185,9 @@ def build_assets_once() -> bool:
     except (BundleError, OSError) as e:
         log.warning("Asset bundles are checked on every page (building them failed: %s)", e)
         return False
+    except Exception:  # noqa: BLE001 - a page must not fail for it
+        log.exception("Asset bundles are checked on every page (building them failed)")
+        return False
     env.auto_build = False
     log.info("%d asset bundles built in %.0f ms; pages no longer check their sources",
              len(bundles), (time.perf_counter() - started) * 1000)

@@ -213,3 +213,15 @@ def _checks_on_every_page(**options) -> bool:
 def test_the_bundles_are_checked_on_every_page_when_turned_off_or_in_debug_mode():
     assert _checks_on_every_page(assets_built_once=False)
     assert _checks_on_every_page(assets_built_once=True, debug=True)
+
+
+def test_a_bundle_that_cannot_be_built_leaves_ckans_check_and_the_page_answers(monkeypatch):
+    from ckan.lib import webassets_tools
+
+    bundle = next(iter(webassets_tools.env))
+
+    def broken(*args, **kwargs):
+        raise ValueError("a filter failed")
+
+    monkeypatch.setattr(bundle, "urls", broken)
+    assert _checks_on_every_page(assets_built_once=True)
