@@ -176,3 +176,26 @@ def test_the_cron_command_writes_the_buffer(app, public_file, buffered):
     assert "1 download event(s) written, 0 waiting" in result.output
     [event] = _stored()
     assert event.resource_id == public_file["resource"]["id"]
+
+
+def test_one_redis_client_per_connection_pool_and_it_follows_ckans(app, ckan_config, monkeypatch):
+    """Downloads share one Redis client (CKAN's ``connect_to_redis()`` makes a
+    new one at every call), and when CKAN's connection is made anew (another
+    Redis URL) the next download uses the new one, not the old client."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    import ckan.lib.redis as ckan_redis
+
+    client = event_buffer.redis_client()
+    assert event_buffer.redis_client() is client
+    assert client.connection_pool is ckan_redis._connection_pool
+    assert client.ping()
+
+    monkeypatch.setitem(ckan_config, "ckan.redis.url", "redis://127.0.0.1:9/1")  # nothing listens
+    monkeypatch.setattr(ckan_redis, "_connection_pool", None)
+    moved = event_buffer.redis_client()
+    assert moved is not client and moved.connection_pool is ckan_redis._connection_pool
+    with pytest.raises(RedisConnectionError):
+        moved.ping()
+    monkeypatch.undo()
+    assert event_buffer.redis_client().ping()
