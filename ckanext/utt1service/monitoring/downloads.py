@@ -379,7 +379,7 @@ def _remember_in_session(event_id: str, resource_id: str, package_id: str) -> No
     and the survey form tie a response to one of them."""
     kept = flask.session.get(SESSION_DOWNLOADS, [])
     if kept and kept[-1].get("e") == event_id:
-        return  # a repeat of the newest one: the session cookie is not written again
+        return  # a repeat of the newest one: the session is left unmodified
     kept = [d for d in kept if d.get("e") != event_id]
     kept.append({"e": event_id, "r": resource_id, "p": package_id})
     flask.session[SESSION_DOWNLOADS] = kept[-SESSION_DOWNLOADS_KEPT:]
