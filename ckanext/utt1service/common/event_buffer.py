@@ -4,7 +4,11 @@ the events reach PostgreSQL in batches (issue 20).
 
 A download (``monitoring/downloads.py``) runs :data:`_PUSH`, one Lua script
 in Redis that decides the dedup (the visitor's first download of the file in
-the window?) and appends the event to a Redis list, atomically. The list is
+the window?) and appends the event to a Redis list, atomically. It does not
+wait for it: :func:`send` writes the script to the socket of a connection
+kept for it, the request goes on (the session cookie, CKAN's after-request
+work), and :func:`settle` reads the reply at the request's teardown, before
+the response's first byte leaves the worker. The list is
 written to ``utt1service_download_event`` by :func:`flush`, in one
 ``INSERT … SELECT`` per batch (the file's dataset, organization and topic are
 copied from its rows then, as the single INSERT did before):
@@ -37,11 +41,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 import uuid
 from typing import Any, Optional
 
 import sqlalchemy as sa
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 import ckan.lib.redis as ckan_redis
@@ -60,6 +66,8 @@ __all__ = [
     "event_engine",
     "insert_event",
     "push",
+    "send",
+    "settle",
     "flush",
     "flush_for_reading",
     "pending",
@@ -81,12 +89,15 @@ READER_WAIT_SECONDS = 3.0
 def batch_size() -> int:
     """``ckanext.utt1service.download_buffer_size``: events a download lets
     the buffer hold before it flushes them (0: no buffer)."""
-    return max(0, int(tk.config.get("ckanext.utt1service.download_buffer_size") or 0))
+    # (an explicit default: without one, CKAN looks the option up among all
+    # the declared ones at every call, ~5 µs inside a download; the
+    # declared default is in the config already)
+    return max(0, int(tk.config.get("ckanext.utt1service.download_buffer_size", None) or 0))
 
 
 def redis_key(*parts: str) -> str:
     """A Redis key of this site (``ckan.site_id``) and extension."""
-    return ":".join([tk.config.get("ckan.site_id") or "ckan", "utt1service", *parts])
+    return ":".join([tk.config.get("ckan.site_id", None) or "ckan", "utt1service", *parts])
 
 
 #: (CKAN's connection pool, the client made on it)
@@ -108,10 +119,18 @@ def redis_client() -> Any:
     return client
 
 
+#: (site id, the keys of :func:`buffer_keys`)
+_keys: tuple[Any, tuple[str, str, str]] = (None, ("", "", ""))
+
+
 def buffer_keys() -> tuple[str, str, str]:
     """(the list, the time of its oldest event, the flush lock)."""
-    return (redis_key("download-buffer"), redis_key("download-buffer", "since"),
-            redis_key("download-buffer", "lock"))
+    global _keys
+    site_id = tk.config.get("ckan.site_id", None)
+    if _keys[0] != site_id:
+        _keys = (site_id, (redis_key("download-buffer"), redis_key("download-buffer", "since"),
+                           redis_key("download-buffer", "lock")))
+    return _keys[1]
 
 
 # --- PostgreSQL ----------------------------------------------------------------
@@ -253,20 +272,150 @@ def push(event: dict[str, Any], dedup_key: str = "", window: int = 0,
     caller writes the event itself then)."""
     keys = buffer_keys()
     now = time.time()
-    counted, counted_id, stored, size, since = _script("push", _PUSH)(
+    reply = _script("push", _PUSH)(
         keys=[keys[0], keys[1], dedup_key if window > 0 else ""],
         args=[event["id"], max(window, 0), json.dumps(event), repr(now),
               "1" if keep_repeats else "0"],
         client=redis_client(),
     )
+    return _result(reply, now)
+
+
+def _result(reply: Any, now: float) -> dict[str, Any]:
+    counted, counted_id, stored, size, since = reply
     counted_id = counted_id.decode() if isinstance(counted_id, bytes) else str(counted_id)
     oldest = float(since) if since else now
     due = bool(stored) and (size >= batch_size() or now - oldest >= MAX_AGE_SECONDS)
     return {"counted": bool(counted), "counted_id": counted_id, "stored": bool(stored), "due": due}
 
 
+class _Sent(threading.local):
+    """The push this thread sent and has not read the reply of yet:
+    (process id, client, connection, whether it was an idle one, event,
+    time sent, dedup key, window)."""
+
+    push: Optional[tuple[Any, ...]] = None
+
+
+_sent = _Sent()
+
+#: (process id, client, idle connections) of :func:`send`: connections whose
+#: last reply was read, so they are taken without the pool's check for a
+#: stale reply (about 70 µs of a download), and reused across threads (a
+#: server that starts a thread per request does not connect per download)
+_idle: tuple[int, Any, list[Any]] = (0, None, [])
+
+
+def _take_connection() -> tuple[Any, Any, bool]:
+    """(client, connection, whether it was idle); new connections after a
+    fork or when CKAN's connection pool changed."""
+    global _idle
+    client = redis_client()
+    pid, owner, idle = _idle
+    if owner is not client or pid != os.getpid():
+        _idle = (os.getpid(), client, [])
+        if pid == os.getpid():
+            for conn in idle:
+                conn.disconnect()
+        idle = _idle[2]
+    try:
+        return client, idle.pop(), True
+    except IndexError:
+        return client, client.connection_pool.make_connection(), False
+
+
+def _give_back(client: Any, conn: Any) -> None:
+    pid, owner, idle = _idle
+    if owner is client and pid == os.getpid():
+        idle.append(conn)
+    else:
+        conn.disconnect()
+
+
+def _send_push(conn: Any, event: dict[str, Any], dedup_key: str, window: int, now: float) -> None:
+    keys = buffer_keys()
+    conn.send_command("EVAL", _PUSH, 3, keys[0], keys[1], dedup_key if window > 0 else "",
+                      event["id"], max(window, 0), json.dumps(event), repr(now), "1")
+
+
+def send(event: dict[str, Any], dedup_key: str = "", window: int = 0) -> None:
+    """:func:`push` (repeats kept) without waiting for Redis: the script is
+    written to Redis's socket now, and its reply is read by :func:`settle`,
+    which the end of the request calls (``teardown_request``: after the
+    other after-request work and the session cookie, before the response's
+    first byte leaves the worker). So a download is still answered only
+    after its event is in the buffer, but it does not sit idle while Redis
+    runs the script (issue 20: that wait was most of what counting cost).
+
+    ``EVAL`` with the script's text rather than ``EVALSHA``: a Redis that
+    restarted in between cannot answer "no such script" after the request
+    has moved on. Raises RedisError when the script cannot be sent (the
+    caller writes the event itself then)."""
+    settle()
+    now = time.time()
+    client, conn, was_idle = _take_connection()
+    try:
+        try:
+            _send_push(conn, event, dedup_key, window, now)
+        except RedisConnectionError:
+            if not was_idle:
+                raise
+            conn.disconnect()  # died while idle (Redis restarted): once more on a new one
+            conn, was_idle = client.connection_pool.make_connection(), False
+            _send_push(conn, event, dedup_key, window, now)
+    except BaseException:
+        conn.disconnect()
+        raise
+    _sent.push = (os.getpid(), client, conn, was_idle, event, now, dedup_key, window)
+
+
+def settle() -> None:
+    """Read the reply of this thread's :func:`send`, if one is waiting, and
+    write the buffer if it is due. Never raises for Redis or PostgreSQL
+    being down. If the reply cannot be read:
+
+    - on an idle connection taken again, the script is sent once more on a
+      new one (the old one died with a restarted Redis, which then never got the script;
+      should it have run it after all, the same event id makes the second
+      copy nothing when the buffer is written);
+    - else the event is written to PostgreSQL at once, counted (the dedup
+      could not be decided), the same event id again guarding against a
+      second copy."""
+    push, _sent.push = _sent.push, None
+    if push is None:
+        return
+    pid, client, conn, was_idle, event, now, dedup_key, window = push
+    if pid != os.getpid():
+        return  # sent by the process this one was forked from: its reply is the parent's
+    try:
+        try:
+            reply = client.parse_response(conn, "EVAL")
+        except RedisConnectionError:
+            if not was_idle:
+                raise
+            conn.disconnect()
+            conn = client.connection_pool.make_connection()
+            _send_push(conn, event, dedup_key, window, now)
+            reply = client.parse_response(conn, "EVAL")
+    except BaseException as error:
+        conn.disconnect()
+        if not isinstance(error, RedisError):
+            raise
+        log.warning("Redis failed on the download of %s (%s): written at once, without dedup",
+                    event["resource_id"], error)
+        try:
+            insert_event(dict(event, counted=True))
+        except sa.exc.SQLAlchemyError:
+            log.exception("Could not write the download of %s", event["resource_id"])
+        return
+    _give_back(client, conn)
+    if _result(reply, now)["due"]:
+        flush()
+
+
 def pending() -> int:
     """Events in the buffer (0 when Redis is down)."""
+    settle()
     try:
         return int(redis_client().llen(buffer_keys()[0]))
     except RedisError:
@@ -315,6 +464,7 @@ def flush(wait: float = 0.0) -> int:
     seconds and flush what is left, or (no wait) leave it to that process.
     Never raises for Redis or PostgreSQL being down (logged; the events
     stay in the buffer)."""
+    settle()
     list_key, since_key, lock_key = buffer_keys()
     deadline = time.monotonic() + wait
     written = 0

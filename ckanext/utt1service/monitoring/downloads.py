@@ -23,7 +23,9 @@ resumed download counts once. :func:`record_download` then:
    ``ckanext.utt1service.download_dedup_seconds`` (a repeat is stored with
    ``counted = false``) and appends the event to the buffer that
    ``common/event_buffer.py`` writes to PostgreSQL in batches: one round trip,
-   and nothing lost if the worker dies.
+   whose reply is read at the end of the request (the browser session
+   remembers the download's own event for the survey, so nothing waits for
+   Redis's answer), and nothing lost if the worker dies.
 
 When Redis is down the download still goes out and is still recorded (one
 INSERT, at once) and counted: the visitor key falls back to a salt of this
@@ -116,7 +118,7 @@ def mark_channel_from_request() -> None:
 def client_address() -> str:
     """The client's address; behind ``trusted_proxies`` reverse proxies, the
     address the nearest trusted proxy saw (from X-Forwarded-For)."""
-    trusted = tk.config.get("ckanext.utt1service.trusted_proxies")
+    trusted = tk.config.get("ckanext.utt1service.trusted_proxies", None)
     if trusted:
         hops = [h.strip() for h in flask.request.headers.get("X-Forwarded-For", "").split(",")]
         hops = [h for h in hops if h]
@@ -169,11 +171,27 @@ def _fallback_salt(day: str) -> bytes:
     return _fallback[day]
 
 
+#: (the end of the Bangkok day, as a POSIX time; that day, ISO)
+_day: tuple[float, str] = (0.0, "")
+
+
+def _bangkok_day() -> str:
+    """Today in Bangkok (ISO), worked out again only when the day is over."""
+    global _day
+    now = time.time()
+    if now >= _day[0]:
+        today = datetime.datetime.fromtimestamp(now, thaidate.BANGKOK)
+        midnight = datetime.datetime.combine(today.date() + datetime.timedelta(days=1),
+                                             datetime.time(), thaidate.BANGKOK)
+        _day = (midnight.timestamp(), today.date().isoformat())
+    return _day[1]
+
+
 def visitor_key() -> str:
     """A key for "the same visitor today" that is not personal data: the
     user when logged in, else the client address. Not the user agent,
     which anyone can change at every request."""
-    day = datetime.datetime.now(thaidate.BANGKOK).date().isoformat()
+    day = _bangkok_day()
     if current_user.is_authenticated:
         ident = "user:" + current_user.id
     else:
@@ -235,13 +253,27 @@ def _event(resource_id: str, event_id: str, **values: Any) -> dict[str, Any]:
     return event
 
 
-def _store(event: dict[str, Any], dedup: str, keep_repeats: bool = True) -> tuple[bool, str, bool]:
+def _store(event: dict[str, Any], dedup: str, keep_repeats: bool = True,
+           wait: bool = True) -> tuple[bool, str, bool]:
     """Decide the dedup and store the event (see the module docstring):
     through the buffer, or at once when the buffer is off or Redis is down.
-    Returns (counted, id of the counted event, stored)."""
-    window = max(0, int(tk.config.get("ckanext.utt1service.download_dedup_seconds") or 0))
+    Returns (counted, id of the counted event, stored). Without ``wait``
+    (a repeat is kept then) the buffer's answer is read at the end of the
+    request (``event_buffer.send``): the result is (True, the event's own
+    id, True) as far as this request can know."""
+    window = max(0, int(tk.config.get("ckanext.utt1service.download_dedup_seconds", None) or 0))
     resource_id, event_id = event["resource_id"], event["id"]
-    if event_buffer.batch_size() > 0:
+    if event_buffer.batch_size() > 0 and not wait:
+        try:
+            event_buffer.send(event, _redis_key(dedup, event["visitor_key"] or "", resource_id),
+                              window)
+        except RedisError:
+            log.warning("Redis is unreachable: download of %s written at once, without dedup",
+                        resource_id)
+        else:
+            return True, event_id, True
+        counted, counted_id = True, event_id
+    elif event_buffer.batch_size() > 0:
         try:
             pushed = event_buffer.push(event, _redis_key(dedup, event["visitor_key"] or "", resource_id),
                                        window, keep_repeats)
@@ -286,14 +318,15 @@ def _by_the_site() -> bool:
     the site user's token (``ckan.site_id``) to load them into the DataStore.
     That is no use of the data."""
     return bool(current_user.is_authenticated
-                and current_user.name == tk.config.get("ckan.site_id"))
+                and current_user.name == tk.config.get("ckan.site_id", None))
 
 
 def record_download(resource_id: str) -> Optional[str]:
-    """Record the download served by the current request; returns the id of
-    the counted event it belongs to (itself, or the first one of the dedup
-    window), or None when nothing was recorded."""
-    if not tk.config.get("ckanext.utt1service.download_counting") or _by_the_site():
+    """Record the download served by the current request; returns its
+    event's id, or None when nothing was recorded. (Whether it counts, or
+    repeats the visitor's download of the file in the dedup window, Redis
+    decides while the rest of the request runs: nothing here waits for it.)"""
+    if not tk.config.get("ckanext.utt1service.download_counting", None) or _by_the_site():
         return None
     channel = request_channel()
     ua = flask.request.headers.get("User-Agent", "")
@@ -305,14 +338,14 @@ def record_download(resource_id: str) -> Optional[str]:
         visitor_key=visitor_key(),
         is_bot=channel != "api" and is_bot(ua),
     )
-    _counted, counted_id, stored = _store(event, "dl")
+    _counted, _counted_id, stored = _store(event, "dl", wait=False)
     if not stored:  # the resource vanished meanwhile
         return None
     if channel != "api":
         package_id = _package_of(resource_id)
         if package_id:
-            _remember_in_session(counted_id, resource_id, package_id)
-    return counted_id
+            _remember_in_session(event["id"], resource_id, package_id)
+    return event["id"]
 
 
 def _package_of(resource_id: str) -> Optional[str]:
@@ -338,7 +371,7 @@ def record_datastore_read(resource_id: str) -> Optional[str]:
     and file in the dedup window (a preview pages and filters many times:
     the repeats are not stored). Bots as for downloads (an API token is
     never a bot). Returns the new event's id, or None."""
-    if not tk.config.get("ckanext.utt1service.download_counting") or _by_the_site():
+    if not tk.config.get("ckanext.utt1service.download_counting", None) or _by_the_site():
         return None
     event = _event(
         resource_id,
@@ -375,13 +408,16 @@ def record_served(response: Any) -> Any:
 
 
 def _remember_in_session(event_id: str, resource_id: str, package_id: str) -> None:
-    """Keep the last downloads in the browser session: the survey invitation
-    and the survey form tie a response to one of them."""
+    """Keep the last downloads in the browser session, one per file: the
+    survey invitation and the survey form tie a response to one of them.
+    A file downloaded again keeps the session's first download of it (moved
+    to the end): the survey rates that one, once."""
     kept = flask.session.get(SESSION_DOWNLOADS, [])
-    if kept and kept[-1].get("e") == event_id:
+    if kept and kept[-1].get("r") == resource_id:
         return  # a repeat of the newest one: the session is left unmodified
-    kept = [d for d in kept if d.get("e") != event_id]
-    kept.append({"e": event_id, "r": resource_id, "p": package_id})
+    earlier = [d for d in kept if d.get("r") == resource_id]
+    kept = [d for d in kept if d.get("r") != resource_id]
+    kept.append(earlier[-1] if earlier else {"e": event_id, "r": resource_id, "p": package_id})
     flask.session[SESSION_DOWNLOADS] = kept[-SESSION_DOWNLOADS_KEPT:]
 
 
@@ -449,7 +485,7 @@ def record_delivery(
 
     Returns ``{"id", "counted", "counted_id"}`` (the counted delivery this
     one repeats, or itself), or None when the resource is gone."""
-    window = max(0, int(tk.config.get("ckanext.utt1service.download_dedup_seconds") or 0))
+    window = max(0, int(tk.config.get("ckanext.utt1service.download_dedup_seconds", None) or 0))
     same = "|".join(("delivery", resource_id, channel, request_id or "", "" if request_id else recorded_by or ""))
     event_id = str(uuid.uuid4())
     lock = {"key": same}

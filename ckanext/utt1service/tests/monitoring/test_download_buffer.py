@@ -199,3 +199,35 @@ def test_one_redis_client_per_connection_pool_and_it_follows_ckans(app, ckan_con
         moved.ping()
     monkeypatch.undo()
     assert event_buffer.redis_client().ping()
+
+
+def test_a_download_after_redis_dropped_its_connections_is_still_deduplicated(app, public_file, buffered,
+                                                                               monkeypatch):
+    """The connection a worker keeps for its downloads' events dies (Redis
+    restarted, or an administrator killed its clients): the next download
+    sends its event again on a new connection, so it is buffered and
+    recognised as a repeat, not written at once as a new counted one."""
+    from ckan.lib.redis import connect_to_redis
+
+    monkeypatch.setitem(tk.config, "ckanext.utt1service.download_dedup_seconds", 300)
+    assert app.get(download_url(public_file), headers=browser_headers()).status_code == 200
+    assert connect_to_redis().client_kill_filter(_type="normal", skipme=True) >= 1
+    assert app.get(download_url(public_file), headers=browser_headers()).status_code == 200
+    assert _stored() == [] and event_buffer.pending() == 2
+    event_buffer.flush()
+    assert sorted(e.counted for e in _stored()) == [False, True]
+    assert downloads.download_count(resource_id=public_file["resource"]["id"]) == 1
+
+
+def test_a_download_whose_event_redis_refuses_is_written_at_once(app, public_file, buffered):
+    """Redis takes the script and fails it (here the buffer's key holds a
+    string): the file still goes out, and its event is written to
+    PostgreSQL before the response leaves, counted."""
+    from ckan.lib.redis import connect_to_redis
+
+    connect_to_redis().set(event_buffer.buffer_keys()[0], "not a list")
+    response = app.get(download_url(public_file), headers=browser_headers())
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).startswith("school,students")
+    [event] = _stored()
+    assert event.counted and event.resource_id == public_file["resource"]["id"]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import concurrent.futures
+import datetime
+import time
+import types
 import urllib.request
 
 import flask
@@ -169,6 +172,24 @@ def test_visitor_keys_rotate_with_the_daily_salt(app):
         conn.delete(salt_key)
         downloads._salt_cache.clear()
         assert downloads.visitor_key() != first
+
+
+def test_the_visitors_day_turns_at_midnight_in_bangkok(monkeypatch):
+    """The day of the visitor key (and of its salt) is Bangkok's: 23:59:59
+    there is still the same day, a second later the next one, although
+    the UTC date is the same for both."""
+    utc = datetime.timezone.utc
+    clock = {"now": datetime.datetime(2026, 12, 2, 16, 59, 59, tzinfo=utc).timestamp()}
+    monkeypatch.setattr(downloads, "time", types.SimpleNamespace(time=lambda: clock["now"],
+                                                                 monotonic=time.monotonic))
+    monkeypatch.setattr(downloads, "_day", (0.0, ""))
+    assert downloads._bangkok_day() == "2026-12-02"
+    clock["now"] += 1
+    assert downloads._bangkok_day() == "2026-12-03"
+    clock["now"] += 86399
+    assert downloads._bangkok_day() == "2026-12-03"
+    clock["now"] += 1
+    assert downloads._bangkok_day() == "2026-12-04"
 
 
 def test_trusted_proxy_address_is_used_only_when_configured(app, ckan_config, monkeypatch):

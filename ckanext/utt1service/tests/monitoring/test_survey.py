@@ -10,6 +10,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.utt1service.common import event_buffer
 from ckanext.utt1service.common.thaidate import fiscal_year_of
+from ckanext.utt1service.monitoring import downloads
 from ckanext.utt1service.monitoring.logic.action import request_survey_token
 from ckanext.utt1service.monitoring.model.download import DownloadEvent
 from ckanext.utt1service.monitoring.model.survey import SurveyResponse
@@ -289,3 +290,31 @@ def test_the_invitation_check_refuses_a_bad_resource_id(app):
     response = app.get("/survey/invitation?resource_id=../../etc", status=400)
     assert "resource_id" in response.json["error"]
     app.get("/survey/invitation", status=400)
+
+
+def test_two_browsers_behind_one_address_each_rate_their_own_download(app, public_file, ckan_config,
+                                                                       monkeypatch):
+    """Two teachers of one school (one address, so one visitor for the count)
+    download the same file: it counts once, yet each browser is invited and
+    each answer is kept, tied to that browser's own download. A browser that
+    downloads the file again rates its first download of it, once."""
+    monkeypatch.setitem(ckan_config, "ckanext.utt1service.download_dedup_seconds", 300)
+    resource_id = public_file["resource"]["id"]
+    school = {"REMOTE_ADDR": "10.20.30.40"}
+    first, second = app.test_client(), app.test_client()
+    for client in (first, second, first):
+        assert client.get(download_url(public_file), headers=browser_headers(),
+                          environ_base=school).status_code == 200
+    event_buffer.flush_for_reading()
+    events = model.Session.query(DownloadEvent).order_by(DownloadEvent.created).all()
+    assert [e.counted for e in events] == [True, False, False]
+    for client, event in ((first, events[0]), (second, events[1])):
+        check = client.get(f"/survey/invitation?resource_id={resource_id}", headers=browser_headers(),
+                           environ_base=school)
+        assert check.json["invite"] is True
+        form = client.get(f"/survey/?resource_id={resource_id}", headers=browser_headers(),
+                          environ_base=school).get_data(as_text=True)
+        assert event.id in form
+        form_post(client, f"/survey/?resource_id={resource_id}", dict(ANSWERS, download_event_id=event.id))
+    assert sorted(r.download_event_id for r in _responses()) == sorted([events[0].id, events[1].id])
+    assert downloads.download_count(resource_id=resource_id) == 1
