@@ -306,6 +306,17 @@ _sent = _Sent()
 _idle: tuple[int, Any, list[Any]] = (0, None, [])
 
 
+#: the name of :func:`send`'s connections in Redis's ``CLIENT LIST``
+SENDER_NAME = "utt1service-download-events"
+
+
+def _new_connection(client: Any) -> Any:
+    """A connection like the pool's, named, and not counted in the pool
+    (it is never given back to it)."""
+    pool = client.connection_pool
+    return pool.connection_class(**dict(pool.connection_kwargs, client_name=SENDER_NAME))
+
+
 def _take_connection() -> tuple[Any, Any, bool]:
     """(client, connection, whether it was idle); new connections after a
     fork or when CKAN's connection pool changed."""
@@ -321,7 +332,7 @@ def _take_connection() -> tuple[Any, Any, bool]:
     try:
         return client, idle.pop(), True
     except IndexError:
-        return client, client.connection_pool.make_connection(), False
+        return client, _new_connection(client), False
 
 
 def _give_back(client: Any, conn: Any) -> None:
@@ -361,7 +372,7 @@ def send(event: dict[str, Any], dedup_key: str = "", window: int = 0) -> None:
             if not was_idle:
                 raise
             conn.disconnect()  # died while idle (Redis restarted): once more on a new one
-            conn, was_idle = client.connection_pool.make_connection(), False
+            conn, was_idle = _new_connection(client), False
             _send_push(conn, event, dedup_key, window, now)
     except BaseException:
         conn.disconnect()
@@ -394,7 +405,7 @@ def settle() -> None:
             if not was_idle:
                 raise
             conn.disconnect()
-            conn = client.connection_pool.make_connection()
+            conn = _new_connection(client)
             _send_push(conn, event, dedup_key, window, now)
             reply = client.parse_response(conn, "EVAL")
     except BaseException as error:
