@@ -270,15 +270,18 @@ def push(event: dict[str, Any], dedup_key: str = "", window: int = 0,
     ``{"counted", "counted_id", "stored", "due"}``; ``due`` says that the
     buffer should be flushed now. Raises RedisError when Redis is down (the
     caller writes the event itself then)."""
-    keys = buffer_keys()
     now = time.time()
-    reply = _script("push", _PUSH)(
-        keys=[keys[0], keys[1], dedup_key if window > 0 else ""],
-        args=[event["id"], max(window, 0), json.dumps(event), repr(now),
-              "1" if keep_repeats else "0"],
-        client=redis_client(),
-    )
+    keys, args = _push_arguments(event, dedup_key, window, now, keep_repeats)
+    reply = _script("push", _PUSH)(keys=keys, args=args, client=redis_client())
     return _result(reply, now)
+
+
+def _push_arguments(event: dict[str, Any], dedup_key: str, window: int, now: float,
+                    keep_repeats: bool) -> tuple[list[Any], list[Any]]:
+    """:data:`_PUSH`'s KEYS and ARGV."""
+    list_key, since_key, _lock = buffer_keys()
+    return ([list_key, since_key, dedup_key if window > 0 else ""],
+            [event["id"], max(window, 0), json.dumps(event), repr(now), "1" if keep_repeats else "0"])
 
 
 def _result(reply: Any, now: float) -> dict[str, Any]:
@@ -344,9 +347,8 @@ def _give_back(client: Any, conn: Any) -> None:
 
 
 def _send_push(conn: Any, event: dict[str, Any], dedup_key: str, window: int, now: float) -> None:
-    keys = buffer_keys()
-    conn.send_command("EVAL", _PUSH, 3, keys[0], keys[1], dedup_key if window > 0 else "",
-                      event["id"], max(window, 0), json.dumps(event), repr(now), "1")
+    keys, args = _push_arguments(event, dedup_key, window, now, True)
+    conn.send_command("EVAL", _PUSH, len(keys), *keys, *args)
 
 
 def send(event: dict[str, Any], dedup_key: str = "", window: int = 0) -> None:

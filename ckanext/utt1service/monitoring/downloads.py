@@ -263,20 +263,13 @@ def _store(event: dict[str, Any], dedup: str, keep_repeats: bool = True,
     id, True) as far as this request can know."""
     window = max(0, int(tk.config.get("ckanext.utt1service.download_dedup_seconds", None) or 0))
     resource_id, event_id = event["resource_id"], event["id"]
-    if event_buffer.batch_size() > 0 and not wait:
+    if event_buffer.batch_size() > 0:
+        key = _redis_key(dedup, event["visitor_key"] or "", resource_id)
         try:
-            event_buffer.send(event, _redis_key(dedup, event["visitor_key"] or "", resource_id),
-                              window)
-        except RedisError:
-            log.warning("Redis is unreachable: download of %s written at once, without dedup",
-                        resource_id)
-        else:
-            return True, event_id, True
-        counted, counted_id = True, event_id
-    elif event_buffer.batch_size() > 0:
-        try:
-            pushed = event_buffer.push(event, _redis_key(dedup, event["visitor_key"] or "", resource_id),
-                                       window, keep_repeats)
+            if not wait:
+                event_buffer.send(event, key, window)
+                return True, event_id, True
+            pushed = event_buffer.push(event, key, window, keep_repeats)
         except RedisError:
             log.warning("Redis is unreachable: download of %s written at once, without dedup",
                         resource_id)
